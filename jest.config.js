@@ -1,0 +1,10 @@
+// Jest runs in its native ESM mode (npm test passes --experimental-vm-modules): @actions/core 3.x
+// is ESM only, and the sources are ESM. swc strips the TypeScript without type-checking; `npm run build` checks types.
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'es6' } }] },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+  testTimeout: 60000,
+};
