@@ -1,0 +1,26 @@
+// What every source and every STS call produces.
+
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  /** Present for STS credentials; permanent AccessKeys have none. */
+  readonly securityToken?: string;
+  /** When STS credentials stop working; permanent AccessKeys have none. */
+  readonly expiration?: Date;
+}
+
+/** Who the final credentials belong to. */
+export interface Identity {
+  readonly accountId: string;
+  /** The caller's ARN: `acs:ram::<account>:assumed-role/<role>/<session>` for an assumed role. */
+  readonly arn: string;
+}
+
+export function secretsOf(credentials: Credentials): string[] {
+  return [credentials.accessKeyId, credentials.accessKeySecret, credentials.securityToken].filter((value): value is string => Boolean(value));
+}
+
+/** ISO 8601 UTC to the second, as STS writes it: 2026-04-23T10:00:00Z. */
+export function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,202 @@
+// Error kinds, STS error codes with what to change, and redaction. Pure: no I/O.
+
+export type ErrorKind = 'input' | 'permission' | 'trust' | 'credentials' | 'throttled' | 'server' | 'network';
+
+export class ActionError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly hint?: string,
+    readonly details: { code?: string; requestId?: string; status?: number } = {},
+  ) {
+    super(message);
+    this.name = 'ActionError';
+  }
+
+  get retryable(): boolean {
+    return RETRYABLE_KINDS.has(this.kind) || this.details.code === OIDC_TOKEN_EXPIRED;
+  }
+}
+
+/** Bad input: the message names the input and what to write instead. Raised before any network call. */
+export class InputError extends ActionError {
+  constructor(
+    readonly input: string,
+    message: string,
+    hint?: string,
+  ) {
+    super('input', `Input ${input}: ${message}`, hint);
+    this.name = 'InputError';
+  }
+}
+
+const RETRYABLE_KINDS = new Set<ErrorKind>(['throttled', 'server', 'network']);
+// A GitHub OIDC token lives about five minutes; a slow queue can outlive it. A fresh token fixes it.
+export const OIDC_TOKEN_EXPIRED = 'AuthenticationFail.OIDCToken.Expired';
+
+interface CodeInfo {
+  readonly kind: ErrorKind;
+  readonly hint: string;
+}
+
+const TRUST_POLICY =
+  "Check the role's trust policy: the Federated principal must be `oidc-provider-arn`, and the oidc:iss, oidc:aud " +
+  'and oidc:sub conditions must match the token claims printed above.';
+
+/**
+ * Every STS error code the action can meet, with what to change. docs/TROUBLESHOOTING.md lists the same codes;
+ * a test keeps the two in step.
+ */
+export const STS_ERROR_CODES: Readonly<Record<string, CodeInfo>> = {
+  'AuthenticationFail.OIDCToken.Expired': {
+    kind: 'trust',
+    hint: 'The OIDC token expired before STS checked it. The action fetches a fresh one on retry; if this persists, check the runner clock and the token file refresh (`oidc-token-file`).',
+  },
+  'AuthenticationFail.OIDCToken.Invalid': {
+    kind: 'trust',
+    hint: "STS could not verify the OIDC token. Check the RAM OIDC identity provider: its issuer URL must be the token's `iss` (https://token.actions.githubusercontent.com for GitHub) and its fingerprint must be current.",
+  },
+  'AuthenticationFail.OIDCToken.IssuerNotMatch': {
+    kind: 'trust',
+    hint: "The token's issuer is not the issuer URL of the OIDC identity provider named by `oidc-provider-arn`. Set the IdP's issuer URL to the token's `iss`, or use the IdP made for this issuer.",
+  },
+  'AuthenticationFail.OIDCToken.ClientIdNotMatch': {
+    kind: 'trust',
+    hint: "The token's audience is not a Client ID of the OIDC identity provider. Add the value of `audience` (default sts.aliyuncs.com) to the IdP's Client IDs, or set `audience` to one of them; the trust policy's oidc:aud must match too.",
+  },
+  'AuthenticationFail.NoPermission': {
+    kind: 'trust',
+    hint: `The role does not trust this token. ${TRUST_POLICY}`,
+  },
+  'AuthenticationFail.OIDCProvider.NotTrusted': {
+    kind: 'trust',
+    hint: `The role does not trust this OIDC identity provider. ${TRUST_POLICY}`,
+  },
+  'EntityNotExist.Role': {
+    kind: 'permission',
+    hint: 'No such role. Check `role-to-assume` (acs:ram::<account-id>:role/<name>): the account ID and the role name as shown in the RAM console.',
+  },
+  'EntityNotExist.OIDCProvider': {
+    kind: 'trust',
+    hint: 'No such OIDC identity provider. Check `oidc-provider-arn` (acs:ram::<account-id>:oidc-provider/<name>) against RAM > SSO > OIDC.',
+  },
+  NoPermission: {
+    kind: 'permission',
+    hint: 'The source identity may not assume this role. Grant it sts:AssumeRole (for example the AliyunSTSAssumeRoleAccess policy) and make the role trust its account or principal; with `role-external-id`, the value must match the trust policy.',
+  },
+  'NoPermission.AssumeRole': {
+    kind: 'permission',
+    hint: 'The source identity may not assume this role. Grant it sts:AssumeRole and make the role trust its account or principal.',
+  },
+  'InvalidParameter.RoleArn': {
+    kind: 'input',
+    hint: 'STS rejected the role ARN. Write `role-to-assume` as acs:ram::<account-id>:role/<name>.',
+  },
+  'InvalidParameter.OIDCProviderArn': {
+    kind: 'input',
+    hint: 'STS rejected the OIDC provider ARN. Write `oidc-provider-arn` as acs:ram::<account-id>:oidc-provider/<name>.',
+  },
+  'InvalidParameter.RoleSessionName': {
+    kind: 'input',
+    hint: 'Set `role-session-name` to 2-64 characters of A-Z a-z 0-9 . @ - _.',
+  },
+  'InvalidParameter.DurationSeconds': {
+    kind: 'input',
+    hint: "Lower `role-session-expiration` to at most the role's maximum session duration (RAM console > role > Maximum session duration), or raise that maximum.",
+  },
+  'InvalidParameter.PolicyGrammar': {
+    kind: 'input',
+    hint: 'Fix `inline-session-policy`: it must be a RAM policy document ({"Version":"1","Statement":[...]}).',
+  },
+  'InvalidParameter.ExternalId': {
+    kind: 'input',
+    hint: "Set `role-external-id` to the ExternalId required by the role's trust policy.",
+  },
+  MissingParameter: {
+    kind: 'input',
+    hint: 'A required parameter did not reach STS. Check `role-to-assume`, `oidc-provider-arn` and the token source.',
+  },
+  'InvalidAccessKeyId.NotFound': {
+    kind: 'credentials',
+    hint: 'The AccessKey ID does not exist. Check the secret behind `access-key-id` (or the ALIBABA_CLOUD_ACCESS_KEY_ID of the earlier step with `role-chaining`).',
+  },
+  'InvalidAccessKeyId.Inactive': {
+    kind: 'credentials',
+    hint: 'The AccessKey is disabled. Enable it in the RAM console or use an active one.',
+  },
+  SignatureDoesNotMatch: {
+    kind: 'credentials',
+    hint: 'The AccessKey secret does not belong to the AccessKey ID. Check the secret behind `access-key-secret`.',
+  },
+  'InvalidSecurityToken.Expired': {
+    kind: 'credentials',
+    hint: 'The source STS credentials have expired. Get fresh ones (run the earlier step again, or lower the time between the steps).',
+  },
+  'InvalidSecurityToken.MismatchWithAccessKey': {
+    kind: 'credentials',
+    hint: 'The security token does not belong to the AccessKey ID. Pass the three values of one STS session (`security-token` with its own keys).',
+  },
+  'InvalidSecurityToken.Malformed': {
+    kind: 'credentials',
+    hint: 'The security token is malformed or missing. STS AccessKeys (STS.…) need `security-token`.',
+  },
+  'InvalidTimeStamp.Expired': {
+    kind: 'credentials',
+    hint: "The request's timestamp is too far from STS's clock. Check the runner's clock (NTP).",
+  },
+  Throttling: { kind: 'throttled', hint: 'STS throttled the request. The action retries with backoff; raise `retry-max-attempts` or spread out parallel jobs.' },
+  'Throttling.User': { kind: 'throttled', hint: 'STS throttled the requests of this account. The action retries with backoff; raise `retry-max-attempts` or spread out parallel jobs.' },
+  'Throttling.Api': { kind: 'throttled', hint: 'STS throttled this API. The action retries with backoff; raise `retry-max-attempts` or spread out parallel jobs.' },
+  InternalError: { kind: 'server', hint: 'STS failed on its side. The action retries; if it persists, try another `region` endpoint and quote the RequestId to Alibaba Cloud support.' },
+  ServiceUnavailable: { kind: 'server', hint: 'STS is unavailable. The action retries; if it persists, try another `region` endpoint.' },
+};
+
+/** Kind and hint for an STS error code: the code itself, else its family, else the HTTP status. */
+export function describeStsCode(code: string | undefined, status: number | undefined): CodeInfo {
+  if (code && STS_ERROR_CODES[code]) return STS_ERROR_CODES[code];
+  if (code?.startsWith('Throttling')) return STS_ERROR_CODES.Throttling;
+  if (code?.startsWith('AuthenticationFail.')) return STS_ERROR_CODES['AuthenticationFail.NoPermission'];
+  if (code?.startsWith('InvalidAccessKeyId')) return STS_ERROR_CODES['InvalidAccessKeyId.NotFound'];
+  if (code?.startsWith('InvalidSecurityToken')) return STS_ERROR_CODES['InvalidSecurityToken.Malformed'];
+  if (code?.startsWith('EntityNotExist')) return STS_ERROR_CODES['EntityNotExist.Role'];
+  if (code?.startsWith('NoPermission') || status === 403) return STS_ERROR_CODES.NoPermission;
+  if (code?.startsWith('InvalidParameter') || code?.startsWith('MissingParameter')) {
+    return { kind: 'input', hint: 'STS rejected a parameter; the message above names it. Check the matching input.' };
+  }
+  if (status === 429) return STS_ERROR_CODES.Throttling;
+  if (status !== undefined && status >= 500) return STS_ERROR_CODES.ServiceUnavailable;
+  return { kind: 'server', hint: 'Unexpected answer from STS; quote the RequestId to Alibaba Cloud support.' };
+}
+
+const REDACTED = '***';
+// Values that must never be printed, even when no list of secrets is at hand: JWTs (OIDC tokens), and the
+// secret-bearing query or JSON fields of STS requests and answers.
+const SECRET_PATTERNS: readonly RegExp[] = [
+  /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g,
+  /((?:OIDCToken|SecurityToken|AccessKeySecret|Signature|security[-_]token)=)[^&\s"']+/gi,
+  /("(?:AccessKeySecret|SecurityToken|OIDCToken|accessKeySecret|securityToken)"\s*:\s*")[^"]*/g,
+];
+
+/** Removes every known secret, in plain and URL-encoded form, and anything shaped like one. */
+export function redact(text: string, secrets: Iterable<string> = []): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length < 4) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(REDACTED);
+  }
+  for (const pattern of SECRET_PATTERNS) {
+    out = out.replace(pattern, (_match, prefix?: unknown) => (typeof prefix === 'string' ? prefix + REDACTED : REDACTED));
+  }
+  return out;
+}
+
+/** The one line (plus hint) a failed step prints. */
+export function formatFailure(error: unknown, secrets: Iterable<string> = []): string {
+  if (!(error instanceof ActionError)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return redact(message, secrets);
+  }
+  const requestId = error.details.requestId ? ` (RequestId: ${error.details.requestId})` : '';
+  const hint = error.hint ? `\n${error.hint}` : '';
+  return redact(`${error.message}${requestId}${hint}`, secrets);
+}

@@ -1,0 +1,24 @@
+// Reads the claims of a JWT without verifying it: only to show the user which claims STS compared with the
+// role's trust policy. Pure: no I/O.
+
+/** Claims that identify the workflow and are safe to print. The token itself never is. */
+export const PRINTABLE_CLAIMS = ['iss', 'aud', 'sub', 'job_workflow_ref', 'repository', 'ref', 'environment'] as const;
+
+export function printableClaims(token: string): Record<string, string> {
+  const payload = token.split('.')[1];
+  if (!payload) return {};
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return {};
+  }
+  if (typeof claims !== 'object' || claims === null) return {};
+  const out: Record<string, string> = {};
+  for (const name of PRINTABLE_CLAIMS) {
+    const value = (claims as Record<string, unknown>)[name];
+    if (typeof value === 'string') out[name] = value;
+    else if (Array.isArray(value)) out[name] = value.join(',');
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+// Entry of the main step: inputs -> config -> plan -> source -> STS -> credentials -> exporters.
+// One try/catch turns any failure into a redacted setFailed; nothing is exported unless everything worked.
+
+import * as core from '@actions/core';
+import { readConfig, type Config } from './config.js';
+import { isoSeconds } from './credentials.js';
+import { ActionError, formatFailure } from './errors.js';
+import { exportVariables } from './export/env.js';
+import { mask, setOutputs } from './export/outputs.js';
+import { planVariables } from './export/variables.js';
+import { runPlan, type FlowResult } from './flow.js';
+import { makePlan, type Plan, type Source } from './plan.js';
+import { DEFAULT_RETRY_POLICY } from './retry.js';
+
+/** Inputs that hold secrets: masked before anything else runs. */
+const SECRET_INPUTS = ['access-key-id', 'access-key-secret', 'security-token'];
+export const TIMEOUTS = { connectTimeoutMs: 3000, readTimeoutMs: 5000 };
+
+export async function run(): Promise<void> {
+  const secrets = new Set<string>();
+  const keepSecret = (secret: string | undefined) => {
+    if (!secret || secrets.has(secret)) return;
+    secrets.add(secret);
+    mask(secret);
+  };
+  try {
+    for (const name of SECRET_INPUTS) keepSecret(core.getInput(name));
+    const env = process.env;
+    const config = readConfig((name) => core.getInput(name), env);
+    const plan = makePlan(config, { canRequestIdToken: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) });
+    if (config.maskAccountId && config.role) mask(config.role.accountId);
+    if (plan.source.kind === 'environment') {
+      keepSecret(env.ALIBABA_CLOUD_ACCESS_KEY_ID);
+      keepSecret(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET);
+      keepSecret(env.ALIBABA_CLOUD_SECURITY_TOKEN);
+    }
+    core.info(describePlan(plan, config));
+
+    const result = await runPlan(plan, {
+      env,
+      sts: { endpoint: config.endpoint, ...TIMEOUTS },
+      timeouts: TIMEOUTS,
+      retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
+      onSecret: keepSecret,
+      onRetry: (step, { attempt, maxAttempts, error, waitMs }) => {
+        const code = error.details.code ?? error.kind;
+        const requestId = error.details.requestId ? `, RequestId ${error.details.requestId}` : '';
+        core.info(`${step}: attempt ${attempt}/${maxAttempts} failed (${code}${requestId}); retrying in ${waitMs} ms.`);
+      },
+      identifyUnassumed: config.allowedAccountIds.length > 0,
+    });
+    if (config.maskAccountId && result.identity) mask(result.identity.accountId);
+    checkAccount(config, result);
+    deliver(config, plan, result);
+  } catch (error) {
+    core.setFailed(formatFailure(error, secrets));
+  }
+}
+
+function describePlan(plan: Plan, config: Config): string {
+  const target = plan.assume ? ` -> ${plan.assume.oidcProviderArn ? 'AssumeRoleWithOIDC' : 'AssumeRole'} ${plan.assume.roleArn} as ${plan.assume.sessionName}` : '';
+  return `Credentials from ${sourceName(plan.source)}${target} (STS ${config.endpoint.protocol}://${config.endpoint.host}).`;
+}
+
+export function sourceName(source: Source): string {
+  switch (source.kind) {
+    case 'github-oidc':
+      return `GitHub OIDC (audience ${source.audience})`;
+    case 'oidc-token-file':
+      return `OIDC token file ${source.path}`;
+    case 'access-key':
+      return source.accessKey.securityToken ? 'STS credentials (inputs)' : 'AccessKey (inputs)';
+    case 'environment':
+      return 'the ALIBABA_CLOUD_* credentials of an earlier step';
+    case 'ecs-ram-role':
+      return `ECS instance RAM role ${source.roleName}`;
+    case 'credentials-uri':
+      return 'a credentials URI';
+  }
+}
+
+function checkAccount(config: Config, result: FlowResult): void {
+  const accountId = result.identity?.accountId;
+  if (config.allowedAccountIds.length > 0 && (!accountId || !config.allowedAccountIds.includes(accountId))) {
+    throw new ActionError('permission', `The credentials belong to account ${accountId ?? '(unknown)'}, which is not in \`allowed-account-ids\`.`, 'Check that the source and `role-to-assume` point at the intended account, or add it to `allowed-account-ids`.');
+  }
+}
+
+function deliver(config: Config, plan: Plan, result: FlowResult): void {
+  const { credentials, identity } = result;
+  if (config.exportEnv) exportVariables(planVariables(credentials, config.region, process.env));
+  setOutputs({ credentials, identity, roleSessionName: plan.assume?.sessionName, includeCredentials: config.outputCredentials });
+  const expiry = credentials.expiration ? `, valid until ${isoSeconds(credentials.expiration)}` : '';
+  const who = identity ? `${identity.arn} (account ${identity.accountId})` : 'the source (account not looked up)';
+  core.info(`Credentials ready for ${who}${expiry}.`);
+}

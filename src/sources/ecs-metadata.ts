@@ -1,0 +1,44 @@
+// The ECS instance RAM role, from the metadata service. IMDSv2 first: a session token from
+// PUT /latest/api/token, sent with every read. Only a service with no token endpoint at all (404/405)
+// is read the v1 way. @alicloud/credentials' provider falls back to v1 on any token failure, which would
+// quietly downgrade on an instance that enforces v2, so this reads the service itself.
+
+import type { Credentials } from '../credentials.js';
+import { ActionError } from '../errors.js';
+import { jsonObject, request, statusError, type HttpResponse } from '../http.js';
+import { credentialsFromJson } from './sts-json.js';
+
+export const METADATA_ORIGIN = 'http://100.100.100.200';
+const SERVICE = 'The ECS metadata service';
+const TOKEN_TTL_SECONDS = '300';
+// On a runner outside ECS nothing answers at 100.100.100.200; give up quickly.
+const TIMEOUTS = { connectTimeoutMs: 1000, readTimeoutMs: 2000 };
+
+export async function fetchFromEcsMetadata(roleName: string, origin = METADATA_ORIGIN): Promise<Credentials> {
+  const token = await metadataToken(origin);
+  const res = await get(`${origin}/latest/meta-data/ram/security-credentials/${encodeURIComponent(roleName)}`, token);
+  if (res.status === 404) {
+    const roles = await get(`${origin}/latest/meta-data/ram/security-credentials/`, token);
+    const attached = roles.status === 200 ? roles.body.trim().split(/\s+/).filter(Boolean) : [];
+    throw new ActionError('credentials', `The instance has no RAM role named ${roleName}.`, attached.length > 0 ? `Set \`ecs-ram-role\` to the attached role: ${attached.join(', ')}.` : 'Attach a RAM role to the ECS instance (ECS console > instance > Instance RAM role), then set `ecs-ram-role` to its name.');
+  }
+  if (res.status !== 200) throw statusError(res, SERVICE, 'Check the instance RAM role in the ECS console.');
+  return credentialsFromJson(jsonObject(res, SERVICE), SERVICE, 'Check the instance RAM role in the ECS console.');
+}
+
+async function metadataToken(origin: string): Promise<string | undefined> {
+  let res: HttpResponse;
+  try {
+    res = await request({ url: `${origin}/latest/api/token`, method: 'PUT', headers: { 'x-aliyun-ecs-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS }, service: SERVICE, ...TIMEOUTS });
+  } catch (error) {
+    // Not worth retrying: on a machine outside ECS the address never answers.
+    throw new ActionError('input', `No ECS metadata service answered at ${origin} (${(error as Error).message}).`, '`ecs-ram-role` works only on a self-hosted runner on an ECS instance. On GitHub-hosted runners use the OIDC flow (`role-to-assume` + `oidc-provider-arn`).');
+  }
+  if (res.status === 200 && res.body.trim()) return res.body.trim();
+  if (res.status === 404 || res.status === 405) return undefined;
+  throw statusError(res, SERVICE, 'The metadata service refused a session token (IMDSv2).');
+}
+
+function get(url: string, token: string | undefined): Promise<HttpResponse> {
+  return request({ url, headers: token ? { 'x-aliyun-ecs-metadata-token': token } : {}, service: SERVICE, ...TIMEOUTS });
+}

@@ -1,0 +1,4 @@
+export interface Timeouts {
+  readonly connectTimeoutMs: number;
+  readonly readTimeoutMs: number;
+}

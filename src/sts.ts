@@ -1,0 +1,149 @@
+// The only module that talks to STS, through Alibaba's own SDK (@alicloud/sts20150401).
+// It is loaded on first use, so a run that never calls STS (or the post step) does not pay for it.
+
+import { accountIdOf, assumedRoleArn } from './arn.js';
+import type { Endpoint } from './config.js';
+import type { Credentials, Identity } from './credentials.js';
+import { ActionError, describeStsCode } from './errors.js';
+import type { AssumeRoleParams } from './plan.js';
+
+export interface StsSettings {
+  readonly endpoint: Endpoint;
+  readonly connectTimeoutMs: number;
+  readonly readTimeoutMs: number;
+}
+
+export interface AssumedRole {
+  readonly credentials: Credentials;
+  readonly identity: Identity;
+}
+
+// From ESM, this CommonJS package is one object: the client class is its `.default`, the models sit beside it.
+type StsModule = typeof import('@alicloud/sts20150401', { with: { 'resolution-mode': 'require' } });
+type StsClient = InstanceType<StsModule['default']>;
+
+let sdk: Promise<StsModule> | undefined;
+function loadSdk(): Promise<StsModule> {
+  // Node hands over module.exports as `default`; a bundler that honours `__esModule` hands over the exports
+  // themselves, whose `default` is then the class.
+  sdk ??= import('@alicloud/sts20150401').then((mod) => (typeof mod.default === 'function' ? mod : mod.default) as unknown as StsModule);
+  return sdk;
+}
+
+async function client(settings: StsSettings, credentials?: Credentials): Promise<{ sts: StsClient; mod: StsModule }> {
+  const mod = await loadSdk();
+  const Client = mod.default;
+  // The SDK reads its Config and RuntimeOptions as plain fields, so plain objects do; this keeps the
+  // SDK's own base package out of our imports.
+  const config = {
+    endpoint: settings.endpoint.host,
+    protocol: settings.endpoint.protocol,
+    accessKeyId: credentials?.accessKeyId,
+    accessKeySecret: credentials?.accessKeySecret,
+    securityToken: credentials?.securityToken,
+    connectTimeout: settings.connectTimeoutMs,
+    readTimeout: settings.readTimeoutMs,
+  };
+  return { sts: new Client(config as ConstructorParameters<StsModule['default']>[0]), mod };
+}
+
+// retryOptions stays unset: the SDK then never retries, and retry.ts owns every attempt.
+function runtime(settings: StsSettings): Parameters<StsClient['getCallerIdentityWithOptions']>[0] {
+  return { connectTimeout: settings.connectTimeoutMs, readTimeout: settings.readTimeoutMs } as Parameters<StsClient['getCallerIdentityWithOptions']>[0];
+}
+
+export async function assumeRoleWithOidc(settings: StsSettings, token: string, params: AssumeRoleParams): Promise<AssumedRole> {
+  const { sts, mod } = await client(settings);
+  const request = new mod.AssumeRoleWithOIDCRequest({
+    roleArn: params.roleArn,
+    OIDCProviderArn: params.oidcProviderArn,
+    OIDCToken: token,
+    roleSessionName: params.sessionName,
+    durationSeconds: params.durationSeconds,
+    policy: params.policy,
+  });
+  const response = await call('AssumeRoleWithOIDC', () => sts.assumeRoleWithOIDCWithOptions(request, runtime(settings)));
+  return assumed('AssumeRoleWithOIDC', response.body?.credentials, response.body?.assumedRoleUser?.arn);
+}
+
+export async function assumeRole(settings: StsSettings, source: Credentials, params: AssumeRoleParams): Promise<AssumedRole> {
+  const { sts, mod } = await client(settings, source);
+  const request = new mod.AssumeRoleRequest({
+    roleArn: params.roleArn,
+    roleSessionName: params.sessionName,
+    durationSeconds: params.durationSeconds,
+    policy: params.policy,
+    externalId: params.externalId,
+  });
+  const response = await call('AssumeRole', () => sts.assumeRoleWithOptions(request, runtime(settings)));
+  return assumed('AssumeRole', response.body?.credentials, response.body?.assumedRoleUser?.arn);
+}
+
+export async function getCallerIdentity(settings: StsSettings, credentials: Credentials): Promise<Identity> {
+  const { sts } = await client(settings, credentials);
+  const response = await call('GetCallerIdentity', () => sts.getCallerIdentityWithOptions(runtime(settings)));
+  const { accountId, arn } = response.body ?? {};
+  if (!accountId || !arn) throw malformed('GetCallerIdentity');
+  return { accountId, arn };
+}
+
+function assumed(
+  action: string,
+  credentials: { accessKeyId?: string; accessKeySecret?: string; securityToken?: string; expiration?: string } | undefined,
+  userArn: string | undefined,
+): AssumedRole {
+  const accountId = userArn && accountIdOf(userArn);
+  const expiration = credentials?.expiration ? new Date(credentials.expiration) : undefined;
+  if (!credentials?.accessKeyId || !credentials.accessKeySecret || !credentials.securityToken || !userArn || !accountId || !expiration || Number.isNaN(expiration.getTime())) {
+    throw malformed(action);
+  }
+  return {
+    credentials: { accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret, securityToken: credentials.securityToken, expiration },
+    identity: { accountId, arn: assumedRoleArn(userArn) },
+  };
+}
+
+function malformed(action: string): ActionError {
+  return new ActionError('server', `${action} answered without the expected fields.`, 'The endpoint may not be STS: check `sts-endpoint`, `region` and any proxy in between.');
+}
+
+interface SdkError {
+  code?: unknown;
+  statusCode?: unknown;
+  data?: { Code?: unknown; Message?: unknown; RequestId?: unknown; statusCode?: unknown };
+  requestId?: unknown;
+  message?: unknown;
+  name?: unknown;
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+
+async function call<T>(action: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    throw toActionError(action, error);
+  }
+}
+
+/** Maps whatever the SDK throws to an ActionError. Messages may carry request URLs; main.ts redacts them. */
+export function toActionError(action: string, error: unknown): ActionError {
+  const e = (error ?? {}) as SdkError;
+  const message = typeof e.message === 'string' ? e.message : String(error);
+  const errno = typeof e.code === 'string' ? e.code : undefined;
+  if ((errno && NETWORK_CODES.has(errno)) || e.name === 'RequestTimeoutError' || /timeout|socket hang up/i.test(message)) {
+    const hint = errno === 'ENOTFOUND' || errno === 'EAI_AGAIN'
+      ? 'The STS host name does not resolve: check `region`, `use-vpc-endpoint` (VPC endpoints resolve only inside a VPC) and `sts-endpoint`.'
+      : 'Check that the runner can reach the STS endpoint (firewall, proxy, `region`, `sts-endpoint`).';
+    return new ActionError('network', `${action} could not reach STS: ${message}`, hint);
+  }
+  if (error instanceof SyntaxError) {
+    return new ActionError('server', `${action}: STS answered with a body that is not JSON (${message}).`, 'A proxy or load balancer may have answered instead of STS; the action retries.');
+  }
+  const code = typeof e.data?.Code === 'string' ? e.data.Code : errno;
+  const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  const requestId = typeof e.data?.RequestId === 'string' ? e.data.RequestId : typeof e.requestId === 'string' && e.requestId !== 'undefined' ? e.requestId : undefined;
+  const stsMessage = typeof e.data?.Message === 'string' ? e.data.Message : message;
+  const { kind, hint } = describeStsCode(code, status);
+  return new ActionError(kind, `${action} failed: ${code ?? `HTTP ${status ?? '?'}`}: ${stsMessage}`, hint, { code, requestId, status });
+}
