@@ -60,17 +60,25 @@ export const STS_ERROR_CODES: Readonly<Record<string, CodeInfo>> = {
     kind: 'trust',
     hint: "The token's issuer is not the issuer URL of the OIDC identity provider named by `oidc-provider-arn`. Set the IdP's issuer URL to the token's `iss`, or use the IdP made for this issuer.",
   },
-  'AuthenticationFail.OIDCToken.ClientIdNotMatch': {
+  'AuthenticationFail.OIDCToken.AudienceNotMatch': {
     kind: 'trust',
     hint: "The token's audience is not a Client ID of the OIDC identity provider. Add the value of `audience` (default sts.aliyuncs.com) to the IdP's Client IDs, or set `audience` to one of them; the trust policy's oidc:aud must match too.",
+  },
+  'AuthenticationFail.OIDCToken.InvalidSignature': {
+    kind: 'trust',
+    hint: "The token's signature does not verify against the issuer's keys. Check the IdP's issuer URL; if you use `oidc-token-file`, the file must hold a token from that issuer.",
+  },
+  'AuthenticationFail.OIDCToken.PublicKeyFingerprintMismatch': {
+    kind: 'trust',
+    hint: "The issuer's TLS certificate no longer matches the IdP's fingerprint. Update the fingerprint of the OIDC identity provider in RAM (docs/SETUP.md shows how to compute it).",
+  },
+  'AuthenticationFail.OIDCToken.IssuerConfigurationBroken': {
+    kind: 'trust',
+    hint: "STS could not read the issuer's OpenID configuration or keys. Check the IdP's issuer URL; for a self-hosted issuer, its /.well-known/openid-configuration must be reachable from the internet.",
   },
   'AuthenticationFail.NoPermission': {
     kind: 'trust',
     hint: `The role does not trust this token. ${TRUST_POLICY}`,
-  },
-  'AuthenticationFail.OIDCProvider.NotTrusted': {
-    kind: 'trust',
-    hint: `The role does not trust this OIDC identity provider. ${TRUST_POLICY}`,
   },
   'EntityNotExist.Role': {
     kind: 'permission',
@@ -112,9 +120,48 @@ export const STS_ERROR_CODES: Readonly<Record<string, CodeInfo>> = {
     kind: 'input',
     hint: "Set `role-external-id` to the ExternalId required by the role's trust policy.",
   },
+  'InvalidParameter.PolicySize': {
+    kind: 'input',
+    hint: 'Shorten `inline-session-policy`: STS limits its length (2048 characters). Use wildcards or fewer statements.',
+  },
   MissingParameter: {
     kind: 'input',
     hint: 'A required parameter did not reach STS. Check `role-to-assume`, `oidc-provider-arn` and the token source.',
+  },
+  'MissingParameter.RoleArn': { kind: 'input', hint: 'Set `role-to-assume`.' },
+  'MissingParameter.RoleSessionName': { kind: 'input', hint: 'Set `role-session-name`, or leave it out for the default.' },
+  'MissingParameter.OIDCProviderArn': { kind: 'input', hint: 'Set `oidc-provider-arn`.' },
+  MissingSecurityToken: {
+    kind: 'credentials',
+    hint: 'STS AccessKeys (STS.…) need their security token: pass `security-token` (or ALIBABA_CLOUD_SECURITY_TOKEN with `role-chaining`).',
+  },
+  IncompleteSignature: {
+    kind: 'credentials',
+    hint: 'STS found the request signature incomplete. A proxy may be rewriting requests; otherwise report it with the RequestId.',
+  },
+  InvalidSignatureMethod: {
+    kind: 'credentials',
+    hint: 'STS does not accept the signature method. A proxy may be rewriting requests; otherwise report it with the RequestId.',
+  },
+  SignatureNonceUsed: {
+    kind: 'credentials',
+    hint: 'STS saw the same request twice (a replayed nonce). A proxy may be retrying requests; the action sends a fresh nonce each attempt.',
+  },
+  'InvalidTimeStamp.Format': {
+    kind: 'credentials',
+    hint: "STS could not read the request's timestamp. Check the runner's clock and locale settings.",
+  },
+  'InvalidAction.NotFound': {
+    kind: 'server',
+    hint: 'The endpoint does not know this STS action: `sts-endpoint` may point at another service.',
+  },
+  InvalidVersion: {
+    kind: 'server',
+    hint: 'The endpoint does not speak STS 2015-04-01: `sts-endpoint` may point at another service.',
+  },
+  UnsupportedHTTPMethod: {
+    kind: 'server',
+    hint: 'The endpoint refused the HTTP method: `sts-endpoint` may point at another service, or a proxy rewrites requests.',
   },
   'InvalidAccessKeyId.NotFound': {
     kind: 'credentials',

@@ -2,15 +2,19 @@
 // One try/catch turns any failure into a redacted setFailed; nothing is exported unless everything worked.
 
 import * as core from '@actions/core';
+import { homedir } from 'node:os';
 import { readConfig, type Config } from './config.js';
 import { isoSeconds } from './credentials.js';
 import { ActionError, formatFailure } from './errors.js';
 import { exportVariables } from './export/env.js';
 import { mask, setOutputs } from './export/outputs.js';
-import { planVariables } from './export/variables.js';
+import { profilePath, writeProfile } from './export/profile.js';
+import { writeSummary } from './export/summary.js';
+import { planVariables, PROFILE_VARS } from './export/variables.js';
 import { runPlan, type FlowResult } from './flow.js';
 import { makePlan, type Plan, type Source } from './plan.js';
 import { DEFAULT_RETRY_POLICY } from './retry.js';
+import { STATE_PROFILE } from './state.js';
 
 /** Inputs that hold secrets: masked before anything else runs. */
 const SECRET_INPUTS = ['access-key-id', 'access-key-secret', 'security-token'];
@@ -51,7 +55,7 @@ export async function run(): Promise<void> {
     });
     if (config.maskAccountId && result.identity) mask(result.identity.accountId);
     checkAccount(config, result);
-    deliver(config, plan, result);
+    await deliver(config, plan, result);
   } catch (error) {
     core.setFailed(formatFailure(error, secrets));
   }
@@ -86,11 +90,31 @@ function checkAccount(config: Config, result: FlowResult): void {
   }
 }
 
-function deliver(config: Config, plan: Plan, result: FlowResult): void {
+async function deliver(config: Config, plan: Plan, result: FlowResult): Promise<void> {
   const { credentials, identity } = result;
-  if (config.exportEnv) exportVariables(planVariables(credentials, config.region, process.env));
+  const variables = config.exportEnv ? planVariables(credentials, config.region, process.env) : { set: new Map<string, string>(), blank: [] };
+  exportVariables(variables);
+  if (config.aliyunProfile) {
+    const profile = writeProfile(profilePath(homedir()), config.aliyunProfile, credentials, config.region);
+    core.saveState(STATE_PROFILE, JSON.stringify(profile));
+    for (const name of PROFILE_VARS) core.exportVariable(name, profile.name);
+    core.info(`Wrote profile ${profile.name} (mode ${credentials.securityToken ? 'StsToken' : 'AK'}) to ${profile.path}; the post step removes it.`);
+  }
   setOutputs({ credentials, identity, roleSessionName: plan.assume?.sessionName, includeCredentials: config.outputCredentials });
-  const expiry = credentials.expiration ? `, valid until ${isoSeconds(credentials.expiration)}` : '';
+  const expiration = credentials.expiration ? isoSeconds(credentials.expiration) : undefined;
   const who = identity ? `${identity.arn} (account ${identity.accountId})` : 'the source (account not looked up)';
-  core.info(`Credentials ready for ${who}${expiry}.`);
+  core.info(`Credentials ready for ${who}${expiration ? `, valid until ${expiration}` : ''}.`);
+  await writeSummary({
+    accountId: identity?.accountId,
+    maskAccountId: config.maskAccountId,
+    assumedRoleArn: plan.assume ? identity?.arn : undefined,
+    roleSessionName: plan.assume?.sessionName,
+    source: sourceName(plan.source),
+    expiration,
+    region: config.region,
+    endpoint: `${config.endpoint.protocol}://${config.endpoint.host}`,
+    variablesSet: [...variables.set.keys(), ...(config.aliyunProfile ? PROFILE_VARS : [])],
+    variablesCleared: variables.blank,
+    profile: config.aliyunProfile,
+  });
 }

@@ -2,12 +2,19 @@
 // It never loads the STS SDK, and it succeeds even when the main step failed half-way.
 
 import * as core from '@actions/core';
+import { removeProfile, type ProfileState } from './export/profile.js';
+import { STATE_PROFILE } from './state.js';
 
 export async function post(): Promise<void> {
+  const profile = core.getState(STATE_PROFILE);
+  if (!profile) {
+    core.info('Nothing to clean up.');
+    return;
+  }
   try {
-    core.debug('Nothing to clean up.');
+    core.info(removeProfile(JSON.parse(profile) as ProfileState));
   } catch (error) {
-    core.warning(`Cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
+    core.warning(`Could not remove the aliyun CLI profile: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

@@ -2,6 +2,7 @@ import { accountIdOf, assumedRoleArn, parseOidcProviderArn, parseRoleArn } from 
 import { ActionError, describeStsCode, formatFailure, redact, STS_ERROR_CODES } from '../../src/errors.js';
 import { printableClaims } from '../../src/jwt.js';
 import { withRetry } from '../../src/retry.js';
+import { codes } from '../emulator/codes.js';
 
 describe('arn', () => {
   it('parses role and IdP ARNs, with paths, and rejects other shapes', () => {
@@ -90,5 +91,18 @@ describe('withRetry', () => {
     let calls = 0;
     await expect(withRetry({ ...policy, deadlineMs: 250 }, async () => { calls++; clock += 200; throw new ActionError('network', 'down'); }, { ...noSleep, now: () => clock })).rejects.toThrow('down');
     expect(calls).toBe(1);
+  });
+});
+
+describe('the STS error table', () => {
+  it('has an entry with a hint for every code the emulator (modelled on STS) answers', async () => {
+    const missing = codes.map(({ code }) => code).filter((code) => !STS_ERROR_CODES[code]);
+    expect(missing).toEqual([]);
+  });
+  it('is documented code by code in docs/TROUBLESHOOTING.md', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../docs/TROUBLESHOOTING.md', import.meta.url), 'utf8');
+    const undocumented = Object.keys(STS_ERROR_CODES).filter((code) => !doc.includes(`\`${code}\``));
+    expect(undocumented).toEqual([]);
   });
 });

@@ -1,0 +1,146 @@
+// Runs the built action (dist/) the way the GitHub runner does: INPUT_* variables with the defaults of
+// action.yml, GITHUB_ENV/OUTPUT/STATE/STEP_SUMMARY files, STATE_* for the post step, workflow commands on stdout.
+// Nothing is mocked: the bundle is a child process and talks to the emulator over loopback HTTP.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+export const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
+const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
+
+export interface StepResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Variables exported to later steps (GITHUB_ENV). */
+  readonly exported: Record<string, string>;
+  readonly outputs: Record<string, string>;
+  readonly state: Record<string, string>;
+  readonly summary: string;
+  /** Values registered with ::add-mask::. */
+  readonly masks: string[];
+  /** The ::error:: line, decoded. */
+  readonly error?: string;
+  readonly ms: number;
+}
+
+export interface Job {
+  /** The runner's temp dir and files of this job; HOME too, so ~/.aliyun stays inside it. */
+  readonly dir: string;
+  readonly env: Record<string, string>;
+  /** Environment a later step of the job sees: the job's env plus everything exported so far. */
+  laterStepEnv(): Record<string, string>;
+  main(inputs: Record<string, string>, extraEnv?: Record<string, string>): Promise<StepResult>;
+  post(extraEnv?: Record<string, string>): Promise<StepResult>;
+  cleanup(): void;
+}
+
+/** A job: steps share its env files the way steps of one GitHub job do. */
+export function newJob(baseEnv: Record<string, string> = {}): Job {
+  const dir = mkdtempSync(join(tmpdir(), 'cac-job-'));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: join(dir, 'home'),
+    RUNNER_TEMP: join(dir, 'tmp'),
+    GITHUB_REPOSITORY: 'octo-org/octo-repo',
+    GITHUB_RUN_ID: '1234567890',
+    GITHUB_ACTIONS: 'true',
+    ...baseEnv,
+  };
+  let exportedSoFar: Record<string, string> = {};
+  let state: Record<string, string> = {};
+  let step = 0;
+
+  async function runStep(entry: 'main' | 'post', inputs: Record<string, string>, extraEnv: Record<string, string>): Promise<StepResult> {
+    step++;
+    const files = { GITHUB_ENV: `env-${step}`, GITHUB_OUTPUT: `output-${step}`, GITHUB_STATE: `state-${step}`, GITHUB_STEP_SUMMARY: `summary-${step}` };
+    const paths = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, join(dir, f)]));
+    for (const path of Object.values(paths)) writeFileSync(path, '');
+    const inputEnv: Record<string, string> = {};
+    for (const [name, spec] of Object.entries(ACTION.inputs)) inputEnv[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? spec.default ?? '';
+    for (const name of Object.keys(inputs)) if (!(name in ACTION.inputs)) throw new Error(`unknown input ${name}`);
+    const stateEnv = entry === 'post' ? Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v])) : {};
+    const childEnv = { ...env, ...exportedSoFar, ...inputEnv, ...stateEnv, ...paths, ...extraEnv };
+    const started = performance.now();
+    const { code, stdout, stderr } = await runNode(join(ROOT, 'dist', entry, 'index.js'), childEnv);
+    const ms = performance.now() - started;
+    const exported = parseFileCommand(readFileSync(paths.GITHUB_ENV, 'utf8'));
+    exportedSoFar = { ...exportedSoFar, ...exported };
+    const stepState = parseFileCommand(readFileSync(paths.GITHUB_STATE, 'utf8'));
+    if (entry === 'main') state = { ...state, ...stepState };
+    const masks = [...stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => decodeCommand(m[1]));
+    const errorLine = /^::error::(.*)$/m.exec(stdout)?.[1];
+    return {
+      code, stdout, stderr, exported, state: stepState, masks, ms,
+      outputs: parseFileCommand(readFileSync(paths.GITHUB_OUTPUT, 'utf8')),
+      summary: readFileSync(paths.GITHUB_STEP_SUMMARY, 'utf8'),
+      error: errorLine === undefined ? undefined : decodeCommand(errorLine),
+    };
+  }
+
+  return {
+    dir,
+    env,
+    laterStepEnv: () => ({ ...env, ...exportedSoFar }),
+    main: (inputs, extraEnv = {}) => runStep('main', inputs, extraEnv),
+    post: (extraEnv = {}) => runStep('post', {}, extraEnv),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export function runNode(script: string, env: Record<string, string>, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** `name<<DELIM\nvalue\nDELIM` blocks, as @actions/core writes GITHUB_ENV, GITHUB_OUTPUT and GITHUB_STATE. */
+export function parseFileCommand(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]);
+    if (heredoc) {
+      const [, name, delimiter] = heredoc;
+      const value: string[] = [];
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]);
+      out[name] = value.join('\n');
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=');
+      out[lines[i].slice(0, at)] = lines[i].slice(at + 1);
+    }
+  }
+  return out;
+}
+
+function decodeCommand(value: string): string {
+  return value.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+}
+
+/**
+ * Every secret may appear in the log only in its own ::add-mask:: line, and that line must come before any
+ * other use. Returns a description of each leak (empty when clean).
+ */
+export function findLeaks(result: Pick<StepResult, 'stdout' | 'stderr' | 'summary'>, secrets: Iterable<string>): string[] {
+  const leaks: string[] = [];
+  for (const secret of new Set(secrets)) {
+    if (!secret || secret.length < 6) continue;
+    const forms = new Set([secret, encodeURIComponent(secret)]);
+    for (const [stream, text] of [['stdout', result.stdout], ['stderr', result.stderr], ['summary', result.summary]] as const) {
+      text.split('\n').forEach((line, index) => {
+        if (line === `::add-mask::${secret}`) return;
+        for (const form of forms) if (line.includes(form)) leaks.push(`${stream} line ${index + 1} shows a secret (${secret.slice(0, 4)}…): ${line.replace(form, '<SECRET>').slice(0, 200)}`);
+      });
+    }
+  }
+  return leaks;
+}

@@ -1,0 +1,44 @@
+// The job summary: what the step set up, as a Markdown table. Never a secret; the runner does not mask
+// summaries, so a masked account ID is written as ***.
+
+import * as core from '@actions/core';
+
+export interface SummaryFacts {
+  readonly accountId?: string;
+  readonly maskAccountId: boolean;
+  readonly assumedRoleArn?: string;
+  readonly roleSessionName?: string;
+  readonly source: string;
+  readonly expiration?: string;
+  readonly region?: string;
+  readonly endpoint: string;
+  readonly variablesSet: readonly string[];
+  readonly variablesCleared: readonly string[];
+  readonly profile?: string;
+  readonly credentialsUri?: boolean;
+}
+
+export function summaryMarkdown(facts: SummaryFacts): string {
+  const hide = (text: string) => (facts.maskAccountId && facts.accountId ? text.split(facts.accountId).join('***') : text);
+  const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+  const rows: Array<[string, string]> = [
+    ['Account', facts.accountId ? code(hide(facts.accountId)) : 'not looked up'],
+    ['Role session', facts.assumedRoleArn ? code(hide(facts.assumedRoleArn)) : 'none (source credentials used as they are)'],
+    ['Session name', facts.roleSessionName ? code(facts.roleSessionName) : '-'],
+    ['Source', hide(facts.source)],
+    ['Expires', facts.expiration ?? 'never (permanent AccessKey)'],
+    ['Region', facts.region ? code(facts.region) : '-'],
+    ['STS endpoint', code(facts.endpoint)],
+    ['Variables set', facts.variablesSet.length ? facts.variablesSet.map(code).join(' ') : 'none (`export-env: false`)'],
+    ['Variables cleared', facts.variablesCleared.length ? facts.variablesCleared.map(code).join(' ') : 'none'],
+  ];
+  if (facts.profile) rows.push(['aliyun CLI profile', `${code(facts.profile)} (removed by the post step)`]);
+  if (facts.credentialsUri) rows.push(['Refresh', 'a local credentials URI renews the credentials before they expire']);
+  const table = rows.map(([name, value]) => `| ${name} | ${value.replace(/\|/g, '\\|')} |`).join('\n');
+  return `### Alibaba Cloud credentials\n\n| | |\n|---|---|\n${table}\n`;
+}
+
+export async function writeSummary(facts: SummaryFacts): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await core.summary.addRaw(summaryMarkdown(facts), true).write();
+}
