@@ -271,7 +271,10 @@ function checkCombinations(config: Config): void {
   if (config.role && config.allowedAccountIds.length > 0 && !config.allowedAccountIds.includes(config.role.accountId)) {
     throw new InputError('allowed-account-ids', `does not include ${config.role.accountId}, the account of \`role-to-assume\`.`, 'Add that account ID, or assume a role in one of the allowed accounts.');
   }
-  if (!config.exportEnv && !config.outputCredentials && !config.aliyunProfile && !config.refreshCredentials) {
+  if (config.refreshCredentials && !config.exportEnv) {
+    throw new InputError('refresh-credentials', 'needs `export-env: true`: later steps find the refreshing credentials URI through ALIBABA_CLOUD_CREDENTIALS_URI.', 'Remove `export-env: false`, or turn off `refresh-credentials`.');
+  }
+  if (!config.exportEnv && !config.outputCredentials && !config.aliyunProfile) {
     throw new InputError('export-env', 'is false and nothing else delivers the credentials.', 'Keep export-env: true, or set output-credentials: true or aliyun-profile.');
   }
 }

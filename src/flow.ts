@@ -2,7 +2,7 @@
 // Shared by the main step and the refresh helper; it prints nothing itself and reports secrets as they appear.
 
 import type { Env } from './config.js';
-import type { Credentials, Identity } from './credentials.js';
+import { secretsOf, type Credentials, type Identity } from './credentials.js';
 import { ActionError } from './errors.js';
 import { printableClaims } from './jwt.js';
 import type { AssumeRoleParams, Plan, Source } from './plan.js';
@@ -34,6 +34,12 @@ export interface FlowResult {
 }
 
 export async function runPlan(plan: Plan, ctx: FlowContext): Promise<FlowResult> {
+  const result = await obtain(plan, ctx);
+  for (const secret of secretsOf(result.credentials)) ctx.onSecret(secret);
+  return result;
+}
+
+async function obtain(plan: Plan, ctx: FlowContext): Promise<FlowResult> {
   const retry = <T>(step: string, attempt: (n: number) => Promise<T>) => withRetry(ctx.retry, attempt, { onRetry: (event) => ctx.onRetry(step, event) });
 
   if (plan.assume?.oidcProviderArn) {
@@ -90,7 +96,7 @@ async function sourceCredentials(
         throw new Error(`a ${source.kind} source gives a token, not credentials`);
     }
   })();
-  for (const secret of [credentials.accessKeyId, credentials.accessKeySecret, credentials.securityToken]) if (secret) ctx.onSecret(secret);
+  for (const secret of secretsOf(credentials)) ctx.onSecret(secret);
   return credentials;
 }
 

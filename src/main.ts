@@ -2,7 +2,7 @@
 // One try/catch turns any failure into a redacted setFailed; nothing is exported unless everything worked.
 
 import * as core from '@actions/core';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { readConfig, type Config } from './config.js';
 import { isoSeconds } from './credentials.js';
 import { ActionError, formatFailure } from './errors.js';
@@ -14,7 +14,8 @@ import { planVariables, PROFILE_VARS } from './export/variables.js';
 import { runPlan, type FlowResult } from './flow.js';
 import { makePlan, type Plan, type Source } from './plan.js';
 import { DEFAULT_RETRY_POLICY } from './retry.js';
-import { STATE_PROFILE } from './state.js';
+import { startRefreshHelper } from './refresh/start.js';
+import { STATE_PROFILE, STATE_REFRESH } from './state.js';
 
 /** Inputs that hold secrets: masked before anything else runs. */
 const SECRET_INPUTS = ['access-key-id', 'access-key-secret', 'security-token'];
@@ -55,7 +56,8 @@ export async function run(): Promise<void> {
     });
     if (config.maskAccountId && result.identity) mask(result.identity.accountId);
     checkAccount(config, result);
-    await deliver(config, plan, result);
+    const refreshUri = config.refreshCredentials ? await startRefresh(config, plan, result, keepSecret) : undefined;
+    await deliver(config, plan, result, refreshUri);
   } catch (error) {
     core.setFailed(formatFailure(error, secrets));
   }
@@ -90,9 +92,35 @@ function checkAccount(config: Config, result: FlowResult): void {
   }
 }
 
-async function deliver(config: Config, plan: Plan, result: FlowResult): Promise<void> {
+/** Starts the helper that keeps the credentials fresh behind a loopback credentials URI (DESIGN.md §6). */
+async function startRefresh(config: Config, plan: Plan, result: FlowResult, keepSecret: (secret: string) => void): Promise<string> {
+  const env = process.env;
+  const { credentials } = result;
+  const helper = await startRefreshHelper(
+    {
+      plan,
+      sts: { endpoint: config.endpoint, ...TIMEOUTS },
+      timeouts: TIMEOUTS,
+      retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
+      env: pick(env, ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN']),
+      credentials: { ...credentials, expiration: credentials.expiration?.toISOString() },
+    },
+    env.RUNNER_TEMP || tmpdir(),
+  );
+  core.saveState(STATE_REFRESH, JSON.stringify({ pid: helper.pid, logFile: helper.logFile }));
+  // The random path is what keeps other local processes out: treat it as a secret.
+  keepSecret(new URL(helper.url).pathname.slice(1));
+  core.info(`Refresh helper (process ${helper.pid}) serves the credentials on a loopback credentials URI and renews them before they expire.`);
+  return helper.url;
+}
+
+function pick(env: NodeJS.ProcessEnv, names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+}
+
+async function deliver(config: Config, plan: Plan, result: FlowResult, refreshUri?: string): Promise<void> {
   const { credentials, identity } = result;
-  const variables = config.exportEnv ? planVariables(credentials, config.region, process.env) : { set: new Map<string, string>(), blank: [] };
+  const variables = config.exportEnv ? planVariables(credentials, config.region, process.env, refreshUri) : { set: new Map<string, string>(), blank: [] };
   exportVariables(variables);
   if (config.aliyunProfile) {
     const profile = writeProfile(profilePath(homedir()), config.aliyunProfile, credentials, config.region);
@@ -116,5 +144,6 @@ async function deliver(config: Config, plan: Plan, result: FlowResult): Promise<
     variablesSet: [...variables.set.keys(), ...(config.aliyunProfile ? PROFILE_VARS : [])],
     variablesCleared: variables.blank,
     profile: config.aliyunProfile,
+    credentialsUri: refreshUri !== undefined,
   });
 }

@@ -3,18 +3,36 @@
 
 import * as core from '@actions/core';
 import { removeProfile, type ProfileState } from './export/profile.js';
-import { STATE_PROFILE } from './state.js';
+import { stopRefreshHelper } from './refresh/stop.js';
+import { STATE_PROFILE, STATE_REFRESH } from './state.js';
 
 export async function post(): Promise<void> {
+  const refresh = core.getState(STATE_REFRESH);
   const profile = core.getState(STATE_PROFILE);
-  if (!profile) {
+  if (!refresh && !profile) {
     core.info('Nothing to clean up.');
     return;
   }
+  if (refresh) {
+    await cleanUp('stop the refresh helper', async () => {
+      const { pid, logFile } = JSON.parse(refresh) as { pid: number; logFile: string };
+      const report = await stopRefreshHelper(pid, logFile);
+      core.startGroup('Refresh helper log');
+      core.info(report.log);
+      core.endGroup();
+      if (report.stopped) core.info(report.message);
+      else core.warning(report.message);
+    });
+  }
+  if (profile) await cleanUp('remove the aliyun CLI profile', async () => core.info(removeProfile(JSON.parse(profile) as ProfileState)));
+}
+
+/** Each cleanup runs even when another failed; a failure is a warning, since the job's work is done. */
+async function cleanUp(what: string, action: () => Promise<void>): Promise<void> {
   try {
-    core.info(removeProfile(JSON.parse(profile) as ProfileState));
+    await action();
   } catch (error) {
-    core.warning(`Could not remove the aliyun CLI profile: ${error instanceof Error ? error.message : String(error)}`);
+    core.warning(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

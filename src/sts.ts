@@ -144,6 +144,10 @@ export function toActionError(action: string, error: unknown): ActionError {
   const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const requestId = typeof e.data?.RequestId === 'string' ? e.data.RequestId : typeof e.requestId === 'string' && e.requestId !== 'undefined' ? e.requestId : undefined;
   const stsMessage = typeof e.data?.Message === 'string' ? e.data.Message : message;
-  const { kind, hint } = describeStsCode(code, status);
+  // STS answers a failed trust-policy condition (oidc:sub, oidc:aud, oidc:iss, or an untrusted account) with
+  // plain NoPermission; its AccessDeniedDetail names the trust policy.
+  const deniedBy = (e.data as { AccessDeniedDetail?: { PolicyType?: unknown } } | undefined)?.AccessDeniedDetail?.PolicyType;
+  const trustDenied = code === 'NoPermission' && (action === 'AssumeRoleWithOIDC' || deniedBy === 'AssumeRolePolicy');
+  const { kind, hint } = trustDenied ? describeStsCode('AuthenticationFail.NoPermission', status) : describeStsCode(code, status);
   return new ActionError(kind, `${action} failed: ${code ?? `HTTP ${status ?? '?'}`}: ${stsMessage}`, hint, { code, requestId, status });
 }

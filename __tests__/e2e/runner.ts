@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 
 export const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
+/** The bundles under test: the committed dist/, or ACTION_DIST (a copy built with `npm run package -- --out DIR`). */
+export const DIST = process.env.ACTION_DIST ? resolve(process.env.ACTION_DIST) : join(ROOT, 'dist');
 const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
 
 export interface StepResult {
@@ -65,7 +67,7 @@ export function newJob(baseEnv: Record<string, string> = {}): Job {
     const stateEnv = entry === 'post' ? Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v])) : {};
     const childEnv = { ...env, ...exportedSoFar, ...inputEnv, ...stateEnv, ...paths, ...extraEnv };
     const started = performance.now();
-    const { code, stdout, stderr } = await runNode(join(ROOT, 'dist', entry, 'index.js'), childEnv);
+    const { code, stdout, stderr } = await runNode(join(DIST, entry, 'index.js'), childEnv);
     const ms = performance.now() - started;
     const exported = parseFileCommand(readFileSync(paths.GITHUB_ENV, 'utf8'));
     exportedSoFar = { ...exportedSoFar, ...exported };

@@ -524,7 +524,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getProfile = exports.getConfiguration = void 0;
 const fs_1 = __webpack_require__(9896);
-const util_1 = __webpack_require__(9023);
+const util_1 = __webpack_require__(1404);
 const path_1 = __importDefault(__webpack_require__(6928));
 const os_1 = __importDefault(__webpack_require__(857));
 const credentials_1 = __importDefault(__webpack_require__(8606));
@@ -1293,7 +1293,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const child_process_1 = __webpack_require__(5317);
-const util_1 = __webpack_require__(9023);
+const util_1 = __webpack_require__(1404);
 const credentials_1 = __importDefault(__webpack_require__(8606));
 const command_1 = __webpack_require__(6851);
 const execFileAsync = (0, util_1.promisify)(child_process_1.execFile);
@@ -1775,7 +1775,7 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const fs_1 = __webpack_require__(9896);
-const util_1 = __webpack_require__(9023);
+const util_1 = __webpack_require__(1404);
 const session_1 = __webpack_require__(321);
 const utils = __importStar(__webpack_require__(1712));
 const http_1 = __webpack_require__(1629);
@@ -3151,7 +3151,7 @@ exports.getRandomInt = exports.loadIni = exports.parseFile = exports.timestamp =
 const ini = __importStar(__webpack_require__(2616));
 const kitx = __importStar(__webpack_require__(4108));
 const fs_1 = __importDefault(__webpack_require__(9896));
-const util_1 = __webpack_require__(9023);
+const util_1 = __webpack_require__(1404);
 const readFileAsync = (0, util_1.promisify)(fs_1.default.readFile);
 const accessAsync = (0, util_1.promisify)(fs_1.default.access);
 function timestamp(dateStr, timeChange) {
@@ -9582,7 +9582,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 var fs = __importStar(__webpack_require__(9896));
-var util = __importStar(__webpack_require__(9023));
+var util = __importStar(__webpack_require__(1404));
 var date_1 = __importDefault(__webpack_require__(7583));
 var exists = util.promisify(fs.exists);
 var stat = util.promisify(fs.stat);
@@ -12528,7 +12528,7 @@ if (typeof process === 'undefined' || process.type === 'renderer' || process.bro
  */
 
 const tty = __webpack_require__(2018);
-const util = __webpack_require__(9023);
+const util = __webpack_require__(1404);
 
 /**
  * This is the Node.js implementation of `debug()`.
@@ -47013,7 +47013,7 @@ const { Duplex } = __webpack_require__(2203);
 const { randomFillSync } = __webpack_require__(6982);
 const {
   types: { isUint8Array }
-} = __webpack_require__(9023);
+} = __webpack_require__(1404);
 
 const PerMessageDeflate = __webpack_require__(4376);
 const { EMPTY_BUFFER, kWebSocket, NOOP } = __webpack_require__(1791);

@@ -1,0 +1,217 @@
+// Types of the emulator's public API (server.js, client.js, codes.js).
+
+export interface ErrorCodeInfo {
+  code: string;
+  status: number;
+  /** 'emulator': decided by the emulator itself; 'fault': only produced through queueFault. */
+  source: 'emulator' | 'fault';
+  when: string;
+}
+
+export interface StartOptions {
+  /** Main listener (STS, GitHub token endpoint, JWKS, metadata paths, credentials URIs, admin API). Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Also serve the ECS metadata service on this address (e.g. 100.100.100.200 inside a network namespace). */
+  metadataHost?: string;
+  /** Default 80. */
+  metadataPort?: number;
+  /** Real seconds per emulated second for issued sessions, OIDC tokens and IMDS tokens. Default 1. */
+  timeScale?: number;
+  /** Idle keep-alive timeout of the listeners in ms (Node's default, 5000, unless set). */
+  keepAliveTimeoutMs?: number;
+  /**
+   * Serve the main listener over HTTPS with the bundled self-signed certificate (tls/cert.pem, for 127.0.0.1,
+   * ::1, localhost). Needed by @alicloud/credentials' ram_role_arn / oidc_role_arn providers, which only use https.
+   * The metadata listener stays plain HTTP, like the real service.
+   */
+  tls?: boolean;
+}
+
+export interface AccessKey {
+  accessKeyId: string;
+  accessKeySecret: string;
+  arn: string;
+  /** The RAM user's ID (the account ID for a root key). */
+  userId: string;
+}
+
+export interface AddUserOptions {
+  accountId: string;
+  name: string;
+  /** Whether the user's policies allow sts:AssumeRole. Default true. */
+  canAssumeRole?: boolean;
+}
+
+export interface OidcTrust {
+  /** The OIDC provider ARN the role trusts. */
+  providerArn: string;
+  /** `oidc:sub` StringLike patterns (`*` any run of characters, `?` one). Absent: any sub. */
+  sub?: string[];
+  /** `oidc:aud` values. Absent: any aud accepted by the provider. */
+  aud?: string[];
+  /** `oidc:iss` value. */
+  iss?: string;
+}
+
+export interface AddRoleOptions {
+  accountId: string;
+  name: string;
+  /** Default 3600. */
+  maxSessionDuration?: number;
+  /** Accounts whose RAM users and role sessions may AssumeRole. Default [accountId]. */
+  trustedAccounts?: string[];
+  /** If set, AssumeRole must pass this ExternalId. */
+  externalId?: string;
+  oidc?: OidcTrust;
+}
+
+export interface AddOidcProviderOptions {
+  accountId: string;
+  name: string;
+  /** Default 'https://token.actions.githubusercontent.com'. */
+  issuerUrl?: string;
+  /** Default ['sts.aliyuncs.com']. */
+  clientIds?: string[];
+}
+
+export interface MintTokenOptions {
+  /** Merged over the token endpoint's claims (defaults + setTokenClaims); null removes a claim. */
+  claims?: Record<string, unknown>;
+  /** aud; default 'sts.aliyuncs.com'. */
+  audience?: string | string[];
+  /** Lifetime in REAL seconds (not scaled); negative gives an already expired token. Default 300 * timeScale. */
+  expiresInSeconds?: number;
+  /** Sign with a key that is not in the JWKS (same kid): STS answers AuthenticationFail.OIDCToken.InvalidSignature. */
+  signWithUnknownKey?: boolean;
+  /** Merged over the JWT header ({alg:'RS256', typ:'JWT', kid}); e.g. {alg:'HS256'} for a negative test. */
+  header?: Record<string, unknown>;
+}
+
+export interface AddInstanceRoleOptions {
+  accountId: string;
+  name: string;
+  /** Session length served by the metadata service (scaled by timeScale). Default 21600. */
+  durationSeconds?: number;
+}
+
+export type ImdsMode = 'v2' | 'v1-only' | 'v2-required';
+
+export interface AddCredentialsUriOptions {
+  accountId: string;
+  roleName: string;
+  /** Path on the main listener; default /credentials/<random>. */
+  path?: string;
+  /** Session length of each answer (scaled by timeScale). Default 3600. */
+  durationSeconds?: number;
+}
+
+export type FaultTarget =
+  | 'AssumeRole'
+  | 'AssumeRoleWithOIDC'
+  | 'GetCallerIdentity'
+  /** Any STS action (consulted after the action's own queue). */
+  | 'sts'
+  | 'oidc-token'
+  | 'metadata'
+  | 'credentials-uri';
+
+export type Fault =
+  | { kind: 'status'; status: number }
+  | { kind: 'throttle'; retryAfterSeconds?: number }
+  | { kind: 'reset' }
+  | { kind: 'stall'; ms: number }
+  | { kind: 'truncated' }
+  | { kind: 'html502' }
+  | { kind: 'error'; code: string; status: number; message?: string };
+
+export type RequestTarget =
+  | 'AssumeRole'
+  | 'AssumeRoleWithOIDC'
+  | 'GetCallerIdentity'
+  | 'sts'
+  | 'oidc-token'
+  | 'oidc-discovery'
+  | 'metadata'
+  | 'credentials-uri'
+  | 'unknown';
+
+export interface RequestRecord {
+  target: RequestTarget;
+  method: string;
+  /** Path without the query string (queries may carry secrets). */
+  path: string;
+  /** HTTP status answered; 0 when the fault answered nothing (reset, stall). */
+  status: number;
+  /** Kind of the fault consumed by this request. */
+  fault?: Fault['kind'];
+  /** Error code answered (STS Code, or a short reason for non-STS targets). */
+  code?: string;
+  /** How an STS request was authenticated. */
+  auth?: 'ACS3-HMAC-SHA256' | 'HMAC-SHA1' | 'anonymous';
+  /** AccessKey ID that signed it. */
+  accessKeyId?: string;
+  /** STS API parameters, without OIDCToken, SecurityToken and Signature. For oidc-token: {audience}. */
+  params?: Record<string, string>;
+  /** For metadata requests: whether an IMDSv2 token header was sent. */
+  imdsToken?: boolean;
+  /** Date.now() when the request was answered (or the fault applied). */
+  time: number;
+}
+
+export interface SetupFile {
+  users?: AddUserOptions[];
+  rootKeys?: { accountId: string }[];
+  roles?: AddRoleOptions[];
+  oidcProviders?: AddOidcProviderOptions[];
+  instanceRoles?: AddInstanceRoleOptions[];
+  credentialsUris?: AddCredentialsUriOptions[];
+  tokenClaims?: Record<string, unknown>;
+  imds?: { mode: ImdsMode };
+}
+
+export interface SetupResult {
+  users: AccessKey[];
+  rootKeys: AccessKey[];
+  roles: { arn: string; roleId: string }[];
+  oidcProviders: { arn: string }[];
+  instanceRoles: { arn: string; roleId: string }[];
+  credentialsUris: { url: string }[];
+}
+
+export interface EmulatorInfo {
+  url: string;
+  stsHost: string;
+  oidcRequestUrl: string;
+  oidcRequestToken: string;
+  metadataUrl?: string;
+  jwksUrl: string;
+  /** With tls: the certificate to trust (SDK config `ca`, or NODE_EXTRA_CA_CERTS for child processes). */
+  caFile?: string;
+}
+
+/** The admin methods, the same in-process (Emulator) and over HTTP (connectEmulator). */
+export interface EmulatorAdmin {
+  addUser(opts: AddUserOptions): Promise<AccessKey>;
+  addRootKey(opts: { accountId: string }): Promise<AccessKey>;
+  setKeyActive(opts: { accessKeyId: string; active: boolean }): Promise<void>;
+  addRole(opts: AddRoleOptions): Promise<{ arn: string; roleId: string }>;
+  addOidcProvider(opts: AddOidcProviderOptions): Promise<{ arn: string }>;
+  setTokenClaims(claims: Record<string, unknown>): Promise<void>;
+  mintToken(opts?: MintTokenOptions): Promise<string>;
+  addInstanceRole(opts: AddInstanceRoleOptions): Promise<{ arn: string; roleId: string }>;
+  setImds(opts: { mode: ImdsMode }): Promise<void>;
+  addCredentialsUri(opts: AddCredentialsUriOptions): Promise<{ url: string }>;
+  queueFault(target: FaultTarget, fault: Fault, count?: number): Promise<void>;
+  clearFaults(): Promise<void>;
+  requests(): Promise<RequestRecord[]>;
+  resetRequests(): Promise<void>;
+  secrets(): Promise<string[]>;
+  applySetup(setup: SetupFile): Promise<SetupResult>;
+  info(): Promise<EmulatorInfo>;
+  /** Stops the emulator: every listener and socket. */
+  close(): Promise<void>;
+}
+
+export interface Emulator extends EmulatorAdmin, EmulatorInfo {}

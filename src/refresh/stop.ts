@@ -1,0 +1,67 @@
+// Used by the post step: stops the refresh helper, checks that it is gone, and prints its log (redacted).
+
+import { readFileSync } from 'node:fs';
+import { redact } from '../errors.js';
+import { HELPER_FLAG } from './protocol.js';
+
+export interface StopReport {
+  readonly stopped: boolean;
+  readonly message: string;
+  readonly log: string;
+}
+
+const GRACE_MS = 3_000;
+
+export async function stopRefreshHelper(pid: number, logFile: string, scriptName = 'index.js'): Promise<StopReport> {
+  let message: string;
+  let stopped = true;
+  if (!isOurHelper(pid, scriptName)) {
+    message = `The refresh helper (process ${pid}) had already ended.`;
+  } else {
+    process.kill(pid, 'SIGTERM');
+    if (!(await gone(pid, GRACE_MS))) process.kill(pid, 'SIGKILL');
+    stopped = await gone(pid, GRACE_MS);
+    message = stopped ? `Stopped the refresh helper (process ${pid}).` : `The refresh helper (process ${pid}) is still running.`;
+  }
+  let log = '';
+  try {
+    log = redact(readFileSync(logFile, 'utf8'));
+  } catch {
+    log = '(no log)';
+  }
+  return { stopped, message, log };
+}
+
+/** The process exists and (where /proc tells) is our helper, not another process that got its ID. */
+function isOurHelper(pid: number, scriptName: string): boolean {
+  if (!isRunning(pid)) return false;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes(HELPER_FLAG) && cmdline.includes(scriptName);
+  } catch {
+    return true;
+  }
+}
+
+async function gone(pid: number, withinMs: number): Promise<boolean> {
+  const until = Date.now() + withinMs;
+  while (Date.now() < until) {
+    if (!isRunning(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+/** A zombie has ended; it only waits for a parent that may never reap it (PID 1 in some containers). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
