@@ -152,15 +152,15 @@ export const STS_ERROR_CODES: Readonly<Record<string, CodeInfo>> = {
     hint: "STS could not read the request's timestamp. Check the runner's clock and locale settings.",
   },
   'InvalidAction.NotFound': {
-    kind: 'server',
+    kind: 'input',
     hint: 'The endpoint does not know this STS action: `sts-endpoint` may point at another service.',
   },
   InvalidVersion: {
-    kind: 'server',
+    kind: 'input',
     hint: 'The endpoint does not speak STS 2015-04-01: `sts-endpoint` may point at another service.',
   },
   UnsupportedHTTPMethod: {
-    kind: 'server',
+    kind: 'input',
     hint: 'The endpoint refused the HTTP method: `sts-endpoint` may point at another service, or a proxy rewrites requests.',
   },
   'InvalidAccessKeyId.NotFound': {

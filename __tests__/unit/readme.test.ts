@@ -54,12 +54,12 @@ describe('scripts/inputs-table.mjs', () => {
   });
 
   it('replaces only what lies between the markers, and is idempotent', () => {
-    const readme = 'intro\n<!-- inputs:start -->\nold\n<!-- inputs:end -->\nmiddle\n<!-- outputs:start -->\n<!-- outputs:end -->\nend\n';
+    const readme = 'intro\n<!-- inputs:start -->\nstale row\n<!-- inputs:end -->\nmiddle\n<!-- outputs:start -->\n<!-- outputs:end -->\nend\n';
     const once = updateReadme(readme, yaml);
     expect(once.startsWith('intro\n<!-- inputs:start -->\n| input |')).toBe(true);
     expect(once).toContain('<!-- inputs:end -->\nmiddle\n<!-- outputs:start -->\n| output |');
     expect(once.endsWith('| `out` | The output. |\n<!-- outputs:end -->\nend\n')).toBe(true);
-    expect(once).not.toContain('old');
+    expect(once).not.toContain('stale row');
     expect(updateReadme(once, yaml)).toBe(once);
   });
 
