@@ -121,13 +121,14 @@ function pick(env: NodeJS.ProcessEnv, names: readonly string[]): Record<string, 
 async function deliver(config: Config, plan: Plan, result: FlowResult, refreshUri?: string): Promise<void> {
   const { credentials, identity } = result;
   const variables = config.exportEnv ? planVariables(credentials, config.region, process.env, refreshUri) : { set: new Map<string, string>(), blank: [] };
-  exportVariables(variables);
+  // The profile can still fail (a symlink, a name in use): write it first, so that a failed step exports nothing.
   if (config.aliyunProfile) {
     const profile = writeProfile(profilePath(homedir()), config.aliyunProfile, credentials, config.region);
     core.saveState(STATE_PROFILE, JSON.stringify(profile));
     for (const name of PROFILE_VARS) core.exportVariable(name, profile.name);
     core.info(`Wrote profile ${profile.name} (mode ${credentials.securityToken ? 'StsToken' : 'AK'}) to ${profile.path}; the post step removes it.`);
   }
+  exportVariables(variables);
   setOutputs({ credentials, identity, roleSessionName: plan.assume?.sessionName, includeCredentials: config.outputCredentials });
   const expiration = credentials.expiration ? isoSeconds(credentials.expiration) : undefined;
   const who = identity ? `${identity.arn} (account ${identity.accountId})` : 'the source (account not looked up)';

@@ -40,8 +40,13 @@ export interface Job {
   cleanup(): void;
 }
 
+export interface JobOptions {
+  /** Command prefix for every step, e.g. ['ip', 'netns', 'exec', NS] to run the steps inside a network namespace. */
+  readonly wrap?: readonly string[];
+}
+
 /** A job: steps share its env files the way steps of one GitHub job do. */
-export function newJob(baseEnv: Record<string, string> = {}): Job {
+export function newJob(baseEnv: Record<string, string> = {}, options: JobOptions = {}): Job {
   const dir = mkdtempSync(join(tmpdir(), 'cac-job-'));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -67,7 +72,7 @@ export function newJob(baseEnv: Record<string, string> = {}): Job {
     const stateEnv = entry === 'post' ? Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v])) : {};
     const childEnv = { ...env, ...exportedSoFar, ...inputEnv, ...stateEnv, ...paths, ...extraEnv };
     const started = performance.now();
-    const { code, stdout, stderr } = await runNode(join(DIST, entry, 'index.js'), childEnv);
+    const { code, stdout, stderr } = await runNode(join(DIST, entry, 'index.js'), childEnv, [], options.wrap);
     const ms = performance.now() - started;
     const exported = parseFileCommand(readFileSync(paths.GITHUB_ENV, 'utf8'));
     exportedSoFar = { ...exportedSoFar, ...exported };
@@ -93,9 +98,16 @@ export function newJob(baseEnv: Record<string, string> = {}): Job {
   };
 }
 
-export function runNode(script: string, env: Record<string, string>, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs `node script args` (behind the command prefix `wrap`, if any) with exactly `env`. */
+export function runNode(
+  script: string,
+  env: Record<string, string>,
+  args: string[] = [],
+  wrap: readonly string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, ...prefix] = [...wrap, process.execPath];
+    const child = spawn(command, [...prefix, script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -18,7 +18,7 @@ export function credentialsFromJson(body: Record<string, unknown>, service: stri
   if (missing.length > 0) {
     throw new ActionError('credentials', `${service} answered without ${missing.join(', ')}.`, `${hint} The answer must be JSON with Code "Success", AccessKeyId, AccessKeySecret, SecurityToken and Expiration (ISO 8601).`);
   }
-  if (expiration!.getTime() <= Date.now()) {
+  if (expiration && expiration.getTime() <= Date.now()) {
     throw new ActionError('credentials', `${service} handed out credentials that expired at ${Expiration as string}.`, hint);
   }
   return { accessKeyId: AccessKeyId as string, accessKeySecret: AccessKeySecret as string, securityToken: SecurityToken as string, expiration };

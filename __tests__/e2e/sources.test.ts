@@ -1,0 +1,650 @@
+// e2e: every credential source of Prowler's Alibaba Cloud guide, run through the built action (dist/) against
+// the loopback emulator, and checked the way a later step sees it: @alicloud/credentials + STS GetCallerIdentity
+// (consumer.mjs) and Prowler's own choice of credentials (prowler-precedence.mjs, a model of Prowler's provider
+// code: Prowler itself is a Python program that cannot run here). Also the aliyun CLI profile, account checks,
+// account masking and the job summary. Nothing is mocked: the action is a child process, STS is real HTTP.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { constants as fsConstants, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { open, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startEmulator } from '../emulator/server.js';
+import type { AccessKey, Emulator, RequestRecord } from '../emulator/types.js';
+import { prowlerCredentials } from './prowler-precedence.mjs';
+import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult } from './runner.js';
+
+const ACCOUNT = '1234567890123456';
+const OTHER_ACCOUNT = '6543210987654321';
+const CONSUMER = join(ROOT, '__tests__', 'e2e', 'consumer.mjs');
+const PRECEDENCE = join(ROOT, '__tests__', 'e2e', 'prowler-precedence.mjs');
+const CREDENTIAL_VARS = /^(ALIBABA_CLOUD|ALIBABACLOUD|ALICLOUD|ALIYUN)_/;
+const PROFILE_VARS = ['ALIBABA_CLOUD_PROFILE', 'ALIBABACLOUD_PROFILE', 'ALICLOUD_PROFILE'];
+
+// What a workflow (or an ACK pod, or an ECS image) may already have set before the action runs. Each of them
+// would make Prowler take another path than the exported keys; the stale token would turn AccessKeys into STS.
+const DIVERTING_ENV: Record<string, string> = {
+  ALIBABA_CLOUD_CREDENTIALS_URI: 'http://127.0.0.1:9/stale-broker',
+  ALIBABA_CLOUD_ROLE_ARN: `acs:ram::${OTHER_ACCOUNT}:role/StaleRole`,
+  ALIBABA_CLOUD_OIDC_PROVIDER_ARN: `acs:ram::${OTHER_ACCOUNT}:oidc-provider/ack-rrsa`,
+  ALIBABA_CLOUD_OIDC_TOKEN_FILE: '/var/run/secrets/ack.alibabacloud.com/rrsa-tokens/token',
+  ALIBABA_CLOUD_ECS_METADATA: 'StaleEcsRole',
+  ALIBABA_CLOUD_SECURITY_TOKEN: 'stale-security-token-of-an-earlier-tool',
+};
+
+interface ConsumerResult {
+  ok: boolean;
+  provider?: string;
+  accessKeyId?: string;
+  calls?: Array<{ accountId: string; arn: string; identityType: string; accessKeyId: string }>;
+  error?: string;
+}
+type ProwlerChoice = ReturnType<typeof prowlerCredentials>;
+
+let em: Emulator;
+let user: AccessKey;
+let auditRoleArn: string;
+let oidcRoleArn: string;
+let providerArn: string;
+let brokerUri: string;
+const jobs: Job[] = [];
+
+beforeAll(async () => {
+  em = await startEmulator();
+  user = await em.addUser({ accountId: ACCOUNT, name: 'ci' });
+  auditRoleArn = (await em.addRole({ accountId: ACCOUNT, name: 'ProwlerAuditRole' })).arn;
+  providerArn = (await em.addOidcProvider({ accountId: ACCOUNT, name: 'github' })).arn;
+  oidcRoleArn = (await em.addRole({ accountId: ACCOUNT, name: 'GithubOidcRole', oidc: { providerArn, sub: ['repo:octo-org/octo-repo:*'] } })).arn;
+  brokerUri = (await em.addCredentialsUri({ accountId: ACCOUNT, roleName: 'BrokerRole' })).url;
+});
+
+afterAll(async () => {
+  await em?.close();
+  for (const job of jobs) job.cleanup();
+});
+
+beforeEach(async () => {
+  await em.clearFaults();
+  await em.resetRequests();
+});
+
+function job(baseEnv: Record<string, string> = {}): Job {
+  const created = newJob(baseEnv);
+  jobs.push(created);
+  return created;
+}
+
+const endpoint = () => `http://${em.stsHost}`;
+
+async function expectNoLeaks(result: StepResult, inputSecrets: string[] = []): Promise<void> {
+  expect(findLeaks(result, [...(await em.secrets()), ...inputSecrets])).toEqual([]);
+}
+
+function lastJsonLine<T>(stdout: string, what: string): T {
+  const line = stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as T;
+  } catch {
+    throw new Error(`${what} printed no JSON: ${stdout}`);
+  }
+}
+
+async function consumer(env: Record<string, string>): Promise<ConsumerResult> {
+  // Should the exported credentials be missing, the SDK's default chain would go on to the ECS metadata address
+  // from this (the host's) network: never. The metadata service is tested in its own namespace (ecs-netns.test.ts).
+  const { stdout, stderr } = await runNode(CONSUMER, { ...env, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' }, [em.stsHost]);
+  return lastJsonLine<ConsumerResult>(stdout, `consumer (stderr: ${stderr})`);
+}
+
+async function prowler(env: Record<string, string>, args: string[] = []): Promise<ProwlerChoice> {
+  const { stdout, stderr } = await runNode(PRECEDENCE, env, args);
+  return lastJsonLine<ProwlerChoice>(stdout, `prowler-precedence (stderr: ${stderr})`);
+}
+
+/** A later step that carries no credential variable at all: only HOME, PATH and the profile selection. */
+function withoutCredentialVars(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !CREDENTIAL_VARS.test(name) || PROFILE_VARS.includes(name)));
+}
+
+function countByTarget(requests: RequestRecord[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of requests) counts[r.target] = (counts[r.target] ?? 0) + 1;
+  return counts;
+}
+
+async function mintTokenFile(j: Job, name = 'oidc-token', options: Parameters<Emulator['mintToken']>[0] = {}): Promise<string> {
+  const path = join(j.dir, name);
+  writeFileSync(path, `${await em.mintToken(options)}\n`, { mode: 0o600 });
+  return path;
+}
+
+/** STS credentials of the broker, as another tool would hand them to a workflow. */
+async function brokerSession(): Promise<{ AccessKeyId: string; AccessKeySecret: string; SecurityToken: string }> {
+  const res = await fetch(brokerUri);
+  return (await res.json()) as { AccessKeyId: string; AccessKeySecret: string; SecurityToken: string };
+}
+
+function githubOidcEnv(): Record<string, string> {
+  return { ACTIONS_ID_TOKEN_REQUEST_URL: em.oidcRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: em.oidcRequestToken };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The oracle first: the Prowler model must reproduce the provider's documented order, or the checks below mean little.
+describe('prowler-precedence.mjs (model of Prowler setup_session)', () => {
+  const keys = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIexample0001', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret' };
+
+  it('follows the guide: URI, OIDC, ECS, role ARN, STS, AccessKey, default chain', () => {
+    const everything = { ...keys, ALIBABA_CLOUD_SECURITY_TOKEN: 't', ...DIVERTING_ENV };
+    expect(prowlerCredentials(everything).method).toBe('credentials-uri');
+    const noUri = { ...everything, ALIBABA_CLOUD_CREDENTIALS_URI: '' };
+    // OIDC needs Prowler's --oidc-role-arn: ALIBABA_CLOUD_ROLE_ARN alone never selects it.
+    expect(prowlerCredentials(noUri, { oidcRoleArn: 'acs:ram::1:role/r' }).method).toBe('oidc-role-arn');
+    expect(prowlerCredentials(noUri).method).toBe('ecs-ram-role');
+    expect(prowlerCredentials({ ...noUri, ALIBABA_CLOUD_ECS_METADATA: '' }).method).toBe('ram-role-arn');
+    const stsOnly = { ...keys, ALIBABA_CLOUD_SECURITY_TOKEN: 't' };
+    expect(prowlerCredentials(stsOnly)).toMatchObject({ method: 'sts', accessKeyId: 'LTAIexample0001', hasSecurityToken: true });
+    expect(prowlerCredentials({ ...stsOnly, ALIBABA_CLOUD_SECURITY_TOKEN: '' })).toMatchObject({ method: 'access-key', accessKeyId: 'LTAIexample0001' });
+    expect(prowlerCredentials({ ALIYUN_ACCESS_KEY_ID: 'LTAIcompat00001', ALIYUN_ACCESS_KEY_SECRET: 's' })).toMatchObject({
+      method: 'access-key',
+      accessKeyId: 'LTAIcompat00001',
+    });
+    expect(prowlerCredentials({ HOME: '/nonexistent' })).toMatchObject({ method: 'default-chain', provider: 'unresolved', accessKeyId: null });
+  });
+
+  it('treats exported empty strings as unset, and --oidc-role-arn does not revive a blanked provider ARN', () => {
+    const blanked = {
+      ...keys,
+      ALIBABA_CLOUD_SECURITY_TOKEN: 't',
+      ...Object.fromEntries(
+        Object.keys(DIVERTING_ENV)
+          .filter((n) => n !== 'ALIBABA_CLOUD_SECURITY_TOKEN')
+          .map((n) => [n, '']),
+      ),
+    };
+    expect(prowlerCredentials(blanked).method).toBe('sts');
+    expect(prowlerCredentials(blanked, { oidcRoleArn: 'acs:ram::1:role/r' }).method).toBe('sts');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+interface Flow {
+  readonly name: string;
+  /** Inputs (and step env) for the main step; may prepare files in the job's directory. */
+  prepare(j: Job): Promise<{ inputs: Record<string, string>; env?: Record<string, string>; inputSecrets?: string[] }>;
+  /** Requests the main step makes, by emulator target. */
+  readonly calls: Record<string, number>;
+  /** What GetCallerIdentity says in a later step. */
+  readonly arn: RegExp;
+  readonly prowlerMethod: 'sts' | 'access-key';
+  /** Whether the exported AccessKey ID is the source's own (no role assumed). */
+  readonly exportsSourceKey?: boolean;
+}
+
+const FLOWS: Flow[] = [
+  {
+    name: 'credentials-uri',
+    prepare: async () => ({ inputs: { 'credentials-uri': brokerUri } }),
+    calls: { 'credentials-uri': 1 },
+    arn: new RegExp(`^acs:ram::${ACCOUNT}:assumed-role/BrokerRole/uri-`),
+    prowlerMethod: 'sts',
+  },
+  {
+    name: 'credentials-uri + role-to-assume (AssumeRole)',
+    prepare: async () => ({ inputs: { 'credentials-uri': brokerUri, 'role-to-assume': auditRoleArn, 'role-session-name': 'prowler-scan' } }),
+    calls: { 'credentials-uri': 1, AssumeRole: 1 },
+    arn: new RegExp(`^acs:ram::${ACCOUNT}:assumed-role/ProwlerAuditRole/prowler-scan$`),
+    prowlerMethod: 'sts',
+  },
+  {
+    name: 'oidc-token-file + oidc-provider-arn + role-to-assume (AssumeRoleWithOIDC)',
+    prepare: async (j) => ({ inputs: { 'oidc-token-file': await mintTokenFile(j), 'oidc-provider-arn': providerArn, 'role-to-assume': oidcRoleArn } }),
+    calls: { AssumeRoleWithOIDC: 1 },
+    arn: new RegExp(`^acs:ram::${ACCOUNT}:assumed-role/GithubOidcRole/gha-1234567890-octo-org-octo-repo$`),
+    prowlerMethod: 'sts',
+  },
+  {
+    name: 'GitHub OIDC (role-to-assume + oidc-provider-arn)',
+    prepare: async () => ({ inputs: { 'oidc-provider-arn': providerArn, 'role-to-assume': oidcRoleArn }, env: githubOidcEnv() }),
+    calls: { 'oidc-token': 1, AssumeRoleWithOIDC: 1 },
+    arn: new RegExp(`^acs:ram::${ACCOUNT}:assumed-role/GithubOidcRole/gha-1234567890-octo-org-octo-repo$`),
+    prowlerMethod: 'sts',
+  },
+  {
+    name: 'AccessKey + role-to-assume (AssumeRole)',
+    prepare: async () => ({
+      inputs: { 'access-key-id': user.accessKeyId, 'access-key-secret': user.accessKeySecret, 'role-to-assume': auditRoleArn },
+      inputSecrets: [user.accessKeyId],
+    }),
+    calls: { AssumeRole: 1 },
+    arn: new RegExp(`^acs:ram::${ACCOUNT}:assumed-role/ProwlerAuditRole/gha-1234567890-octo-org-octo-repo$`),
+    prowlerMethod: 'sts',
+  },
+  {
+    name: 'STS credentials (AccessKey + security-token) as they are',
+    prepare: async () => {
+      const s = await brokerSession();
+      return {
+        inputs: { 'access-key-id': s.AccessKeyId, 'access-key-secret': s.AccessKeySecret, 'security-token': s.SecurityToken },
+        inputSecrets: [s.AccessKeyId],
+      };
+    },
+    calls: { GetCallerIdentity: 1 },
+    arn: new RegExp(`^acs:ram::${ACCOUNT}:assumed-role/BrokerRole/uri-`),
+    prowlerMethod: 'sts',
+    exportsSourceKey: true,
+  },
+  {
+    name: 'permanent AccessKey as it is',
+    prepare: async () => ({ inputs: { 'access-key-id': user.accessKeyId, 'access-key-secret': user.accessKeySecret } }),
+    calls: { GetCallerIdentity: 1 },
+    arn: new RegExp(`^acs:ram::${ACCOUNT}:user/ci$`),
+    prowlerMethod: 'access-key',
+    exportsSourceKey: true,
+  },
+];
+
+describe.each([
+  ['a clean job env', {} as Record<string, string>],
+  ['a job env that already set Prowler-diverting variables', DIVERTING_ENV],
+])('every source, in %s', (_label, jobEnv) => {
+  it.each(FLOWS.map((flow) => [flow.name, flow] as const))('%s: a later step and Prowler use the exported credentials', async (_name, flow) => {
+    const j = job(jobEnv);
+    const { inputs, env = {}, inputSecrets = [] } = await flow.prepare(j);
+    await em.resetRequests(); // preparing may have fetched a session
+    const main = await j.main({ ...inputs, 'sts-endpoint': endpoint() }, env);
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    await expectNoLeaks(main, inputSecrets);
+
+    // The minimum of round trips, and nothing else (no metadata probing, no extra STS call).
+    expect(countByTarget(await em.requests())).toEqual(flow.calls);
+    const uriCalls = (await em.requests()).filter((r) => r.target === 'credentials-uri');
+    for (const r of uriCalls) expect(r.method).toBe('GET');
+
+    const exportedId = main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID;
+    expect(exportedId).toBeTruthy();
+    if (flow.exportsSourceKey) expect(exportedId).toBe(inputs['access-key-id']);
+    else expect(exportedId).toMatch(/^STS\./);
+    expect(main.masks).toEqual(expect.arrayContaining([exportedId, main.exported.ALIBABA_CLOUD_ACCESS_KEY_SECRET]));
+
+    // A later step: Alibaba's own default chain + GetCallerIdentity, with nothing but the job's environment.
+    const later = j.laterStepEnv();
+    const seen = await consumer(later);
+    expect(seen).toMatchObject({ ok: true, accessKeyId: exportedId });
+    expect(seen.calls?.[0]?.accountId).toBe(ACCOUNT);
+    expect(seen.calls?.[0]?.arn).toMatch(flow.arn);
+
+    // Prowler, started plainly and (for an ACK-style pod) with --oidc-role-arn, picks exactly these credentials.
+    const expected = { method: flow.prowlerMethod, accessKeyId: exportedId, hasSecurityToken: flow.prowlerMethod === 'sts' };
+    expect(await prowler(later)).toMatchObject(expected);
+    expect(await prowler(later, ['--oidc-role-arn', oidcRoleArn])).toMatchObject(expected);
+
+    if (Object.keys(jobEnv).length > 0) {
+      // Without the blanking, Prowler would have gone to the stale credentials URI: the action is what prevents it.
+      const setOnly = Object.fromEntries(Object.entries(main.exported).filter(([, value]) => value !== ''));
+      expect((await prowler({ ...j.env, ...setOnly })).method).toBe('credentials-uri');
+      const cleared = Object.keys(DIVERTING_ENV).filter((name) => name !== 'ALIBABA_CLOUD_SECURITY_TOKEN' || flow.prowlerMethod === 'access-key');
+      for (const name of cleared) {
+        expect(main.exported[name]).toBe('');
+        expect(main.stdout).toContain(`Cleared ${name} for the later steps`);
+      }
+      if (flow.prowlerMethod === 'sts') expect(main.exported.ALIBABA_CLOUD_SECURITY_TOKEN).not.toBe(DIVERTING_ENV.ALIBABA_CLOUD_SECURITY_TOKEN);
+    }
+
+    const post = await j.post();
+    expect(post.code).toBe(0);
+    await expectNoLeaks(post, inputSecrets);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+describe('credentials-uri failures', () => {
+  it('a cut (truncated) body fails with a clear error after one GET, and nothing is exported', async () => {
+    await em.queueFault('credentials-uri', { kind: 'truncated' });
+    const j = job();
+    const main = await j.main({ 'credentials-uri': brokerUri, 'retry-max-attempts': '1', 'sts-endpoint': endpoint() });
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(/The credentials URI answered HTTP 200 with a body that is not a JSON object/);
+    expect(main.exported).toEqual({});
+    expect(countByTarget(await em.requests())).toEqual({ 'credentials-uri': 1 });
+    await expectNoLeaks(main);
+  });
+
+  it('an answer whose Code is not "Success" fails and names the code', async () => {
+    await em.queueFault('credentials-uri', { kind: 'error', code: 'AccessDenied', status: 200, message: 'broker refused this runner' });
+    const j = job();
+    const main = await j.main({ 'credentials-uri': brokerUri, 'retry-max-attempts': '1', 'sts-endpoint': endpoint() });
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(/The credentials URI answered Code "AccessDenied" instead of "Success"/);
+    expect(main.exported).toEqual({});
+    expect(countByTarget(await em.requests())).toEqual({ 'credentials-uri': 1 });
+    await expectNoLeaks(main);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+describe('oidc-token-file', () => {
+  it('a missing file fails naming the input, before any request', async () => {
+    const j = job();
+    const main = await j.main({
+      'oidc-token-file': join(j.dir, 'no-such-token'),
+      'oidc-provider-arn': providerArn,
+      'role-to-assume': oidcRoleArn,
+      'sts-endpoint': endpoint(),
+    });
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(/^Input oidc-token-file: cannot read .*no-such-token \(ENOENT\)/);
+    expect(main.exported).toEqual({});
+    expect(await em.requests()).toEqual([]);
+  });
+
+  it('AuthenticationFail.OIDCToken.Expired is retried with the file read again, and succeeds', async () => {
+    await em.queueFault('AssumeRoleWithOIDC', { kind: 'error', code: 'AuthenticationFail.OIDCToken.Expired', status: 401 });
+    const j = job();
+    const main = await j.main({
+      'oidc-token-file': await mintTokenFile(j),
+      'oidc-provider-arn': providerArn,
+      'role-to-assume': oidcRoleArn,
+      'sts-endpoint': endpoint(),
+    });
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    const calls = (await em.requests()).filter((r) => r.target === 'AssumeRoleWithOIDC');
+    expect(calls.map((r) => [r.status, r.code ?? null])).toEqual([
+      [401, 'AuthenticationFail.OIDCToken.Expired'],
+      [200, null],
+    ]);
+    expect(main.stdout).toMatch(/AssumeRoleWithOIDC: attempt 1\/5 failed \(AuthenticationFail\.OIDCToken\.Expired, RequestId [0-9A-F-]+\); retrying/);
+    expect(await consumer(j.laterStepEnv())).toMatchObject({ ok: true, accessKeyId: main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID });
+    await expectNoLeaks(main);
+  });
+
+  it('each attempt reads the current content: an expired token, then the refreshed one (FIFO-served file)', async () => {
+    // A named pipe hands out one content per open: the second attempt can only succeed if it opens the file again.
+    const j = job();
+    const path = join(j.dir, 'rrsa-token');
+    execFileSync('mkfifo', ['-m', '600', path]);
+    const expired = await em.mintToken({ expiresInSeconds: -60 });
+    const fresh = await em.mintToken();
+    const served: string[] = [];
+    let mainDone = false;
+    const serve = (async () => {
+      await writeFile(path, expired);
+      served.push('expired');
+      // The action closes the file before it calls STS: wait for that call, then offer the next content.
+      while (!mainDone && !(await em.requests()).some((r) => r.target === 'AssumeRoleWithOIDC')) await new Promise((r) => setTimeout(r, 20));
+      if (mainDone) return;
+      await writeFile(path, fresh);
+      served.push('fresh');
+    })();
+    const mainPromise = j.main({ 'oidc-token-file': path, 'oidc-provider-arn': providerArn, 'role-to-assume': oidcRoleArn, 'sts-endpoint': endpoint() });
+    const main = await mainPromise.finally(() => (mainDone = true));
+    await unblockFifoWriter(path, serve);
+
+    expect(served).toEqual(['expired', 'fresh']);
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    const calls = (await em.requests()).filter((r) => r.target === 'AssumeRoleWithOIDC');
+    // The emulator's own verdict on the first token (no queued fault): it had expired.
+    expect(calls.map((r) => [r.status, r.code ?? null])).toEqual([
+      [401, 'AuthenticationFail.OIDCToken.Expired'],
+      [200, null],
+    ]);
+    const seen = await consumer(j.laterStepEnv());
+    expect(seen).toMatchObject({ ok: true, accessKeyId: main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID });
+    expect(seen.calls?.[0]?.arn).toMatch(/:assumed-role\/GithubOidcRole\//);
+    await expectNoLeaks(main, [expired, fresh]);
+  });
+});
+
+/** If the action never opened the FIFO again, a writer is still blocked in open(): let it through, then wait for it. */
+async function unblockFifoWriter(path: string, writer: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const pending = await Promise.race([
+    writer.then(
+      () => false,
+      () => false,
+    ),
+    new Promise<boolean>((r) => (timer = setTimeout(() => r(true), 200))),
+  ]);
+  clearTimeout(timer);
+  if (!pending) return;
+  const reader = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  try {
+    await writer.catch(() => undefined);
+  } finally {
+    await reader.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+describe('aliyun-profile (OIDC flow)', () => {
+  const configPath = (j: Job) => join(j.env.HOME, '.aliyun', 'config.json');
+  const oidcInputs = () => ({ 'oidc-provider-arn': providerArn, 'role-to-assume': oidcRoleArn, 'sts-endpoint': endpoint(), 'aliyun-profile': 'ci' });
+
+  it('writes a StsToken profile (0600 in 0700) that a later step with no credential variables uses; post removes it', async () => {
+    const j = job();
+    const main = await j.main(oidcInputs(), githubOidcEnv());
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    await expectNoLeaks(main);
+
+    const path = configPath(j);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(j.env.HOME, '.aliyun')).mode & 0o777).toBe(0o700);
+    const config = JSON.parse(readFileSync(path, 'utf8')) as { current: string; profiles: Array<Record<string, string>> };
+    expect(config.profiles).toHaveLength(1);
+    const profile = config.profiles[0];
+    expect(profile).toMatchObject({
+      name: 'ci',
+      mode: 'StsToken',
+      access_key_id: main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID,
+      access_key_secret: main.exported.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+      sts_token: main.exported.ALIBABA_CLOUD_SECURITY_TOKEN,
+    });
+    for (const name of PROFILE_VARS) expect(main.exported[name]).toBe('ci');
+
+    // Only the profile: every ALIBABA_CLOUD_*/ALIBABACLOUD_*/ALICLOUD_*/ALIYUN_* credential variable removed.
+    const bare = withoutCredentialVars(j.laterStepEnv());
+    expect(
+      Object.keys(bare)
+        .filter((name) => CREDENTIAL_VARS.test(name))
+        .sort(),
+    ).toEqual([...PROFILE_VARS].sort());
+    expect(bare.HOME).toBe(j.env.HOME);
+    const seen = await consumer(bare);
+    expect(seen).toMatchObject({ ok: true, accessKeyId: profile.access_key_id });
+    expect(seen.provider).toMatch(/cli_profile/);
+    expect(seen.calls?.[0]?.arn).toMatch(new RegExp(`^acs:ram::${ACCOUNT}:assumed-role/GithubOidcRole/`));
+    // Prowler with no variables falls to the default chain, which finds the same profile.
+    expect(await prowler(bare)).toMatchObject({ method: 'default-chain', provider: 'cli_profile/static_sts', accessKeyId: profile.access_key_id });
+    // With the variables, Prowler takes the exported STS credentials (the same session).
+    expect(await prowler(j.laterStepEnv())).toMatchObject({ method: 'sts', accessKeyId: profile.access_key_id });
+
+    const post = await j.post();
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain(`Removed ${path}, which the action had created.`);
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(join(j.env.HOME, '.aliyun'))).toBe(false);
+    await expectNoLeaks(post);
+  });
+
+  it('keeps a profile that was already there, and the file, after the post step', async () => {
+    const j = job();
+    const dir = join(j.env.HOME, '.aliyun');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const personal = {
+      name: 'personal',
+      mode: 'AK',
+      access_key_id: 'LTAIpersonal000001',
+      access_key_secret: 'personal-secret-value',
+      region_id: 'cn-shanghai',
+    };
+    writeFileSync(configPath(j), JSON.stringify({ current: 'personal', profiles: [personal], meta_path: '' }), { mode: 0o600 });
+
+    const main = await j.main(oidcInputs(), githubOidcEnv());
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    const during = JSON.parse(readFileSync(configPath(j), 'utf8')) as { current: string; profiles: Array<{ name: string }> };
+    expect(during.profiles.map((p) => p.name)).toEqual(['personal', 'ci']);
+    expect(during.current).toBe('personal');
+    expect(statSync(configPath(j)).mode & 0o777).toBe(0o600);
+    expect(await consumer(withoutCredentialVars(j.laterStepEnv()))).toMatchObject({ ok: true, accessKeyId: main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID });
+
+    const post = await j.post();
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain('Removed profile ci from');
+    const after = JSON.parse(readFileSync(configPath(j), 'utf8')) as { current: string; profiles: unknown[] };
+    expect(after.profiles).toEqual([personal]);
+    expect(after.current).toBe('personal');
+    await expectNoLeaks(main, ['personal-secret-value']);
+    await expectNoLeaks(post, ['personal-secret-value']);
+  });
+
+  it.each([['config.json'], ['~/.aliyun directory']])('refuses a symlinked %s: exit 1, nothing written through the link, nothing exported', async (what) => {
+    const j = job();
+    const dir = join(j.env.HOME, '.aliyun');
+    const original = JSON.stringify({ current: 'other', profiles: [{ name: 'other', mode: 'AK' }] });
+    let target: string;
+    let link: string;
+    if (what === 'config.json') {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      target = join(j.dir, 'somewhere-else.json');
+      link = configPath(j);
+      writeFileSync(target, original, { mode: 0o600 });
+      symlinkSync(target, link);
+    } else {
+      const realDir = join(j.dir, 'somewhere-else');
+      mkdirSync(realDir, { mode: 0o700 });
+      mkdirSync(j.env.HOME, { recursive: true });
+      target = join(realDir, 'config.json');
+      link = dir;
+      writeFileSync(target, original, { mode: 0o600 });
+      symlinkSync(realDir, link);
+    }
+
+    const main = await j.main(oidcInputs(), githubOidcEnv());
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(/is a symbolic link; the action does not write through links/);
+    expect(readFileSync(target, 'utf8')).toBe(original);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(main.state).toEqual({});
+    expect(main.exported).toEqual({});
+    await expectNoLeaks(main);
+    expect((await j.post()).code).toBe(0);
+    expect(readFileSync(target, 'utf8')).toBe(original);
+  });
+
+  it('refuses a profile name that is already taken, and leaves the file as it was', async () => {
+    const j = job();
+    mkdirSync(join(j.env.HOME, '.aliyun'), { recursive: true, mode: 0o700 });
+    const original = JSON.stringify({ current: 'ci', profiles: [{ name: 'ci', mode: 'AK', access_key_id: 'LTAIsomeoneelse001', access_key_secret: 'x' }] });
+    writeFileSync(configPath(j), original, { mode: 0o600 });
+
+    const main = await j.main(oidcInputs(), githubOidcEnv());
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(/already has a profile named ci/);
+    expect(readFileSync(configPath(j), 'utf8')).toBe(original);
+    expect(main.exported).toEqual({});
+    await expectNoLeaks(main);
+    const post = await j.post();
+    expect(post.code).toBe(0);
+    expect(readFileSync(configPath(j), 'utf8')).toBe(original);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+describe('allowed-account-ids and mask-account-id', () => {
+  it('passes when the credentials belong to an allowed account', async () => {
+    const j = job();
+    const main = await j.main({ 'credentials-uri': brokerUri, 'allowed-account-ids': `${OTHER_ACCOUNT}, ${ACCOUNT}`, 'sts-endpoint': endpoint() });
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    // Unassumed URI credentials need one GetCallerIdentity to know their account.
+    expect(countByTarget(await em.requests())).toEqual({ 'credentials-uri': 1, GetCallerIdentity: 1 });
+    expect(main.outputs['account-id']).toBe(ACCOUNT);
+    expect(await consumer(j.laterStepEnv())).toMatchObject({ ok: true });
+  });
+
+  it('fails and exports nothing when the account is not allowed', async () => {
+    const j = job();
+    const main = await j.main({
+      'access-key-id': user.accessKeyId,
+      'access-key-secret': user.accessKeySecret,
+      'allowed-account-ids': OTHER_ACCOUNT,
+      'sts-endpoint': endpoint(),
+    });
+    expect(main.code).toBe(1);
+    expect(main.error).toContain(`The credentials belong to account ${ACCOUNT}, which is not in \`allowed-account-ids\``);
+    expect(main.exported).toEqual({});
+    expect(main.outputs).toEqual({});
+    await expectNoLeaks(main, [user.accessKeyId]);
+  });
+
+  it('fails before any request when role-to-assume is in an account that is not allowed', async () => {
+    const j = job();
+    const main = await j.main({
+      'access-key-id': user.accessKeyId,
+      'access-key-secret': user.accessKeySecret,
+      'role-to-assume': auditRoleArn,
+      'allowed-account-ids': OTHER_ACCOUNT,
+      'sts-endpoint': endpoint(),
+    });
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(/^Input allowed-account-ids: does not include 1234567890123456/);
+    expect(main.exported).toEqual({});
+    expect(await em.requests()).toEqual([]);
+  });
+
+  it('mask-account-id registers the account ID before any use and writes *** in the summary', async () => {
+    const j = job();
+    const main = await j.main({
+      'access-key-id': user.accessKeyId,
+      'access-key-secret': user.accessKeySecret,
+      'role-to-assume': auditRoleArn,
+      'mask-account-id': 'true',
+      'sts-endpoint': endpoint(),
+    });
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    expect(main.masks).toContain(ACCOUNT);
+    const lines = main.stdout.split('\n');
+    const maskLine = lines.indexOf(`::add-mask::${ACCOUNT}`);
+    const firstUse = lines.findIndex((line) => line.includes(ACCOUNT) && line !== `::add-mask::${ACCOUNT}`);
+    expect(maskLine).toBeGreaterThanOrEqual(0);
+    if (firstUse >= 0) expect(maskLine).toBeLessThan(firstUse);
+    expect(main.summary).not.toContain(ACCOUNT);
+    expect(main.summary).toMatch(/\| Account \| `\*\*\*` \|/);
+    expect(main.summary).toContain('acs:ram::***:assumed-role/ProwlerAuditRole/');
+    await expectNoLeaks(main, [user.accessKeyId]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+describe('job summary', () => {
+  it('is a Markdown table of account, session, source, expiry, region, endpoint and variables, without secrets', async () => {
+    const j = job({ ALIBABA_CLOUD_ROLE_ARN: `acs:ram::${OTHER_ACCOUNT}:role/StaleRole` });
+    const main = await j.main({
+      'access-key-id': user.accessKeyId,
+      'access-key-secret': user.accessKeySecret,
+      'role-to-assume': auditRoleArn,
+      'role-session-name': 'summary-check',
+      region: 'cn-hangzhou',
+      'sts-endpoint': endpoint(),
+    });
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    const rows = Object.fromEntries([...main.summary.matchAll(/^\| ([^|]+?) \| (.*) \|$/gm)].map((m) => [m[1], m[2]]));
+    expect(main.summary).toMatch(/^### Alibaba Cloud credentials\n\n\| \| \|\n\|---\|---\|\n/);
+    expect(rows.Account).toBe(`\`${ACCOUNT}\``);
+    expect(rows['Role session']).toBe(`\`acs:ram::${ACCOUNT}:assumed-role/ProwlerAuditRole/summary-check\``);
+    expect(rows['Session name']).toBe('`summary-check`');
+    expect(rows.Source).toBe('AccessKey (inputs)');
+    expect(rows.Expires).toBe(main.outputs.expiration);
+    expect(rows.Expires).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(rows.Region).toBe('`cn-hangzhou`');
+    expect(rows['STS endpoint']).toBe(`\`http://${em.stsHost}\``);
+    const set = rows['Variables set'].split(' ').map((v) => v.replace(/`/g, ''));
+    expect(set.sort()).toEqual(
+      Object.keys(main.exported)
+        .filter((name) => main.exported[name] !== '')
+        .sort(),
+    );
+    expect(set).toEqual(expect.arrayContaining(['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_SECURITY_TOKEN', 'ALICLOUD_REGION_ID']));
+    expect(rows['Variables cleared']).toBe('`ALIBABA_CLOUD_ROLE_ARN`');
+    // findLeaks scans the summary too: no AccessKey ID, secret or token of the source or of the session.
+    await expectNoLeaks(main, [user.accessKeyId, main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID]);
+    expect(main.summary).not.toContain(main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID);
+  });
+});
