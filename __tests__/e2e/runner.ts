@@ -3,7 +3,7 @@
 // Nothing is mocked: the bundle is a child process and talks to the emulator over loopback HTTP.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -57,6 +57,9 @@ export function newJob(baseEnv: Record<string, string> = {}, options: JobOptions
     GITHUB_ACTIONS: 'true',
     ...baseEnv,
   };
+  // The runner creates both before any step runs.
+  mkdirSync(env.HOME, { recursive: true });
+  mkdirSync(env.RUNNER_TEMP, { recursive: true });
   let exportedSoFar: Record<string, string> = {};
   let state: Record<string, string> = {};
   let step = 0;

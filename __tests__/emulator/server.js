@@ -275,7 +275,8 @@ export async function startEmulator(opts = {}) {
   /** @param {MintTokenOptions} [o] */
   function mintToken(o = {}) {
     const iat = Math.floor(Date.now() / 1000);
-    const lifetime = o.expiresInSeconds ?? Math.max(1, Math.round(300 * timeScale));
+    // At least 2 s: a token cut to the whole second could otherwise be expired on arrival at small time scales.
+    const lifetime = o.expiresInSeconds ?? Math.max(2, Math.round(300 * timeScale));
     const claims = mergeClaims(mergeClaims(defaultClaims(), tokenClaimOverrides), {
       jti: crypto.randomUUID(),
       aud: o.audience ?? DEFAULT_CLIENT_ID,

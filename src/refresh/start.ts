@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { ActionError } from '../errors.js';
 import { HELPER_FLAG, type HelperReply, type HelperStart } from './protocol.js';
@@ -16,18 +16,23 @@ export interface HelperHandle {
 }
 
 const READY_TIMEOUT_MS = 10_000;
+// Node reads these at start only: the CAs the main step trusted (a private CA, a TLS-inspecting proxy) must be
+// trusted by the helper's renewals too. No secrets: those go over the IPC channel.
+const TRUST_VARS = ['NODE_EXTRA_CA_CERTS', 'NODE_USE_SYSTEM_CA'];
 // GitHub ends a job after 6 hours by default; the helper does not outlive that.
 const MAX_LIFETIME_MS = 6 * 60 * 60_000;
 
 export async function startRefreshHelper(init: Omit<HelperStart, 'path' | 'watchPid' | 'exitBy'>, logDir: string): Promise<HelperHandle> {
   const path = `/${randomBytes(32).toString('hex')}`;
   const logFile = join(logDir, `alibabacloud-credentials-refresh-${process.pid}.log`);
+  // RUNNER_TEMP may not exist yet (self-hosted runners, `env:` overrides): a missing directory must not fail the step.
+  mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const logFd = openSync(logFile, 'a', 0o600);
   // process.argv[1] is this bundle (dist/main/index.js); the flag makes it the helper.
   const child = spawn(process.execPath, [process.argv[1], HELPER_FLAG], {
     detached: true,
     stdio: ['ignore', logFd, logFd, 'ipc'],
-    env: { PATH: process.env.PATH ?? '' },
+    env: { PATH: process.env.PATH ?? '', ...trustSettings(process.env) },
   });
   closeSync(logFd);
   const start: HelperStart = { ...init, path, watchPid: process.ppid, exitBy: Date.now() + MAX_LIFETIME_MS };
@@ -51,4 +56,8 @@ export async function startRefreshHelper(init: Omit<HelperStart, 'path' | 'watch
     throw new ActionError('server', `The refresh helper did not start: ${reply.ready ? 'no process ID' : reply.error}.`, `Its log is ${logFile}. Turn off \`refresh-credentials\` to go on without it.`);
   }
   return { pid: child.pid, url: `http://127.0.0.1:${reply.port}${path}`, logFile };
+}
+
+function trustSettings(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(TRUST_VARS.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
 }

@@ -18,8 +18,8 @@ export async function stopRefreshHelper(pid: number, logFile: string, scriptName
   if (!isOurHelper(pid, scriptName)) {
     message = `The refresh helper (process ${pid}) had already ended.`;
   } else {
-    process.kill(pid, 'SIGTERM');
-    if (!(await gone(pid, GRACE_MS))) process.kill(pid, 'SIGKILL');
+    signal(pid, 'SIGTERM');
+    if (!(await gone(pid, GRACE_MS))) signal(pid, 'SIGKILL');
     stopped = await gone(pid, GRACE_MS);
     message = stopped ? `Stopped the refresh helper (process ${pid}).` : `The refresh helper (process ${pid}) is still running.`;
   }
@@ -63,5 +63,14 @@ function isRunning(pid: number): boolean {
     return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return true;
+  }
+}
+
+/** The helper may end on its own between the check and the signal; that is no failure. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }

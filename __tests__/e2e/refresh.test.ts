@@ -1,0 +1,607 @@
+// e2e of `refresh-credentials`: the built bundle leaves a detached helper that serves the job's credentials on a
+// loopback credentials URI and renews them before they expire. Nothing is mocked: dist/main and dist/post run as
+// the runner runs them, the helper is the real detached process, STS and GitHub's token endpoint are the loopback
+// emulator, and the later step is consumer.mjs (@alicloud/credentials' default chain + STS GetCallerIdentity)
+// given nothing but ALIBABA_CLOUD_CREDENTIALS_URI.
+//
+// The emulator runs at timeScale 1/300: a 900 s session lasts 3 s of real time, so a consumer that runs ~10 s
+// lives through several expiries and renewals (the helper renews at 70% of the session).
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator } from '../emulator/server.js';
+import type { AccessKey, Emulator, RequestRecord } from '../emulator/types.js';
+import { ROOT, findLeaks, newJob, runNode, type Job, type JobOptions, type StepResult } from './runner.js';
+
+const ACCOUNT = '1234567890123456';
+const SESSION = 'refresh-e2e';
+const CONSUMER = join(ROOT, '__tests__', 'e2e', 'consumer.mjs');
+const STATE_REFRESH = 'refresh-helper';
+const HELPER_FLAG = '--refresh-helper';
+
+let em: Emulator;
+let user: AccessKey;
+let providerArn: string;
+let oidcRoleArn: string;
+let akRoleArn: string;
+const jobs: Job[] = [];
+/** Every helper any test started: killed in afterEach if a failing test left it behind. */
+const helperPids = new Set<number>();
+
+beforeAll(async () => {
+  em = await startEmulator({ timeScale: 1 / 300 });
+  user = await em.addUser({ accountId: ACCOUNT, name: 'ci' });
+  providerArn = (await em.addOidcProvider({ accountId: ACCOUNT, name: 'github' })).arn;
+  oidcRoleArn = (await em.addRole({ accountId: ACCOUNT, name: 'gha-refresh', oidc: { providerArn, sub: ['repo:octo-org/octo-repo:*'] } })).arn;
+  akRoleArn = (await em.addRole({ accountId: ACCOUNT, name: 'ak-refresh' })).arn;
+});
+
+afterEach(async () => {
+  for (const pid of helperPids) {
+    if (isOurHelper(pid)) process.kill(pid, 'SIGKILL');
+    helperPids.delete(pid);
+  }
+  await em.clearFaults();
+  while (jobs.length) jobs.pop()?.cleanup();
+});
+
+afterAll(async () => {
+  await em?.close();
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function job(base: Record<string, string> = {}, options?: JobOptions): Job {
+  const j = newJob(base, options);
+  jobs.push(j);
+  return j;
+}
+
+function oidcJob(): Job {
+  return job({ ACTIONS_ID_TOKEN_REQUEST_URL: em.oidcRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: em.oidcRequestToken });
+}
+
+function oidcInputs(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'role-to-assume': oidcRoleArn,
+    'oidc-provider-arn': providerArn,
+    'role-session-name': SESSION,
+    'role-session-expiration': '900',
+    'sts-endpoint': `http://${em.stsHost}`,
+    'refresh-credentials': 'true',
+    ...extra,
+  };
+}
+
+function akInputs(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'access-key-id': user.accessKeyId,
+    'access-key-secret': user.accessKeySecret,
+    'role-to-assume': akRoleArn,
+    'role-session-name': SESSION,
+    'role-session-expiration': '900',
+    'sts-endpoint': `http://${em.stsHost}`,
+    'refresh-credentials': 'true',
+    ...extra,
+  };
+}
+
+interface Helper {
+  readonly pid: number;
+  readonly logFile: string;
+  readonly uri: string;
+  /** The random path segment: a secret like the credentials it guards. */
+  readonly pathSecret: string;
+}
+
+/** The helper a successful main step left: its state for the post step and the URI exported to later steps. */
+function helperOf(result: StepResult, exported: Record<string, string>): Helper {
+  const raw = result.state[STATE_REFRESH];
+  expect(raw).toBeDefined();
+  const { pid, logFile } = JSON.parse(raw) as { pid: number; logFile: string };
+  expect(Number.isInteger(pid)).toBe(true);
+  helperPids.add(pid);
+  const uri = exported.ALIBABA_CLOUD_CREDENTIALS_URI;
+  expect(uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{64}$/);
+  return { pid, logFile, uri, pathSecret: new URL(uri).pathname.slice(1) };
+}
+
+async function runMain(j: Job, inputs: Record<string, string>): Promise<{ main: StepResult; helper: Helper }> {
+  const main = await j.main(inputs);
+  expect(main.error).toBeUndefined();
+  expect(main.code).toBe(0);
+  const helper = helperOf(main, j.laterStepEnv());
+  expect(isOurHelper(helper.pid)).toBe(true);
+  // The path is masked (it is what keeps other local processes out), and nothing secret reached the log.
+  expect(main.masks).toContain(helper.pathSecret);
+  expect(findLeaks(main, [...(await em.secrets()), user.accessKeySecret, helper.pathSecret])).toEqual([]);
+  // The helper got its secrets (source keys, the OIDC request token, the path) over IPC: none is in its argv or
+  // environment, which other processes of the same user can read.
+  const own = readProc(helper.pid);
+  if (own === undefined) console.warn("no /proc here: the helper's argv and environment are not checked");
+  else expect(findLeaks({ stdout: own, stderr: '', summary: '' }, [...(await em.secrets()), user.accessKeySecret, helper.pathSecret])).toEqual([]);
+  return { main, helper };
+}
+
+/** A later step's environment with ONLY the credentials URI: every key, secret and token variable is gone. */
+function uriOnlyEnv(j: Job): Record<string, string> {
+  const later = j.laterStepEnv();
+  expect(later.ALIBABA_CLOUD_ACCESS_KEY_ID).toBeTruthy(); // exported too, for consumers that do not read the URI
+  return { PATH: later.PATH, HOME: later.HOME, ALIBABA_CLOUD_CREDENTIALS_URI: later.ALIBABA_CLOUD_CREDENTIALS_URI };
+}
+
+interface ConsumerCall {
+  accountId: string;
+  arn: string;
+  identityType: string;
+  accessKeyId: string;
+}
+interface ConsumerOutput {
+  ok: boolean;
+  provider?: string;
+  accessKeyId?: string;
+  calls?: ConsumerCall[];
+  error?: string;
+}
+
+async function consume(env: Record<string, string>, calls: number, pauseMs: number): Promise<ConsumerOutput> {
+  const { code, stdout, stderr } = await runNode(CONSUMER, env, [em.stsHost, String(calls), String(pauseMs)]);
+  const line = stdout.trim().split('\n').pop() ?? '';
+  let out: ConsumerOutput;
+  try {
+    out = JSON.parse(line) as ConsumerOutput;
+  } catch {
+    throw new Error(`consumer printed no JSON (exit ${code}): ${stdout} ${stderr}`);
+  }
+  return out;
+}
+
+/** Every call of the consumer worked, as the assumed role, and it saw renewed AccessKeys on the way. */
+function expectWorkedAcrossRenewals(out: ConsumerOutput, arn: string, calls: number): Set<string> {
+  expect(out.error).toBeUndefined();
+  expect(out.ok).toBe(true);
+  expect(out.provider).toContain('credential_uri');
+  expect(out.calls).toHaveLength(calls);
+  for (const call of out.calls ?? []) {
+    expect(call.accountId).toBe(ACCOUNT);
+    expect(call.arn).toBe(arn);
+    expect(call.identityType).toBe('AssumedRoleUser');
+  }
+  const ids = new Set((out.calls ?? []).map((c) => c.accessKeyId));
+  expect(ids.size).toBeGreaterThanOrEqual(2);
+  return ids;
+}
+
+function helperLog(helper: Helper): string {
+  return readFileSync(helper.logFile, 'utf8');
+}
+
+/** The helper's own log holds no secret, no AccessKey ID and not the random path. */
+async function expectCleanLog(helper: Helper, extra: string[] = []): Promise<string> {
+  const log = helperLog(helper);
+  expect(log).toContain('Serving credentials on 127.0.0.1:');
+  const secrets = [...(await em.secrets()), user.accessKeySecret, user.accessKeyId, helper.pathSecret, ...extra];
+  expect(findLeaks({ stdout: log, stderr: '', summary: '' }, secrets)).toEqual([]);
+  expect(log).not.toMatch(/eyJ[A-Za-z0-9_-]{5,}\./);
+  return log;
+}
+
+/** The post step stops the helper, shows its log in a group and leaks nothing; the URI is dead afterwards. */
+async function expectPostStops(j: Job, helper: Helper): Promise<StepResult> {
+  const post = await j.post();
+  expect(post.code).toBe(0);
+  expect(post.stdout).not.toMatch(/^::warning::/m);
+  expect(post.stdout).toContain(`Stopped the refresh helper (process ${helper.pid}).`);
+  const group = /^::group::Refresh helper log\n([\s\S]*?)^::endgroup::$/m.exec(post.stdout);
+  expect(group).not.toBeNull();
+  expect(group?.[1]).toContain('Serving credentials on 127.0.0.1:');
+  expect(group?.[1]).toContain('Stopping: asked to by the post step.');
+  expect(findLeaks(post, [...(await em.secrets()), user.accessKeySecret, helper.pathSecret])).toEqual([]);
+  expect(isGone(helper.pid)).toBe(true);
+  const after = await get(helper.uri);
+  expect(after.status).toBe(0);
+  expect(after.error).toMatch(/ECONNREFUSED|ECONNRESET/);
+  return post;
+}
+
+// --- processes and raw HTTP -------------------------------------------------------------------------------------
+
+function readProc(pid: number): string | undefined {
+  try {
+    return ['cmdline', 'environ'].map((name) => readFileSync(`/proc/${pid}/${name}`, 'utf8').replace(/\0/g, '\n')).join('\n');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Gone: no such process, or a zombie (it has ended; PID 1 of a container may never reap it). */
+function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+  try {
+    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+function isOurHelper(pid: number): boolean {
+  if (isGone(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(HELPER_FLAG);
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntilGone(pid: number, withinMs: number): Promise<boolean> {
+  const until = Date.now() + withinMs;
+  while (Date.now() < until) {
+    if (isGone(pid)) return true;
+    await sleep(100);
+  }
+  return isGone(pid);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Reply {
+  status: number;
+  body: string;
+  error?: string;
+}
+
+function get(url: string, method = 'GET', host?: string): Promise<Reply> {
+  return new Promise((resolve) => {
+    const target = new URL(url);
+    const req = http.request(
+      { host: host ?? target.hostname, port: target.port, path: target.pathname + target.search, method, agent: false, timeout: 3000 },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ status: 0, body: '', error: error.code ?? error.message }));
+    req.end(method === 'POST' ? '{}' : undefined);
+  });
+}
+
+function tryConnect(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 2000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve('timeout');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+/** Local addresses of the sockets listening on `port`, from /proc/net/tcp{,6} (hex, as the kernel writes them). */
+function listeningAddresses(port: number): string[] | undefined {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const found: string[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      if (file === '/proc/net/tcp') return undefined;
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (state === '0A' && local?.endsWith(`:${hexPort}`)) found.push(local.slice(0, local.lastIndexOf(':')));
+    }
+  }
+  return found;
+}
+
+function stsRequests(records: RequestRecord[], target: RequestRecord['target']): RequestRecord[] {
+  return records.filter((r) => r.target === target).sort((a, b) => a.time - b.time);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('refresh-credentials: renewals behind the loopback credentials URI', () => {
+  it('OIDC flow: a later step with only ALIBABA_CLOUD_CREDENTIALS_URI keeps working across expiries, each renewal with a fresh OIDC token', async () => {
+    await em.resetRequests();
+    const j = oidcJob();
+    const { main, helper } = await runMain(j, oidcInputs());
+    const arn = `acs:ram::${ACCOUNT}:assumed-role/gha-refresh/${SESSION}`;
+    expect(main.outputs['assumed-role-arn']).toBe(arn);
+    expect(main.summary).toMatch(/Refresh/);
+
+    // 4 calls 3 s apart: ~9 s, three 3 s sessions.
+    const out = await consume(uriOnlyEnv(j), 4, 3000);
+    const ids = expectWorkedAcrossRenewals(out, arn, 4);
+
+    const records = await em.requests();
+    const assumes = stsRequests(records, 'AssumeRoleWithOIDC');
+    const tokens = stsRequests(records, 'oidc-token');
+    expect(assumes.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(3);
+    expect(tokens.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(3);
+    for (const r of tokens) expect(r.status).toBe(200);
+    // At this time scale a GitHub token lives 1 s, cut to the whole second: STS may find one expired, and the
+    // action then retries with a fresh one. That is the only failure allowed here.
+    for (const r of assumes) if (r.status !== 200) expect(r.code).toBe('AuthenticationFail.OIDCToken.Expired');
+    // A fresh token for every assume: between two assumes there is a token request of its own. (The emulator
+    // also refuses a token past its 1 s lifetime, so a reused token could not have given a 200.)
+    for (let i = 0; i < assumes.length; i++) {
+      const after = i === 0 ? 0 : assumes[i - 1].time;
+      expect(tokens.some((t) => t.time >= after && t.time <= assumes[i].time)).toBe(true);
+    }
+    // The helper never signs anything itself: every GetCallerIdentity came from the consumer, with served keys.
+    for (const r of stsRequests(records, 'GetCallerIdentity')) expect(ids.has(r.accessKeyId ?? '')).toBe(true);
+
+    const log = await expectCleanLog(helper, [...ids]);
+    expect(log).toContain('Renewed the credentials');
+    await expectPostStops(j, helper);
+  }, 90_000);
+
+  it('AccessKey + role-to-assume: renewals are AssumeRole calls signed by the same source key', async () => {
+    await em.resetRequests();
+    const j = job();
+    const { main, helper } = await runMain(j, akInputs());
+    const arn = `acs:ram::${ACCOUNT}:assumed-role/ak-refresh/${SESSION}`;
+    expect(main.outputs['assumed-role-arn']).toBe(arn);
+
+    const out = await consume(uriOnlyEnv(j), 4, 3000);
+    const ids = expectWorkedAcrossRenewals(out, arn, 4);
+    // The consumer never saw the source key: only assumed-role keys were served.
+    expect(ids.has(user.accessKeyId)).toBe(false);
+
+    const assumes = stsRequests(await em.requests(), 'AssumeRole');
+    expect(assumes.length).toBeGreaterThanOrEqual(3);
+    for (const r of assumes) {
+      expect(r.status).toBe(200);
+      expect(r.accessKeyId).toBe(user.accessKeyId);
+      expect(r.params?.RoleArn).toBe(akRoleArn);
+    }
+
+    await expectCleanLog(helper, [...ids]);
+    await expectPostStops(j, helper);
+  }, 90_000);
+
+  it('a failing renewal is survived: the last good credentials are served until a later try succeeds', async () => {
+    await em.resetRequests();
+    const j = job();
+    // A token file (as on ACK RRSA runners) with a token that outlives the test, so that with retries off only
+    // the queued faults can fail an attempt. A 3600 s session lasts 12 s here; renewal at ~8.4 s. Each fault fails
+    // a whole renewal and the helper tries again ~1 s later, well before the served credentials run out.
+    const tokenFile = join(j.dir, 'oidc-token');
+    writeFileSync(tokenFile, await em.mintToken({ expiresInSeconds: 600 }));
+    const { helper } = await runMain(j, oidcInputs({ 'oidc-token-file': tokenFile, 'role-session-expiration': '3600', 'retry-max-attempts': '1' }));
+    const arn = `acs:ram::${ACCOUNT}:assumed-role/gha-refresh/${SESSION}`;
+    // The main step is done: these faults can only hit the helper's renewals. A reset makes the SDK's error
+    // message repeat the request URL, whose query holds the OIDC token: the log must not show it.
+    await em.queueFault('AssumeRoleWithOIDC', { kind: 'status', status: 503 });
+    await em.queueFault('AssumeRoleWithOIDC', { kind: 'reset' });
+
+    // Watch what the URI serves while a consumer works through the failures (6 calls, 3 s apart: ~15 s).
+    const served: { at: number; id: string; expiration: number }[] = [];
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const reply = await get(helper.uri);
+        if (reply.status === 200) {
+          const body = JSON.parse(reply.body) as { AccessKeyId: string; Expiration: string };
+          served.push({ at: Date.now(), id: body.AccessKeyId, expiration: Date.parse(body.Expiration) });
+        }
+        await sleep(200);
+      }
+    })();
+    const out = await consume(uriOnlyEnv(j), 6, 3000);
+    watching = false;
+    await watcher;
+    const ids = expectWorkedAcrossRenewals(out, arn, 6);
+
+    const records = await em.requests();
+    expect(stsRequests(records, 'oidc-token')).toEqual([]);
+    const assumes = stsRequests(records, 'AssumeRoleWithOIDC');
+    const failed = assumes.filter((r) => r.status !== 200);
+    expect(failed.map((r) => r.fault)).toEqual(['status', 'reset']);
+    const recovered = assumes.find((r) => r.status === 200 && r.time > failed[1].time);
+    expect(recovered).toBeDefined();
+    // From the first failure until the renewal that worked, the URI served one and the same, still valid, key.
+    const during = served.filter((s) => s.at > failed[0].time && s.at < (recovered?.time ?? 0));
+    expect(during.length).toBeGreaterThan(0);
+    expect(new Set(during.map((s) => s.id)).size).toBe(1);
+    for (const s of during) expect(s.expiration).toBeGreaterThan(s.at);
+    // ...and new credentials after it.
+    expect(served.some((s) => s.at > (recovered?.time ?? 0) + 500 && s.id !== during[0].id)).toBe(true);
+
+    const log = await expectCleanLog(helper, [...ids, ...served.map((s) => s.id)]);
+    expect(log.match(/Renewal failed, serving the previous credentials/g)).toHaveLength(2);
+    expect(log).toMatch(/Renewal failed[^\n]*\n[\s\S]*Renewed the credentials/);
+    await expectPostStops(j, helper);
+  }, 90_000);
+
+  it('answers only GET on its random path, only on 127.0.0.1', async () => {
+    const j = job();
+    const { main, helper } = await runMain(j, akInputs());
+    const url = new URL(helper.uri);
+    const port = Number(url.port);
+    const servedSecret = j.laterStepEnv().ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+    expect(servedSecret).toBeTruthy();
+
+    const good = await get(helper.uri);
+    expect(good.status).toBe(200);
+    const body = JSON.parse(good.body) as Record<string, string>;
+    expect(body.Code).toBe('Success');
+    expect(body.AccessKeyId).toBe(j.laterStepEnv().ALIBABA_CLOUD_ACCESS_KEY_ID);
+    expect(body.AccessKeySecret).toBe(servedSecret);
+    expect(body.SecurityToken).toBe(j.laterStepEnv().ALIBABA_CLOUD_SECURITY_TOKEN);
+    expect(body.Expiration).toBe(main.outputs.expiration);
+
+    const wrong = [
+      `${url.origin}/`,
+      `${url.origin}/${helper.pathSecret.slice(0, -1)}`,
+      `${url.origin}/${helper.pathSecret}/`,
+      `${url.origin}/${helper.pathSecret.toUpperCase()}`,
+      `${url.origin}/${'0'.repeat(64)}`,
+      `${url.origin}/credentials`,
+    ];
+    for (const target of wrong) {
+      const reply = await get(target);
+      expect([target, reply.status]).toEqual([target, 404]);
+      expect(reply.body).not.toContain(body.AccessKeyId);
+      expect(reply.body).not.toContain(servedSecret);
+    }
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      const reply = await get(helper.uri, method);
+      expect([method, [404, 405].includes(reply.status)]).toEqual([method, true]);
+      expect(reply.body).not.toContain(body.AccessKeyId);
+      expect(reply.body).not.toContain(servedSecret);
+    }
+
+    // Listening on 127.0.0.1 only: the kernel's socket table, where Linux has one, and no other address connects.
+    const listening = listeningAddresses(port);
+    if (listening === undefined) console.warn('no /proc/net/tcp here: the listen address is checked by connecting only');
+    else expect(listening).toEqual(['0100007F']);
+    const others = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && !a.internal)
+      .map((a) => a!.address);
+    for (const address of ['::1', ...others]) expect([address, await tryConnect(address, port)]).not.toEqual([address, 'connected']);
+
+    await expectCleanLog(helper);
+    await expectPostStops(j, helper);
+  }, 60_000);
+});
+
+describe('refresh-credentials: renewals over HTTPS with a CA the job trusts through NODE_EXTRA_CA_CERTS', () => {
+  // Self-hosted runners behind a TLS-inspecting proxy, or an STS endpoint with a private CA, trust it through
+  // NODE_EXTRA_CA_CERTS. The main step does; the helper it starts must too, or every renewal fails.
+  let tls: Emulator;
+  beforeAll(async () => {
+    tls = await startEmulator({ timeScale: 1 / 300, tls: true });
+  });
+  afterAll(async () => {
+    await tls?.close();
+  });
+
+  it('renews against an https endpoint signed by that CA', async () => {
+    const source = await tls.addUser({ accountId: ACCOUNT, name: 'ci' });
+    const role = await tls.addRole({ accountId: ACCOUNT, name: 'tls-refresh' });
+    const j = job({ NODE_EXTRA_CA_CERTS: tls.caFile ?? '' });
+    const main = await j.main({
+      'access-key-id': source.accessKeyId,
+      'access-key-secret': source.accessKeySecret,
+      'role-to-assume': role.arn,
+      'role-session-name': SESSION,
+      'role-session-expiration': '900',
+      'sts-endpoint': `https://${tls.stsHost}`,
+      'refresh-credentials': 'true',
+    });
+    expect(main.error).toBeUndefined();
+    expect(main.code).toBe(0);
+    const helper = helperOf(main, j.laterStepEnv());
+    expect(findLeaks(main, [...(await tls.secrets()), source.accessKeySecret, helper.pathSecret])).toEqual([]);
+    const first = JSON.parse((await get(helper.uri)).body) as { AccessKeyId: string };
+
+    // Three 3 s sessions: the served key must change, by AssumeRole calls that STS answered.
+    await sleep(7_000);
+    const later = await get(helper.uri);
+    expect(later.status).toBe(200);
+    const body = JSON.parse(later.body) as { AccessKeyId: string; Expiration: string };
+    expect(body.AccessKeyId).not.toBe(first.AccessKeyId);
+    expect(Date.parse(body.Expiration)).toBeGreaterThan(Date.now());
+    const assumes = stsRequests(await tls.requests(), 'AssumeRole');
+    expect(assumes.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(3);
+    const log = helperLog(helper);
+    expect(log).not.toContain('Renewal failed');
+    expect(findLeaks({ stdout: log, stderr: '', summary: '' }, [...(await tls.secrets()), source.accessKeyId, helper.pathSecret])).toEqual([]);
+
+    const post = await j.post();
+    expect(post.code).toBe(0);
+    expect(isGone(helper.pid)).toBe(true);
+    expect(findLeaks(post, [...(await tls.secrets()), helper.pathSecret])).toEqual([]);
+  }, 60_000);
+});
+
+describe('refresh-credentials: the helper does not outlive the runner', () => {
+  // The main step's parent is what the helper watches (on GitHub, the runner's worker process). Here each step
+  // runs under a short-lived intermediate parent that prints its PID, runs the step and exits right after it:
+  // the helper must notice within its watch interval (5 s). The intermediate is node, not `sh -c`: dash drops
+  // variables whose names are not shell names, such as INPUT_ROLE-TO-ASSUME.
+  const PARENT = [
+    process.execPath,
+    '-e',
+    "console.log('parent-pid=' + process.pid); require('node:child_process').spawn(process.argv[1], process.argv.slice(2), { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 1));",
+  ];
+
+  it('exits on its own when the process it watches is gone; the post step then finds it ended', async () => {
+    const j = job({}, { wrap: PARENT });
+    const main = await j.main(akInputs());
+    expect(main.error).toBeUndefined();
+    expect(main.code).toBe(0);
+    const parentPid = Number(/^parent-pid=(\d+)$/m.exec(main.stdout)?.[1]);
+    expect(parentPid).toBeGreaterThan(0);
+    const helper = helperOf(main, j.laterStepEnv());
+    expect(findLeaks(main, [...(await em.secrets()), user.accessKeySecret, helper.pathSecret])).toEqual([]);
+
+    // A liveness check, not a performance figure: 5 s watch interval plus generous slack.
+    expect(await waitUntilGone(helper.pid, 15_000)).toBe(true);
+    const log = await expectCleanLog(helper);
+    expect(log).toContain(`Stopping: the runner process ${parentPid} is gone.`);
+    // Later steps of such a job find nothing behind the URI...
+    expect((await get(helper.uri)).status).toBe(0);
+
+    // ...and the post step copes: it reports the helper as ended and still shows its log.
+    const post = await j.post();
+    expect(post.code).toBe(0);
+    expect(post.stdout).not.toMatch(/^::warning::/m);
+    expect(post.stdout).toContain(`The refresh helper (process ${helper.pid}) had already ended.`);
+    expect(post.stdout).toMatch(/^::group::Refresh helper log\n[\s\S]*the runner process \d+ is gone[\s\S]*^::endgroup::$/m);
+    expect(findLeaks(post, [...(await em.secrets()), user.accessKeySecret, helper.pathSecret])).toEqual([]);
+  }, 60_000);
+});
+
+describe('refresh-credentials: input errors fail before any request', () => {
+  it('static AccessKeys without role-to-assume have nothing to refresh', async () => {
+    await em.resetRequests();
+    const j = job();
+    const result = await j.main({
+      'access-key-id': user.accessKeyId,
+      'access-key-secret': user.accessKeySecret,
+      'sts-endpoint': `http://${em.stsHost}`,
+      'refresh-credentials': 'true',
+    });
+    expect(result.code).toBe(1);
+    expect(result.error).toMatch(/refresh-credentials/);
+    expect(result.error).toMatch(/role-to-assume/);
+    expect(result.state[STATE_REFRESH]).toBeUndefined();
+    expect(result.exported).toEqual({});
+    expect(await em.requests()).toEqual([]);
+    expect(findLeaks(result, [...(await em.secrets()), user.accessKeySecret])).toEqual([]);
+  });
+
+  it('export-env: false leaves later steps no way to find the URI', async () => {
+    await em.resetRequests();
+    const j = oidcJob();
+    const result = await j.main(oidcInputs({ 'export-env': 'false' }));
+    expect(result.code).toBe(1);
+    expect(result.error).toMatch(/refresh-credentials/);
+    expect(result.error).toMatch(/export-env/);
+    expect(result.state[STATE_REFRESH]).toBeUndefined();
+    expect(result.exported).toEqual({});
+    expect(await em.requests()).toEqual([]);
+    expect(findLeaks(result, await em.secrets())).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
