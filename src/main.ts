@@ -20,6 +20,9 @@ import { STATE_PROFILE, STATE_REFRESH } from './state.js';
 /** Inputs that hold secrets: masked before anything else runs. */
 const SECRET_INPUTS = ['access-key-id', 'access-key-secret', 'security-token'];
 export const TIMEOUTS = { connectTimeoutMs: 3000, readTimeoutMs: 5000 };
+// The STS SDK's HTTP client also uses its connect timeout as the socket's idle timeout, so a shorter connect
+// timeout would cut every silent answer short of the read timeout.
+const STS_TIMEOUTS = { connectTimeoutMs: 5000, readTimeoutMs: 5000 };
 
 export async function run(): Promise<void> {
   const secrets = new Set<string>();
@@ -43,7 +46,7 @@ export async function run(): Promise<void> {
 
     const result = await runPlan(plan, {
       env,
-      sts: { endpoint: config.endpoint, ...TIMEOUTS },
+      sts: { endpoint: config.endpoint, ...STS_TIMEOUTS },
       timeouts: TIMEOUTS,
       retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
       onSecret: keepSecret,
@@ -99,7 +102,7 @@ async function startRefresh(config: Config, plan: Plan, result: FlowResult, keep
   const helper = await startRefreshHelper(
     {
       plan,
-      sts: { endpoint: config.endpoint, ...TIMEOUTS },
+      sts: { endpoint: config.endpoint, ...STS_TIMEOUTS },
       timeouts: TIMEOUTS,
       retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
       env: pick(env, ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN']),

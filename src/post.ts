@@ -1,10 +1,25 @@
 // Entry of the post step (dist/post/index.js): undoes what the main step's state says it did.
 // It never loads the STS SDK, and it succeeds even when the main step failed half-way.
 
-import * as core from '@actions/core';
-import { removeProfile, type ProfileState } from './export/profile.js';
-import { stopRefreshHelper } from './refresh/stop.js';
+import { EOL } from 'node:os';
+import type { ProfileState } from './export/profile.js';
 import { STATE_PROFILE, STATE_REFRESH } from './state.js';
+
+// What this step needs of @actions/core, written out the way @actions/core writes it: the package's entry point
+// also loads its HTTP client (undici), which made this step ~3x a bare `node` start for a step that mostly
+// prints one line; the budget is 1.2x (DESIGN.md §5, `npm run bench`). For the same reason the cleanups load
+// on demand.
+const core = {
+  getState: (name: string): string => process.env[`STATE_${name}`] || '',
+  info: (message: string): void => void process.stdout.write(message + EOL),
+  warning: (message: string): void => command('warning', message),
+  startGroup: (name: string): void => command('group', name),
+  endGroup: (): void => command('endgroup', ''),
+};
+
+function command(name: string, message: string): void {
+  process.stdout.write(`::${name}::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}${EOL}`);
+}
 
 export async function post(): Promise<void> {
   const refresh = core.getState(STATE_REFRESH);
@@ -16,6 +31,7 @@ export async function post(): Promise<void> {
   if (refresh) {
     await cleanUp('stop the refresh helper', async () => {
       const { pid, logFile } = JSON.parse(refresh) as { pid: number; logFile: string };
+      const { stopRefreshHelper } = await import('./refresh/stop.js');
       const report = await stopRefreshHelper(pid, logFile);
       core.startGroup('Refresh helper log');
       core.info(report.log);
@@ -24,7 +40,12 @@ export async function post(): Promise<void> {
       else core.warning(report.message);
     });
   }
-  if (profile) await cleanUp('remove the aliyun CLI profile', async () => core.info(removeProfile(JSON.parse(profile) as ProfileState)));
+  if (profile) {
+    await cleanUp('remove the aliyun CLI profile', async () => {
+      const { removeProfile } = await import('./export/profile.js');
+      core.info(removeProfile(JSON.parse(profile) as ProfileState));
+    });
+  }
 }
 
 /** Each cleanup runs even when another failed; a failure is a warning, since the job's work is done. */

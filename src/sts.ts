@@ -135,7 +135,9 @@ export function toActionError(action: string, error: unknown): ActionError {
     const hint = errno === 'ENOTFOUND' || errno === 'EAI_AGAIN'
       ? 'The STS host name does not resolve: check `region`, `use-vpc-endpoint` (VPC endpoints resolve only inside a VPC) and `sts-endpoint`.'
       : 'Check that the runner can reach the STS endpoint (firewall, proxy, `region`, `sts-endpoint`).';
-    return new ActionError('network', `${action} could not reach STS: ${message}`, hint);
+    // The SDK's HTTP client appends "<METHOD> <full URL> failed." with no space before it; the URL adds nothing.
+    const reason = message.replace(/\s*(?:GET|POST|PUT)\s+https?:\/\/\S+\s+failed\.?/, '').trim() || message;
+    return new ActionError('network', `${action} could not reach STS: ${reason}`, hint);
   }
   if (error instanceof SyntaxError) {
     return new ActionError('server', `${action}: STS answered with a body that is not JSON (${message}).`, 'A proxy or load balancer may have answered instead of STS; the action retries.');
@@ -148,6 +150,9 @@ export function toActionError(action: string, error: unknown): ActionError {
   // plain NoPermission; its AccessDeniedDetail names the trust policy.
   const deniedBy = (e.data as { AccessDeniedDetail?: { PolicyType?: unknown } } | undefined)?.AccessDeniedDetail?.PolicyType;
   const trustDenied = code === 'NoPermission' && (action === 'AssumeRoleWithOIDC' || deniedBy === 'AssumeRolePolicy');
-  const { kind, hint } = trustDenied ? describeStsCode('AuthenticationFail.NoPermission', status) : describeStsCode(code, status);
+  // The OIDC trust hint speaks of token claims; AssumeRole's trust policy names accounts and the ExternalId.
+  const { kind, hint } = trustDenied
+    ? { kind: 'trust' as const, hint: describeStsCode(action === 'AssumeRoleWithOIDC' ? 'AuthenticationFail.NoPermission' : 'NoPermission', status).hint }
+    : describeStsCode(code, status);
   return new ActionError(kind, `${action} failed: ${code ?? `HTTP ${status ?? '?'}`}: ${stsMessage}`, hint, { code, requestId, status });
 }

@@ -1,0 +1,297 @@
+// Leak sweep: the flows and options of the action that faults.test.ts does not cover (it scans its own fault
+// scenarios the same way), each run twice — normally and with RUNNER_DEBUG=1, as a re-run with debug logging
+// does — through main and, where the job would run it, the post step. A secret may appear in stdout, stderr or
+// the job summary only in its own ::add-mask:: line (findLeaks), and everything the action holds as a secret
+// (its secret inputs, the keys it exports or sets as outputs) must have been masked in that step.
+// Secrets: everything the emulator issued (em.secrets()), the secret inputs, the exported and output credentials,
+// the refresh helper's URL path, and values made up by a scenario (a wrong secret, a wrong bearer token).
+// Nothing is mocked: dist/main and dist/post run as child processes against the loopback emulator.
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmulator } from '../emulator/server.js';
+import type { AccessKey, Emulator } from '../emulator/types.js';
+import { findLeaks, newJob, ROOT, type Job, type StepResult } from './runner.js';
+
+const ACCOUNT = '1234567890123456';
+const OTHER_ACCOUNT = '6543210987654321';
+const MODES = [
+  { name: 'plain', env: {} },
+  { name: 'RUNNER_DEBUG=1', env: { RUNNER_DEBUG: '1' } },
+] as const;
+type Mode = (typeof MODES)[number];
+type Inputs = Record<string, string>;
+const SECRET_INPUTS = ['access-key-id', 'access-key-secret', 'security-token'];
+// What a step holds as a secret once it has succeeded (outputs only with output-credentials).
+const SECRET_EXPORTS = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN'];
+const SECRET_OUTPUTS = ['aliyun-access-key-id', 'aliyun-access-key-secret', 'aliyun-security-token'];
+
+interface World {
+  readonly em: Emulator;
+  readonly provider: string;
+  readonly oidcRole: string;
+  readonly akRole: string;
+  readonly chainedRole: string;
+  readonly externalIdRole: string;
+  readonly user: AccessKey;
+  readonly credentialsUri: string;
+}
+
+/** What a scenario does in one job; every step it runs is scanned. */
+interface Ctx {
+  readonly w: World;
+  readonly job: Job;
+  main(inputs: Inputs, env?: Inputs): Promise<StepResult>;
+  post(): Promise<StepResult>;
+  /** A secret the emulator did not issue (a made-up wrong value). */
+  secret(value: string): void;
+}
+
+const worlds = new Map<Mode['name'], World>();
+const jobs: Job[] = [];
+const scanned = { scenarios: new Set<string>(), runs: 0, steps: 0 };
+
+beforeAll(async () => {
+  for (const mode of MODES) {
+    const em = await startEmulator();
+    const provider = (await em.addOidcProvider({ accountId: ACCOUNT, name: 'github' })).arn;
+    worlds.set(mode.name, {
+      em,
+      provider,
+      oidcRole: (await em.addRole({ accountId: ACCOUNT, name: 'oidc-role', oidc: { providerArn: provider, sub: ['repo:octo-org/*'] } })).arn,
+      akRole: (await em.addRole({ accountId: ACCOUNT, name: 'ak-role', maxSessionDuration: 43200 })).arn,
+      chainedRole: (await em.addRole({ accountId: OTHER_ACCOUNT, name: 'chained-role', trustedAccounts: [ACCOUNT] })).arn,
+      externalIdRole: (await em.addRole({ accountId: ACCOUNT, name: 'external-id-role', externalId: 'leak-test-external-id' })).arn,
+      user: await em.addUser({ accountId: ACCOUNT, name: 'ci' }),
+      credentialsUri: (await em.addCredentialsUri({ accountId: ACCOUNT, roleName: 'uri-role' })).url,
+    });
+  }
+});
+
+afterAll(async () => {
+  for (const job of jobs) job.cleanup();
+  for (const world of worlds.values()) await world.em.close();
+  console.log(`leaks.test.ts: ${scanned.scenarios.size} scenarios passed, ${scanned.runs} runs (plain and RUNNER_DEBUG=1), ${scanned.steps} steps leak-scanned.`);
+});
+
+/** Runs `body` in a job of each mode, side by side (one emulator each), then scans every step it ran. */
+function scenario(name: string, body: (ctx: Ctx) => Promise<void>, timeout?: number): void {
+  it(
+    name,
+    async () => {
+      const settled = await Promise.allSettled(MODES.map((mode) => runScenario(mode, body)));
+      for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
+      scanned.scenarios.add(name);
+    },
+    timeout,
+  );
+}
+
+async function runScenario(mode: Mode, body: (ctx: Ctx) => Promise<void>): Promise<void> {
+  const w = worlds.get(mode.name);
+  if (!w) throw new Error('no emulator');
+  await w.em.clearFaults();
+  const job = newJob({ ACTIONS_ID_TOKEN_REQUEST_URL: w.em.oidcRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: w.em.oidcRequestToken });
+  jobs.push(job);
+  const steps: Array<{ label: string; result: StepResult; inputs: Inputs }> = [];
+  const made: string[] = [];
+  const ctx: Ctx = {
+    w,
+    job,
+    main: async (inputs, env = {}) => {
+      const result = await job.main(inputs, { ...env, ...mode.env });
+      steps.push({ label: `main #${steps.length + 1}`, result, inputs });
+      return result;
+    },
+    post: async () => {
+      const result = await job.post({ ...mode.env });
+      steps.push({ label: `post #${steps.length + 1}`, result, inputs: {} });
+      return result;
+    },
+    secret: (value) => void made.push(value),
+  };
+  try {
+    await body(ctx);
+  } catch (error) {
+    if (error instanceof Error) error.message = `[${mode.name}] ${error.message}\n${steps.map((s) => `--- ${s.label} stdout ---\n${s.result.stdout}\n--- stderr ---\n${s.result.stderr}`).join('\n')}`;
+    throw error;
+  }
+
+  const secrets = new Set([...(await w.em.secrets()), ...made]);
+  for (const { result, inputs } of steps) {
+    for (const name of SECRET_INPUTS) if (inputs[name]) secrets.add(inputs[name]);
+    for (const name of SECRET_EXPORTS) if (result.exported[name]) secrets.add(result.exported[name]);
+    for (const name of SECRET_OUTPUTS) if (result.outputs[name]) secrets.add(result.outputs[name]);
+    const refresh = result.exported.ALIBABA_CLOUD_CREDENTIALS_URI;
+    if (refresh) secrets.add(new URL(refresh).pathname.slice(1));
+  }
+  for (const { label, result, inputs } of steps) {
+    expect({ mode: mode.name, step: label, leaks: findLeaks(result, secrets) }).toEqual({ mode: mode.name, step: label, leaks: [] });
+    // What the step held as a secret, it masked.
+    if (label.startsWith('main')) {
+      const held = [
+        ...SECRET_INPUTS.map((name) => inputs[name]),
+        ...SECRET_EXPORTS.map((name) => result.exported[name]),
+        ...SECRET_OUTPUTS.map((name) => result.outputs[name]),
+      ].filter((value): value is string => Boolean(value));
+      expect({ mode: mode.name, step: label, unmasked: held.filter((value) => !result.masks.includes(value)) }).toEqual({ mode: mode.name, step: label, unmasked: [] });
+    }
+    scanned.steps++;
+  }
+  scanned.runs++;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const oidc = (w: World, extra: Inputs = {}): Inputs => ({ 'role-to-assume': w.oidcRole, 'oidc-provider-arn': w.provider, 'sts-endpoint': w.em.url, ...extra });
+const keys = (w: World, extra: Inputs = {}): Inputs => ({ 'access-key-id': w.user.accessKeyId, 'access-key-secret': w.user.accessKeySecret, 'sts-endpoint': w.em.url, ...extra });
+const stsSession = async (w: World) => {
+  const body = (await (await fetch(w.credentialsUri)).json()) as { AccessKeyId: string; AccessKeySecret: string; SecurityToken: string };
+  return { 'access-key-id': body.AccessKeyId, 'access-key-secret': body.AccessKeySecret, 'security-token': body.SecurityToken };
+};
+
+function expectOk(result: StepResult): void {
+  expect(result.error).toBeUndefined();
+  expect(result.code).toBe(0);
+}
+
+function expectFailed(result: StepResult, says: RegExp): void {
+  expect(result.code).toBe(1);
+  expect(result.error).toMatch(says);
+  expect(result.exported).toEqual({});
+}
+
+describe('successful flows, then the post step', () => {
+  scenario('GitHub OIDC -> AssumeRoleWithOIDC', async ({ w, main, post }) => {
+    expectOk(await main(oidc(w)));
+    expectOk(await post());
+  });
+
+  scenario('OIDC token file -> AssumeRoleWithOIDC, with region and output-credentials', async ({ w, job, main, post }) => {
+    const path = join(job.dir, 'token');
+    writeFileSync(path, await w.em.mintToken());
+    const result = await main(oidc(w, { 'oidc-token-file': path, region: 'cn-hangzhou', 'output-credentials': 'true' }));
+    expectOk(result);
+    expect(result.outputs['aliyun-security-token']).toBeTruthy();
+    expectOk(await post());
+  });
+
+  scenario('AccessKey only -> GetCallerIdentity, with output-credentials and aliyun-profile', async ({ w, main, post }) => {
+    const result = await main(keys(w, { 'output-credentials': 'true', 'aliyun-profile': 'leaks' }));
+    expectOk(result);
+    expect(result.outputs['aliyun-access-key-secret']).toBe(w.user.accessKeySecret);
+    expectOk(await post());
+  });
+
+  scenario('AccessKey -> AssumeRole with external id, inline policy, expiration, region and mask-account-id', async ({ w, main, post }) => {
+    const result = await main(
+      keys(w, {
+        'role-to-assume': w.externalIdRole,
+        'role-external-id': 'leak-test-external-id',
+        'inline-session-policy': '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ecs:Describe*","Resource":"*"}]}',
+        'role-session-expiration': '900',
+        region: 'cn-shanghai',
+        'mask-account-id': 'true',
+      }),
+    );
+    expectOk(result);
+    expect(result.masks).toContain(ACCOUNT);
+    expectOk(await post());
+  });
+
+  scenario('STS credentials (with security-token) -> AssumeRole, written to an aliyun-profile', async ({ w, main, post }) => {
+    expectOk(await main({ ...(await stsSession(w)), 'role-to-assume': w.akRole, 'aliyun-profile': 'chained', 'sts-endpoint': w.em.url }));
+    expectOk(await post());
+  });
+
+  scenario('role chaining: an OIDC session, then role-chaining to a role of another account', async ({ w, main, post }) => {
+    expectOk(await main(oidc(w)));
+    const chained = await main({ 'role-chaining': 'true', 'role-to-assume': w.chainedRole, 'sts-endpoint': w.em.url });
+    expectOk(chained);
+    expect(chained.outputs['account-id']).toBe(OTHER_ACCOUNT);
+    expectOk(await post());
+  });
+
+  scenario('credentials URI alone, checked against allowed-account-ids', async ({ w, main }) => {
+    expectOk(await main({ 'credentials-uri': w.credentialsUri, 'allowed-account-ids': ACCOUNT, 'sts-endpoint': w.em.url }));
+  });
+
+  scenario('credentials URI -> AssumeRole, export-env false and output-credentials true', async ({ w, main }) => {
+    const result = await main({ 'credentials-uri': w.credentialsUri, 'role-to-assume': w.akRole, 'export-env': 'false', 'output-credentials': 'true', 'sts-endpoint': w.em.url });
+    expectOk(result);
+    expect(result.exported).toEqual({});
+    expect(result.outputs['aliyun-access-key-secret']).toBeTruthy();
+  });
+
+  scenario(
+    'refresh-credentials: the helper starts, and the post step stops it and prints its log',
+    async ({ w, main, post }) => {
+      const result = await main(keys(w, { 'role-to-assume': w.akRole, 'refresh-credentials': 'true' }));
+      expectOk(result);
+      expect(result.exported.ALIBABA_CLOUD_CREDENTIALS_URI).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+      const stopped = await post();
+      expectOk(stopped);
+      expect(stopped.stdout).toContain('Refresh helper log');
+    },
+    60_000,
+  );
+});
+
+describe('failures that happen while secrets are at hand', () => {
+  scenario('a credentials URI that fails twice (503, cut body), then answers', async ({ w, main }) => {
+    await w.em.queueFault('credentials-uri', { kind: 'status', status: 503 });
+    await w.em.queueFault('credentials-uri', { kind: 'truncated' });
+    const result = await main({ 'credentials-uri': w.credentialsUri, 'sts-endpoint': w.em.url });
+    expectOk(result);
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('credentials URI: attempt '))).toHaveLength(2);
+  });
+
+  scenario('a credentials URI that resets on every attempt', async ({ w, main }) => {
+    await w.em.queueFault('credentials-uri', { kind: 'reset' }, 2);
+    expectFailed(await main({ 'credentials-uri': w.credentialsUri, 'retry-max-attempts': '2', 'sts-endpoint': w.em.url }), /credentials URI|ECONNRESET/i);
+  });
+
+  scenario('credentials of an account outside allowed-account-ids: fetched, masked, looked up, not exported', async ({ w, main }) => {
+    const result = await main({ 'credentials-uri': w.credentialsUri, 'allowed-account-ids': OTHER_ACCOUNT, 'sts-endpoint': w.em.url });
+    expectFailed(result, /not in `allowed-account-ids`/);
+    expect(result.masks.length).toBeGreaterThanOrEqual(3);
+  });
+
+  scenario('AccessKey ID and secret swapped', async ({ w, main }) => {
+    expectFailed(await main({ 'access-key-id': w.user.accessKeySecret, 'access-key-secret': w.user.accessKeyId, 'sts-endpoint': w.em.url }), /InvalidAccessKeyId\.NotFound/);
+  });
+
+  scenario('a secret with white space in it', async ({ w, main, secret }) => {
+    // Made up, so that no real secret is part of it (its own ::add-mask:: line would show that one).
+    const spaced = 'aB3dE5gH7jK9mN1pQ3 sT5vW7yZ9bC1dE3f';
+    secret(spaced);
+    expectFailed(await main({ 'access-key-id': w.user.accessKeyId, 'access-key-secret': spaced, 'sts-endpoint': w.em.url }), /^Input access-key-secret/);
+  });
+
+  scenario('STS keys without their security token', async ({ w, main }) => {
+    const session = await stsSession(w);
+    expectFailed(await main({ 'access-key-id': session['access-key-id'], 'access-key-secret': session['access-key-secret'], 'sts-endpoint': w.em.url }), /^Input security-token/);
+  });
+
+  scenario('a wrong ACTIONS_ID_TOKEN_REQUEST_TOKEN: GitHub refuses the token request', async ({ w, main, secret }) => {
+    const bearer = 'wrong-bearer-token-of-the-leak-test-0123456789';
+    secret(bearer);
+    expectFailed(await main(oidc(w), { ACTIONS_ID_TOKEN_REQUEST_TOKEN: bearer }), /answered HTTP 401/);
+  });
+
+  scenario('no id-token permission, with keys of an earlier step in the environment', async ({ w, main }) => {
+    const session = await stsSession(w);
+    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: '', ACTIONS_ID_TOKEN_REQUEST_TOKEN: '', ALIBABA_CLOUD_ACCESS_KEY_ID: session['access-key-id'], ALIBABA_CLOUD_ACCESS_KEY_SECRET: session['access-key-secret'], ALIBABA_CLOUD_SECURITY_TOKEN: session['security-token'] };
+    expectFailed(await main(oidc(w), env), /id-token|OIDC/);
+  });
+});
+
+describe('ECS instance RAM role', () => {
+  // The metadata service must sit at 100.100.100.200, which only a network namespace (root, Linux) provides;
+  // ecs-netns.test.ts runs that flow there and scans it for leaks.
+  console.warn('leaks.test.ts: the ECS RAM role flow is not swept here: it needs 100.100.100.200 in a network namespace (see ecs-netns.test.ts).');
+  it('is swept by ecs-netns.test.ts, not here (needs 100.100.100.200 in a network namespace)', () => {
+    expect(readFileSync(join(ROOT, '__tests__/e2e/ecs-netns.test.ts'), 'utf8')).toContain('findLeaks(');
+  });
+});

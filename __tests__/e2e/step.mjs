@@ -1,0 +1,85 @@
+// @ts-check
+// The GitHub runner's step conventions in plain Node ESM, for scripts that cannot import the .ts harness
+// (scripts/bench.mjs); runner.ts follows the same conventions and could import these: INPUT_* with the
+// defaults of action.yml, fresh GITHUB_ENV/OUTPUT/STATE/STEP_SUMMARY files per step, STATE_* for post.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+/** @type {Record<string, { default?: string }> | undefined} */
+let inputs;
+/** The inputs of action.yml with their defaults. */
+export function actionInputs() {
+  inputs ??= /** @type {{ inputs: Record<string, { default?: string }> }} */ (parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))).inputs;
+  return inputs;
+}
+
+/** The base environment of a job whose runner temp dir (and HOME) is `dir`. */
+export function jobEnv(/** @type {string} */ dir, /** @type {Record<string, string>} */ extra = {}) {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: join(dir, 'home'),
+    RUNNER_TEMP: join(dir, 'tmp'),
+    GITHUB_REPOSITORY: 'octo-org/octo-repo',
+    GITHUB_RUN_ID: '1234567890',
+    GITHUB_ACTIONS: 'true',
+    ...extra,
+  };
+}
+
+/**
+ * The environment of one step: the job's env, INPUT_* (defaults of action.yml unless given), STATE_* (post only),
+ * and four fresh, empty file-command files named after `step` inside `dir`.
+ * @param {{ dir: string, step: number | string, entry: 'main' | 'post', env: Record<string, string>,
+ *   inputs?: Record<string, string>, state?: Record<string, string> }} opts
+ */
+export function stepEnv({ dir, step, entry, env, inputs: given = {}, state = {} }) {
+  const spec = actionInputs();
+  for (const name of Object.keys(given)) if (!(name in spec)) throw new Error(`unknown input ${name}`);
+  /** @type {Record<string, string>} */
+  const inputEnv = {};
+  for (const [name, { default: value }] of Object.entries(spec)) inputEnv[`INPUT_${name.toUpperCase()}`] = given[name] ?? value ?? '';
+  const stateEnv = entry === 'post' ? Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v])) : {};
+  const files = {
+    GITHUB_ENV: join(dir, `env-${step}`),
+    GITHUB_OUTPUT: join(dir, `output-${step}`),
+    GITHUB_STATE: join(dir, `state-${step}`),
+    GITHUB_STEP_SUMMARY: join(dir, `summary-${step}`),
+  };
+  for (const path of Object.values(files)) writeFileSync(path, '');
+  return { env: { ...env, ...inputEnv, ...stateEnv, ...files }, files };
+}
+
+/** What a step wrote to its file-command files. */
+export function readStep(/** @type {{ GITHUB_ENV: string, GITHUB_OUTPUT: string, GITHUB_STATE: string, GITHUB_STEP_SUMMARY: string }} */ files) {
+  return {
+    exported: parseFileCommand(readFileSync(files.GITHUB_ENV, 'utf8')),
+    outputs: parseFileCommand(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+    state: parseFileCommand(readFileSync(files.GITHUB_STATE, 'utf8')),
+    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+  };
+}
+
+/** `name<<DELIM\nvalue\nDELIM` blocks (and `name=value` lines), as @actions/core writes the file commands. */
+export function parseFileCommand(/** @type {string} */ text) {
+  /** @type {Record<string, string>} */
+  const out = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]);
+    if (heredoc) {
+      const [, name, delimiter] = heredoc;
+      const value = [];
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]);
+      out[name] = value.join('\n');
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=');
+      out[lines[i].slice(0, at)] = lines[i].slice(at + 1);
+    }
+  }
+  return out;
+}
