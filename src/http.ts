@@ -6,8 +6,9 @@ import { ActionError } from './errors.js';
 
 export interface HttpRequest {
   readonly url: string;
-  readonly method?: 'GET' | 'PUT';
+  readonly method?: 'GET' | 'PUT' | 'POST';
   readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
   readonly connectTimeoutMs: number;
   readonly readTimeoutMs: number;
   /** Names the service in error messages, e.g. "GitHub's OIDC token endpoint". */
@@ -27,7 +28,8 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
   const { request: send } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise<HttpResponse>((resolve, reject) => {
     const fail = (message: string) => reject(new ActionError('network', `${req.service} did not answer: ${message}`, `Check that the runner can reach ${url.host}.`));
-    const outgoing = send(url, { method: req.method ?? 'GET', headers: { ...req.headers, connection: 'close' }, agent: false }, (res) => {
+    const headers = { ...req.headers, connection: 'close', ...(req.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(req.body)) }) };
+    const outgoing = send(url, { method: req.method ?? 'GET', headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
@@ -41,12 +43,12 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
       });
       res.on('error', (error) => fail(error.message));
     });
-    const connectTimer = setTimeout(() => outgoing.destroy(new Error(`no connection within ${req.connectTimeoutMs} ms`)), req.connectTimeoutMs);
+    const connectTimer = setTimeout(() => outgoing.destroy(new Error(`connect timeout: no connection within ${req.connectTimeoutMs} ms`)), req.connectTimeoutMs);
     let readTimer: NodeJS.Timeout | undefined;
     outgoing.on('socket', (socket) => {
       const started = () => {
         clearTimeout(connectTimer);
-        readTimer = setTimeout(() => outgoing.destroy(new Error(`no answer within ${req.readTimeoutMs} ms`)), req.readTimeoutMs);
+        readTimer = setTimeout(() => outgoing.destroy(new Error(`read timeout: no answer within ${req.readTimeoutMs} ms`)), req.readTimeoutMs);
       };
       if (socket.connecting) socket.once('connect', started);
       else started();
@@ -60,7 +62,7 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
       clearTimeout(connectTimer);
       clearTimeout(readTimer);
     });
-    outgoing.end();
+    outgoing.end(req.body);
   });
 }
 

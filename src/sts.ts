@@ -1,10 +1,14 @@
-// The only module that talks to STS, through Alibaba's own SDK (@alicloud/sts20150401).
-// It is loaded on first use, so a run that never calls STS (or the post step) does not pay for it.
+// The only module that talks to STS. Signed calls (AssumeRole, GetCallerIdentity) go through Alibaba's own SDK
+// (@alicloud/sts20150401), loaded on first use. AssumeRoleWithOIDC is anonymous: one form POST, sent without the
+// SDK, whose loading alone costs more than three bare Node starts (`npm run bench`), and with the token in the
+// body rather than the URL, where proxies and error messages would repeat it.
 
 import { accountIdOf, assumedRoleArn } from './arn.js';
 import type { Endpoint } from './config.js';
-import type { Credentials, Identity } from './credentials.js';
+import { randomUUID } from 'node:crypto';
+import { isoSeconds, type Credentials, type Identity } from './credentials.js';
 import { ActionError, describeStsCode } from './errors.js';
+import { jsonObject, request, type HttpResponse } from './http.js';
 import type { AssumeRoleParams } from './plan.js';
 
 export interface StsSettings {
@@ -22,8 +26,13 @@ export interface AssumedRole {
 type StsModule = typeof import('@alicloud/sts20150401', { with: { 'resolution-mode': 'require' } });
 type StsClient = InstanceType<StsModule['default']>;
 
+const USER_AGENT = 'configure-alibabacloud-credentials';
+
 let sdk: Promise<StsModule> | undefined;
 function loadSdk(): Promise<StsModule> {
+  // The SDK calls url.parse(), which Node 24 reports as deprecated (DEP0169) on every request: noise in
+  // every job log that the user can do nothing about.
+  process.noDeprecation = true;
   // Node hands over module.exports as `default`; a bundler that honours `__esModule` hands over the exports
   // themselves, whose `default` is then the class.
   sdk ??= import('@alicloud/sts20150401').then((mod) => (typeof mod.default === 'function' ? mod : mod.default) as unknown as StsModule);
@@ -53,17 +62,50 @@ function runtime(settings: StsSettings): Parameters<StsClient['getCallerIdentity
 }
 
 export async function assumeRoleWithOidc(settings: StsSettings, token: string, params: AssumeRoleParams): Promise<AssumedRole> {
-  const { sts, mod } = await client(settings);
-  const request = new mod.AssumeRoleWithOIDCRequest({
-    roleArn: params.roleArn,
-    OIDCProviderArn: params.oidcProviderArn,
+  const action = 'AssumeRoleWithOIDC';
+  const form = new URLSearchParams({
+    Action: action,
+    Version: '2015-04-01',
+    Format: 'JSON',
+    Timestamp: isoSeconds(new Date()),
+    SignatureNonce: randomUUID(),
+    RoleArn: params.roleArn,
+    OIDCProviderArn: params.oidcProviderArn ?? '',
     OIDCToken: token,
-    roleSessionName: params.sessionName,
-    durationSeconds: params.durationSeconds,
-    policy: params.policy,
+    RoleSessionName: params.sessionName,
+    DurationSeconds: String(params.durationSeconds),
   });
-  const response = await call('AssumeRoleWithOIDC', () => sts.assumeRoleWithOIDCWithOptions(request, runtime(settings)));
-  return assumed('AssumeRoleWithOIDC', response.body?.credentials, response.body?.assumedRoleUser?.arn);
+  if (params.policy) form.set('Policy', params.policy);
+  let res: HttpResponse;
+  try {
+    res = await request({
+      url: `${settings.endpoint.protocol}://${settings.endpoint.host}/`,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': USER_AGENT },
+      body: form.toString(),
+      service: 'STS',
+      connectTimeoutMs: settings.connectTimeoutMs,
+      readTimeoutMs: settings.readTimeoutMs,
+    });
+  } catch (error) {
+    if (!(error instanceof ActionError) || error.kind !== 'network') throw error;
+    throw networkError(action, error.message.replace(/^STS did not answer: /, ''), undefined);
+  }
+  let body: Record<string, unknown>;
+  try {
+    body = jsonObject(res, 'STS');
+  } catch {
+    const { kind } = describeStsCode(undefined, res.status);
+    throw new ActionError(kind, `${action}: STS answered with a body that is not JSON (HTTP ${res.status}, ${String(res.headers['content-type'] ?? 'no content type')}).`, 'A proxy or load balancer may have answered instead of STS; the action retries.', { status: res.status });
+  }
+  if (res.status !== 200) {
+    const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
+    const deniedBy = (body.AccessDeniedDetail as { PolicyType?: unknown } | undefined)?.PolicyType;
+    throw stsError(action, { code: text('Code'), status: res.status, message: text('Message') ?? '', requestId: text('RequestId'), deniedBy });
+  }
+  const credentials = body.Credentials as Record<string, string | undefined> | undefined;
+  const user = body.AssumedRoleUser as { Arn?: string } | undefined;
+  return assumed(action, credentials && { accessKeyId: credentials.AccessKeyId, accessKeySecret: credentials.AccessKeySecret, securityToken: credentials.SecurityToken, expiration: credentials.Expiration }, user?.Arn);
 }
 
 export async function assumeRole(settings: StsSettings, source: Credentials, params: AssumeRoleParams): Promise<AssumedRole> {
@@ -126,18 +168,14 @@ async function call<T>(action: string, send: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Maps whatever the SDK throws to an ActionError. Messages may carry request URLs; main.ts redacts them. */
+/** Maps whatever the SDK throws to an ActionError. */
 export function toActionError(action: string, error: unknown): ActionError {
   const e = (error ?? {}) as SdkError;
   const message = typeof e.message === 'string' ? e.message : String(error);
   const errno = typeof e.code === 'string' ? e.code : undefined;
   if ((errno && NETWORK_CODES.has(errno)) || e.name === 'RequestTimeoutError' || /timeout|socket hang up/i.test(message)) {
-    const hint = errno === 'ENOTFOUND' || errno === 'EAI_AGAIN'
-      ? 'The STS host name does not resolve: check `region`, `use-vpc-endpoint` (VPC endpoints resolve only inside a VPC) and `sts-endpoint`.'
-      : 'Check that the runner can reach the STS endpoint (firewall, proxy, `region`, `sts-endpoint`).';
     // The SDK's HTTP client appends "<METHOD> <full URL> failed." with no space before it; the URL adds nothing.
-    const reason = message.replace(/\s*(?:GET|POST|PUT)\s+https?:\/\/\S+\s+failed\.?/, '').trim() || message;
-    return new ActionError('network', `${action} could not reach STS: ${reason}`, hint);
+    return networkError(action, message.replace(/\s*(?:GET|POST|PUT)\s+https?:\/\/\S+\s+failed\.?/, '').trim() || message, errno);
   }
   if (error instanceof SyntaxError) {
     return new ActionError('server', `${action}: STS answered with a body that is not JSON (${message}).`, 'A proxy or load balancer may have answered instead of STS; the action retries.');
@@ -145,14 +183,34 @@ export function toActionError(action: string, error: unknown): ActionError {
   const code = typeof e.data?.Code === 'string' ? e.data.Code : errno;
   const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const requestId = typeof e.data?.RequestId === 'string' ? e.data.RequestId : typeof e.requestId === 'string' && e.requestId !== 'undefined' ? e.requestId : undefined;
-  const stsMessage = typeof e.data?.Message === 'string' ? e.data.Message : message;
+  const deniedBy = (e.data as { AccessDeniedDetail?: { PolicyType?: unknown } } | undefined)?.AccessDeniedDetail?.PolicyType;
+  return stsError(action, { code, status, message: typeof e.data?.Message === 'string' ? e.data.Message : message, requestId, deniedBy });
+}
+
+function networkError(action: string, reason: string, errno: string | undefined): ActionError {
+  const hint = errno === 'ENOTFOUND' || errno === 'EAI_AGAIN' || /ENOTFOUND|EAI_AGAIN/.test(reason)
+    ? 'The STS host name does not resolve: check `region`, `use-vpc-endpoint` (VPC endpoints resolve only inside a VPC) and `sts-endpoint`.'
+    : 'Check that the runner can reach the STS endpoint (firewall, proxy, `region`, `sts-endpoint`).';
+  return new ActionError('network', `${action} could not reach STS: ${reason}`, hint);
+}
+
+interface StsAnswer {
+  readonly code?: string;
+  readonly status?: number;
+  readonly message: string;
+  readonly requestId?: string;
+  /** AccessDeniedDetail.PolicyType of a NoPermission answer. */
+  readonly deniedBy?: unknown;
+}
+
+/** An STS error answer, whichever way it arrived. */
+function stsError(action: string, { code, status, message, requestId, deniedBy }: StsAnswer): ActionError {
   // STS answers a failed trust-policy condition (oidc:sub, oidc:aud, oidc:iss, or an untrusted account) with
   // plain NoPermission; its AccessDeniedDetail names the trust policy.
-  const deniedBy = (e.data as { AccessDeniedDetail?: { PolicyType?: unknown } } | undefined)?.AccessDeniedDetail?.PolicyType;
   const trustDenied = code === 'NoPermission' && (action === 'AssumeRoleWithOIDC' || deniedBy === 'AssumeRolePolicy');
   // The OIDC trust hint speaks of token claims; AssumeRole's trust policy names accounts and the ExternalId.
   const { kind, hint } = trustDenied
     ? { kind: 'trust' as const, hint: describeStsCode(action === 'AssumeRoleWithOIDC' ? 'AuthenticationFail.NoPermission' : 'NoPermission', status).hint }
     : describeStsCode(code, status);
-  return new ActionError(kind, `${action} failed: ${code ?? `HTTP ${status ?? '?'}`}: ${stsMessage}`, hint, { code, requestId, status });
+  return new ActionError(kind, `${action} failed: ${code ?? `HTTP ${status ?? '?'}`}: ${message}`, hint, { code, requestId, status });
 }
