@@ -57,7 +57,14 @@ steps:
   const masks = [...main.stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => m[1]).sort((a, b) => b.length - a.length);
   const mask = (text) => masks.reduce((out, secret) => out.split(secret).join('***'), text);
   heading('The step log, as GitHub shows it');
-  console.log(mask(main.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')).trim());
+  console.log(
+    mask(
+      main.stdout
+        .split('\n')
+        .filter((line) => !line.startsWith('::add-mask::'))
+        .join('\n'),
+    ).trim(),
+  );
   if (main.code) throw new Error(`the step failed (exit ${main.code})`);
 
   const exported = parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8'));
@@ -69,7 +76,9 @@ steps:
   console.log(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8').trim());
 
   heading('A later step: @alicloud/credentials default chain + STS GetCallerIdentity');
-  const later = await run(process.execPath, [join(root, '__tests__/e2e/consumer.mjs'), emulator.stsHost], { env: { PATH: process.env.PATH, HOME: join(job, 'home'), ...exported } });
+  const later = await run(process.execPath, [join(root, '__tests__/e2e/consumer.mjs'), emulator.stsHost], {
+    env: { PATH: process.env.PATH, HOME: join(job, 'home'), ...exported },
+  });
   const proof = JSON.parse(later.stdout);
   if (!proof.ok) throw new Error(`the later step could not use the credentials: ${proof.error}`);
   console.log(`GetCallerIdentity -> ${proof.calls[0].arn} (${proof.calls[0].identityType}), via the ${proof.provider} provider`);

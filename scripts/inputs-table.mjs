@@ -12,7 +12,10 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Table cell text: one line, pipes escaped so they do not split the cell. */
 function cell(text) {
-  return String(text ?? '').replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|');
+  return String(text ?? '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\|/g, '\\|');
 }
 
 /** A literal value in backticks; a value that holds backticks gets a longer fence. */

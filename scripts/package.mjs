@@ -9,8 +9,15 @@ const at = process.argv.indexOf('--out');
 const out = at > 0 ? process.argv[at + 1] : 'dist';
 rmSync(out, { recursive: true, force: true });
 const ncc = 'node_modules/@vercel/ncc/dist/ncc/cli.js';
-for (const [entry, dir] of [['src/index.ts', 'main'], ['src/post.ts', 'post']]) {
-  execFileSync(process.execPath, [ncc, 'build', entry, '-o', join(out, dir), '--minify', '--license', 'licenses.txt', '--no-source-map-register', '--quiet', '--target', 'es2022'], { stdio: 'inherit' });
+for (const [entry, dir] of [
+  ['src/index.ts', 'main'],
+  ['src/post.ts', 'post'],
+]) {
+  execFileSync(
+    process.execPath,
+    [ncc, 'build', entry, '-o', join(out, dir), '--minify', '--license', 'licenses.txt', '--no-source-map-register', '--quiet', '--target', 'es2022'],
+    { stdio: 'inherit' },
+  );
   // ncc minifies index.js only; its chunks (the lazily loaded STS SDK, @actions/core) would stay as written,
   // and every start compiles them. Same settings as ncc's own pass: no compress, names of functions and classes kept.
   for (const name of readdirSync(join(out, dir)).filter((file) => /^\d+\.index\.js$/.test(file))) {

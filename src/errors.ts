@@ -191,10 +191,22 @@ export const STS_ERROR_CODES: Readonly<Record<string, CodeInfo>> = {
     kind: 'credentials',
     hint: "The request's timestamp is too far from STS's clock. Check the runner's clock (NTP).",
   },
-  Throttling: { kind: 'throttled', hint: 'STS throttled the request. The action retries with backoff; raise `retry-max-attempts` or spread out parallel jobs.' },
-  'Throttling.User': { kind: 'throttled', hint: 'STS throttled the requests of this account. The action retries with backoff; raise `retry-max-attempts` or spread out parallel jobs.' },
-  'Throttling.Api': { kind: 'throttled', hint: 'STS throttled this API. The action retries with backoff; raise `retry-max-attempts` or spread out parallel jobs.' },
-  InternalError: { kind: 'server', hint: 'STS failed on its side. The action retries; if it persists, try another `region` endpoint and quote the RequestId to Alibaba Cloud support.' },
+  Throttling: {
+    kind: 'throttled',
+    hint: 'STS throttled the request. The action retries with backoff; raise `retry-max-attempts` or spread out parallel jobs.',
+  },
+  'Throttling.User': {
+    kind: 'throttled',
+    hint: 'STS throttled the requests of this account. The action retries with backoff; raise `retry-max-attempts` or spread out parallel jobs.',
+  },
+  'Throttling.Api': {
+    kind: 'throttled',
+    hint: 'STS throttled this API. The action retries with backoff; raise `retry-max-attempts` or spread out parallel jobs.',
+  },
+  InternalError: {
+    kind: 'server',
+    hint: 'STS failed on its side. The action retries; if it persists, try another `region` endpoint and quote the RequestId to Alibaba Cloud support.',
+  },
   ServiceUnavailable: { kind: 'server', hint: 'STS is unavailable. The action retries; if it persists, try another `region` endpoint.' },
 };
 

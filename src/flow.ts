@@ -103,7 +103,9 @@ async function sourceCredentials(
 /** A trust failure is fixed in the trust policy; show the claims it was compared with (never the token). */
 function withClaims(error: unknown, token: string): unknown {
   if (!(error instanceof ActionError) || error.kind !== 'trust') return error;
-  const claims = Object.entries(printableClaims(token)).map(([name, value]) => `  ${name}: ${value}`).join('\n');
+  const claims = Object.entries(printableClaims(token))
+    .map(([name, value]) => `  ${name}: ${value}`)
+    .join('\n');
   if (!claims) return error;
   return new ActionError(error.kind, `${error.message}\nClaims of the OIDC token:\n${claims}`, error.hint, error.details);
 }

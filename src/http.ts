@@ -27,7 +27,8 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
   const url = new URL(req.url);
   const { request: send } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise<HttpResponse>((resolve, reject) => {
-    const fail = (message: string) => reject(new ActionError('network', `${req.service} did not answer: ${message}`, `Check that the runner can reach ${url.host}.`));
+    const fail = (message: string) =>
+      reject(new ActionError('network', `${req.service} did not answer: ${message}`, `Check that the runner can reach ${url.host}.`));
     const headers = { ...req.headers, connection: 'close', ...(req.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(req.body)) }) };
     const outgoing = send(url, { method: req.method ?? 'GET', headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -43,7 +44,10 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
       });
       res.on('error', (error) => fail(error.message));
     });
-    const connectTimer = setTimeout(() => outgoing.destroy(new Error(`connect timeout: no connection within ${req.connectTimeoutMs} ms`)), req.connectTimeoutMs);
+    const connectTimer = setTimeout(
+      () => outgoing.destroy(new Error(`connect timeout: no connection within ${req.connectTimeoutMs} ms`)),
+      req.connectTimeoutMs,
+    );
     let readTimer: NodeJS.Timeout | undefined;
     outgoing.on('socket', (socket) => {
       const started = () => {
@@ -75,7 +79,11 @@ export function jsonObject(res: HttpResponse, service: string): Record<string, u
     // reported below
   }
   const type = String(res.headers['content-type'] ?? 'no content type');
-  throw new ActionError('server', `${service} answered HTTP ${res.status} with a body that is not a JSON object (${type}).`, 'A proxy may have answered instead; the action retries.');
+  throw new ActionError(
+    'server',
+    `${service} answered HTTP ${res.status} with a body that is not a JSON object (${type}).`,
+    'A proxy may have answered instead; the action retries.',
+  );
 }
 
 /** A non-2xx answer: 5xx and 429 are worth another try, anything else is for the user to fix. */

@@ -67,7 +67,9 @@ export async function run(): Promise<void> {
 }
 
 function describePlan(plan: Plan, config: Config): string {
-  const target = plan.assume ? ` -> ${plan.assume.oidcProviderArn ? 'AssumeRoleWithOIDC' : 'AssumeRole'} ${plan.assume.roleArn} as ${plan.assume.sessionName}` : '';
+  const target = plan.assume
+    ? ` -> ${plan.assume.oidcProviderArn ? 'AssumeRoleWithOIDC' : 'AssumeRole'} ${plan.assume.roleArn} as ${plan.assume.sessionName}`
+    : '';
   return `Credentials from ${sourceName(plan.source)}${target} (STS ${config.endpoint.protocol}://${config.endpoint.host}).`;
 }
 
@@ -91,7 +93,11 @@ export function sourceName(source: Source): string {
 function checkAccount(config: Config, result: FlowResult): void {
   const accountId = result.identity?.accountId;
   if (config.allowedAccountIds.length > 0 && (!accountId || !config.allowedAccountIds.includes(accountId))) {
-    throw new ActionError('permission', `The credentials belong to account ${accountId ?? '(unknown)'}, which is not in \`allowed-account-ids\`.`, 'Check that the source and `role-to-assume` point at the intended account, or add it to `allowed-account-ids`.');
+    throw new ActionError(
+      'permission',
+      `The credentials belong to account ${accountId ?? '(unknown)'}, which is not in \`allowed-account-ids\`.`,
+      'Check that the source and `role-to-assume` point at the intended account, or add it to `allowed-account-ids`.',
+    );
   }
 }
 
@@ -105,7 +111,13 @@ async function startRefresh(config: Config, plan: Plan, result: FlowResult, keep
       sts: { endpoint: config.endpoint, ...STS_TIMEOUTS },
       timeouts: TIMEOUTS,
       retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
-      env: pick(env, ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN']),
+      env: pick(env, [
+        'ACTIONS_ID_TOKEN_REQUEST_URL',
+        'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+        'ALIBABA_CLOUD_ACCESS_KEY_ID',
+        'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+        'ALIBABA_CLOUD_SECURITY_TOKEN',
+      ]),
       credentials: { ...credentials, expiration: credentials.expiration?.toISOString() },
     },
     env.RUNNER_TEMP || tmpdir(),

@@ -45,7 +45,11 @@ export function makePlan(config: Config, job: JobContext): Plan {
     oidcProviderArn: config.oidcProviderArn,
   };
   if (config.refreshCredentials && source.kind === 'access-key' && !assume) {
-    throw new InputError('refresh-credentials', 'has nothing to refresh: AccessKeys without `role-to-assume` do not expire or cannot be renewed.', 'Add `role-to-assume`, or remove `refresh-credentials`.');
+    throw new InputError(
+      'refresh-credentials',
+      'has nothing to refresh: AccessKeys without `role-to-assume` do not expire or cannot be renewed.',
+      'Add `role-to-assume`, or remove `refresh-credentials`.',
+    );
   }
   return { source, assume };
 }
@@ -66,23 +70,47 @@ function chooseSource(config: Config, job: JobContext): Source {
 
   if (given.length > 1) {
     const [first, second] = given.map(([input]) => `\`${input}\``);
-    throw new InputError(given[1][0], `conflicts with ${first}: the action takes its credentials from exactly one source.`, `Remove ${first} or ${second}. To go from one set of credentials to another role, use a second step with \`role-chaining: true\`.`);
+    throw new InputError(
+      given[1][0],
+      `conflicts with ${first}: the action takes its credentials from exactly one source.`,
+      `Remove ${first} or ${second}. To go from one set of credentials to another role, use a second step with \`role-chaining: true\`.`,
+    );
   }
   if (given.length === 1) {
     const [input, source] = given[0];
     if (source.kind === 'github-oidc' && !job.canRequestIdToken) {
-      throw new ActionError('permission', 'This job cannot request a GitHub OIDC token: ACTIONS_ID_TOKEN_REQUEST_URL is not set.', `Add to the job (or workflow):\n${PERMISSIONS_BLOCK}\nPull requests from forks never get an OIDC token; use \`oidc-token-file\` or a key-based source there.`);
+      throw new ActionError(
+        'permission',
+        'This job cannot request a GitHub OIDC token: ACTIONS_ID_TOKEN_REQUEST_URL is not set.',
+        `Add to the job (or workflow):\n${PERMISSIONS_BLOCK}\nPull requests from forks never get an OIDC token; use \`oidc-token-file\` or a key-based source there.`,
+      );
     }
     if (source.kind === 'environment' && !config.role) {
-      throw new InputError(input, 'needs `role-to-assume`: role chaining assumes a role with the credentials of an earlier step.', 'Add role-to-assume: acs:ram::<account-id>:role/<name>.');
+      throw new InputError(
+        input,
+        'needs `role-to-assume`: role chaining assumes a role with the credentials of an earlier step.',
+        'Add role-to-assume: acs:ram::<account-id>:role/<name>.',
+      );
     }
     return source;
   }
   if (!config.role) {
-    throw new InputError('role-to-assume', 'is missing, and no other source of credentials is given.', 'For GitHub OIDC, set `role-to-assume` and `oidc-provider-arn`; otherwise give `access-key-id`/`access-key-secret`, `ecs-ram-role` or `credentials-uri`.');
+    throw new InputError(
+      'role-to-assume',
+      'is missing, and no other source of credentials is given.',
+      'For GitHub OIDC, set `role-to-assume` and `oidc-provider-arn`; otherwise give `access-key-id`/`access-key-secret`, `ecs-ram-role` or `credentials-uri`.',
+    );
   }
   if (job.canRequestIdToken) {
-    throw new InputError('oidc-provider-arn', 'is missing: `role-to-assume` alone cannot say how to reach the role.', 'For GitHub OIDC, add oidc-provider-arn: acs:ram::<account-id>:oidc-provider/<name>. For a key-based source, add `access-key-id`/`access-key-secret`, `ecs-ram-role`, `credentials-uri` or `role-chaining: true`.');
+    throw new InputError(
+      'oidc-provider-arn',
+      'is missing: `role-to-assume` alone cannot say how to reach the role.',
+      'For GitHub OIDC, add oidc-provider-arn: acs:ram::<account-id>:oidc-provider/<name>. For a key-based source, add `access-key-id`/`access-key-secret`, `ecs-ram-role`, `credentials-uri` or `role-chaining: true`.',
+    );
   }
-  throw new InputError('role-to-assume', 'is given without a source of credentials, and this job cannot request a GitHub OIDC token.', `For OIDC, add to the job (or workflow):\n${PERMISSIONS_BLOCK}\nand set \`oidc-provider-arn\`. Otherwise give \`access-key-id\`/\`access-key-secret\`, \`ecs-ram-role\`, \`credentials-uri\` or \`role-chaining: true\`.`);
+  throw new InputError(
+    'role-to-assume',
+    'is given without a source of credentials, and this job cannot request a GitHub OIDC token.',
+    `For OIDC, add to the job (or workflow):\n${PERMISSIONS_BLOCK}\nand set \`oidc-provider-arn\`. Otherwise give \`access-key-id\`/\`access-key-secret\`, \`ecs-ram-role\`, \`credentials-uri\` or \`role-chaining: true\`.`,
+  );
 }

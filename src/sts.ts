@@ -23,7 +23,7 @@ export interface AssumedRole {
 }
 
 // From ESM, this CommonJS package is one object: the client class is its `.default`, the models sit beside it.
-type StsModule = typeof import('@alicloud/sts20150401', { with: { 'resolution-mode': 'require' } });
+type StsModule = typeof import('@alicloud/sts20150401', { with: { 'resolution-mode': 'require' }});
 type StsClient = InstanceType<StsModule['default']>;
 
 const USER_AGENT = 'configure-alibabacloud-credentials';
@@ -96,7 +96,12 @@ export async function assumeRoleWithOidc(settings: StsSettings, token: string, p
     body = jsonObject(res, 'STS');
   } catch {
     const { kind } = describeStsCode(undefined, res.status);
-    throw new ActionError(kind, `${action}: STS answered with a body that is not JSON (HTTP ${res.status}, ${String(res.headers['content-type'] ?? 'no content type')}).`, 'A proxy or load balancer may have answered instead of STS; the action retries.', { status: res.status });
+    throw new ActionError(
+      kind,
+      `${action}: STS answered with a body that is not JSON (HTTP ${res.status}, ${String(res.headers['content-type'] ?? 'no content type')}).`,
+      'A proxy or load balancer may have answered instead of STS; the action retries.',
+      { status: res.status },
+    );
   }
   if (res.status !== 200) {
     const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
@@ -105,7 +110,16 @@ export async function assumeRoleWithOidc(settings: StsSettings, token: string, p
   }
   const credentials = body.Credentials as Record<string, string | undefined> | undefined;
   const user = body.AssumedRoleUser as { Arn?: string } | undefined;
-  return assumed(action, credentials && { accessKeyId: credentials.AccessKeyId, accessKeySecret: credentials.AccessKeySecret, securityToken: credentials.SecurityToken, expiration: credentials.Expiration }, user?.Arn);
+  return assumed(
+    action,
+    credentials && {
+      accessKeyId: credentials.AccessKeyId,
+      accessKeySecret: credentials.AccessKeySecret,
+      securityToken: credentials.SecurityToken,
+      expiration: credentials.Expiration,
+    },
+    user?.Arn,
+  );
 }
 
 export async function assumeRole(settings: StsSettings, source: Credentials, params: AssumeRoleParams): Promise<AssumedRole> {
@@ -136,7 +150,15 @@ function assumed(
 ): AssumedRole {
   const accountId = userArn && accountIdOf(userArn);
   const expiration = credentials?.expiration ? new Date(credentials.expiration) : undefined;
-  if (!credentials?.accessKeyId || !credentials.accessKeySecret || !credentials.securityToken || !userArn || !accountId || !expiration || Number.isNaN(expiration.getTime())) {
+  if (
+    !credentials?.accessKeyId ||
+    !credentials.accessKeySecret ||
+    !credentials.securityToken ||
+    !userArn ||
+    !accountId ||
+    !expiration ||
+    Number.isNaN(expiration.getTime())
+  ) {
     throw malformed(action);
   }
   return {
@@ -146,7 +168,11 @@ function assumed(
 }
 
 function malformed(action: string): ActionError {
-  return new ActionError('server', `${action} answered without the expected fields.`, 'The endpoint may not be STS: check `sts-endpoint`, `region` and any proxy in between.');
+  return new ActionError(
+    'server',
+    `${action} answered without the expected fields.`,
+    'The endpoint may not be STS: check `sts-endpoint`, `region` and any proxy in between.',
+  );
 }
 
 interface SdkError {
@@ -158,7 +184,18 @@ interface SdkError {
   name?: unknown;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
 
 async function call<T>(action: string, send: () => Promise<T>): Promise<T> {
   try {
@@ -178,19 +215,25 @@ export function toActionError(action: string, error: unknown): ActionError {
     return networkError(action, message.replace(/\s*(?:GET|POST|PUT)\s+https?:\/\/\S+\s+failed\.?/, '').trim() || message, errno);
   }
   if (error instanceof SyntaxError) {
-    return new ActionError('server', `${action}: STS answered with a body that is not JSON (${message}).`, 'A proxy or load balancer may have answered instead of STS; the action retries.');
+    return new ActionError(
+      'server',
+      `${action}: STS answered with a body that is not JSON (${message}).`,
+      'A proxy or load balancer may have answered instead of STS; the action retries.',
+    );
   }
   const code = typeof e.data?.Code === 'string' ? e.data.Code : errno;
   const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
-  const requestId = typeof e.data?.RequestId === 'string' ? e.data.RequestId : typeof e.requestId === 'string' && e.requestId !== 'undefined' ? e.requestId : undefined;
+  const requestId =
+    typeof e.data?.RequestId === 'string' ? e.data.RequestId : typeof e.requestId === 'string' && e.requestId !== 'undefined' ? e.requestId : undefined;
   const deniedBy = (e.data as { AccessDeniedDetail?: { PolicyType?: unknown } } | undefined)?.AccessDeniedDetail?.PolicyType;
   return stsError(action, { code, status, message: typeof e.data?.Message === 'string' ? e.data.Message : message, requestId, deniedBy });
 }
 
 function networkError(action: string, reason: string, errno: string | undefined): ActionError {
-  const hint = errno === 'ENOTFOUND' || errno === 'EAI_AGAIN' || /ENOTFOUND|EAI_AGAIN/.test(reason)
-    ? 'The STS host name does not resolve: check `region`, `use-vpc-endpoint` (VPC endpoints resolve only inside a VPC) and `sts-endpoint`.'
-    : 'Check that the runner can reach the STS endpoint (firewall, proxy, `region`, `sts-endpoint`).';
+  const hint =
+    errno === 'ENOTFOUND' || errno === 'EAI_AGAIN' || /ENOTFOUND|EAI_AGAIN/.test(reason)
+      ? 'The STS host name does not resolve: check `region`, `use-vpc-endpoint` (VPC endpoints resolve only inside a VPC) and `sts-endpoint`.'
+      : 'Check that the runner can reach the STS endpoint (firewall, proxy, `region`, `sts-endpoint`).';
   return new ActionError('network', `${action} could not reach STS: ${reason}`, hint);
 }
 

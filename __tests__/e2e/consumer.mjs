@@ -23,5 +23,5 @@ try {
   }
   process.stdout.write(`${JSON.stringify({ ok: true, provider: first.providerName ?? first.type, accessKeyId: first.accessKeyId, calls })}\n`);
 } catch (error) {
-  process.stdout.write(`${JSON.stringify({ ok: false, error: String(error?.code ?? '') + ' ' + String(error?.message ?? error) })}\n`);
+  process.stdout.write(`${JSON.stringify({ ok: false, error: `${String(error?.code ?? '')} ${String(error?.message ?? error)}` })}\n`);
 }

@@ -25,7 +25,8 @@ const CONSUMER = join(ROOT, '__tests__/e2e/consumer.mjs');
 // Longer than every timeout of the action: such a request can only end by the client giving up.
 const STALL: Fault = { kind: 'stall', ms: 20_000 };
 const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
-const RETRY_LINE = /^(?<step>[A-Za-z ]+): attempt (?<n>\d+)\/(?<max>\d+) failed \((?<code>[^,()\s]+)(?:, RequestId (?<rid>[^)\s]+))?\); retrying in (?<wait>\d+) ms\.$/;
+const RETRY_LINE =
+  /^(?<step>[A-Za-z ]+): attempt (?<n>\d+)\/(?<max>\d+) failed \((?<code>[^,()\s]+)(?:, RequestId (?<rid>[^)\s]+))?\); retrying in (?<wait>\d+) ms\.$/;
 // retry.ts: full jitter over 500 ms doubling per attempt, at most 8 s. Checked on the logged value only.
 const maxWait = (attempt: number) => Math.min(8000, 500 * 2 ** (attempt - 1));
 const MODES = [
@@ -96,7 +97,9 @@ async function makeWorld(): Promise<World> {
     provider,
     untrustedProvider: (await em.addOidcProvider({ accountId: ACCOUNT, name: 'github-untrusted' })).arn,
     gitlabProvider: (await em.addOidcProvider({ accountId: ACCOUNT, name: 'gitlab', issuerUrl: 'https://gitlab.example.com' })).arn,
-    oidcRole: (await em.addRole({ accountId: ACCOUNT, name: 'oidc-role', maxSessionDuration: 3600, oidc: { providerArn: provider, sub: ['repo:octo-org/octo-repo:*'] } })).arn,
+    oidcRole: (
+      await em.addRole({ accountId: ACCOUNT, name: 'oidc-role', maxSessionDuration: 3600, oidc: { providerArn: provider, sub: ['repo:octo-org/octo-repo:*'] } })
+    ).arn,
     strictRole: (await em.addRole({ accountId: ACCOUNT, name: 'strict-role', oidc: { providerArn: provider, sub: ['repo:octo-org/other-repo:*'] } })).arn,
     akRole: (await em.addRole({ accountId: ACCOUNT, name: 'ak-role', maxSessionDuration: 3600 })).arn,
     foreignRole: (await em.addRole({ accountId: OTHER_ACCOUNT, name: 'foreign-role' })).arn,
@@ -179,7 +182,8 @@ function attempt(target: FaultTarget, ok: boolean): string[] {
   return [target];
 }
 
-const withAttempts = (inputs: Inputs, attempts: number): Inputs => (attempts === DEFAULT_ATTEMPTS ? inputs : { ...inputs, 'retry-max-attempts': String(attempts) });
+const withAttempts = (inputs: Inputs, attempts: number): Inputs =>
+  attempts === DEFAULT_ATTEMPTS ? inputs : { ...inputs, 'retry-max-attempts': String(attempts) };
 
 // ---------------------------------------------------------------------------------------------
 // Running a scenario
@@ -197,7 +201,9 @@ async function runMain(world: World, spec: Spec, mode: Mode): Promise<Run> {
   const secrets = await em.secrets();
   await em.clearFaults();
 
-  const inputSecrets = ['access-key-id', 'access-key-secret', 'security-token'].map((name) => spec.inputs[name]).filter((value): value is string => Boolean(value));
+  const inputSecrets = ['access-key-id', 'access-key-secret', 'security-token']
+    .map((name) => spec.inputs[name])
+    .filter((value): value is string => Boolean(value));
   const exportedKeyId = result.exported.ALIBABA_CLOUD_ACCESS_KEY_ID ? [result.exported.ALIBABA_CLOUD_ACCESS_KEY_ID] : [];
   const leaks = findLeaks(result, [...secrets, ...inputSecrets, ...exportedKeyId, ...(spec.extraSecrets ?? [])]);
   expect({ mode: mode.name, leaks }).toEqual({ mode: mode.name, leaks: [] });
@@ -228,7 +234,8 @@ function scenario(name: string, spec: (w: World) => Spec | Promise<Spec>, check:
         try {
           await check(run);
         } catch (error) {
-          if (error instanceof Error) error.message = `[${run.mode.name}] ${error.message}\n--- stdout ---\n${run.result.stdout}\n--- stderr ---\n${run.result.stderr}`;
+          if (error instanceof Error)
+            error.message = `[${run.mode.name}] ${error.message}\n--- stdout ---\n${run.result.stdout}\n--- stderr ---\n${run.result.stderr}`;
           throw error;
         }
       }
@@ -332,7 +339,13 @@ function failureRequestId(error: string): string {
 }
 
 const describeFault = (fault: Fault) =>
-  fault.kind === 'status' ? `HTTP ${fault.status}` : fault.kind === 'error' ? `${fault.code} (HTTP ${fault.status})` : fault.kind === 'stall' ? 'a stall' : fault.kind;
+  fault.kind === 'status'
+    ? `HTTP ${fault.status}`
+    : fault.kind === 'error'
+      ? `${fault.code} (HTTP ${fault.status})`
+      : fault.kind === 'stall'
+        ? 'a stall'
+        : fault.kind;
 
 /** No form of the token appears outside its ::add-mask:: line (findLeaks checks the same for every secret). */
 function expectTokenNotShown(run: Run, token: string): void {
@@ -408,7 +421,12 @@ describe('retryable failures, fewer than the attempts: retried, one line per ret
       (w) => ({ inputs: withAttempts(flow.inputs(w), attempts), faults: [[target, fault, faults]] }),
       async (run) => {
         await expectSuccess(run, flow.identity(run.world));
-        expectRetries(run, stepOf(target), Array.from({ length: faults }, () => logged(target, fault)), attempts);
+        expectRetries(
+          run,
+          stepOf(target),
+          Array.from({ length: faults }, () => logged(target, fault)),
+          attempts,
+        );
         expect(count(run, target)).toBe(faults + 1);
         expect(targets(run)).toEqual([...Array.from({ length: faults }, () => attempt(target, false)).flat(), ...attempt(target, true)]);
       },
@@ -427,7 +445,16 @@ describe('retryable failures, fewer than the attempts: retried, one line per ret
     }),
     async (run) => {
       await expectSuccess(run, roleSession(run.world.oidcRole));
-      expectRetries(run, 'AssumeRoleWithOIDC', [{ code: 'ServiceUnavailable', requestId: true }, { code: 'network', requestId: false }, { code: 'Throttling.User', requestId: true }], 4);
+      expectRetries(
+        run,
+        'AssumeRoleWithOIDC',
+        [
+          { code: 'ServiceUnavailable', requestId: true },
+          { code: 'network', requestId: false },
+          { code: 'Throttling.User', requestId: true },
+        ],
+        4,
+      );
       expect(count(run, 'AssumeRoleWithOIDC')).toBe(4);
       expect(count(run, 'oidc-token')).toBe(4);
       expect(new Set(run.tokens).size).toBe(4);
@@ -446,7 +473,15 @@ describe('retryable failures, fewer than the attempts: retried, one line per ret
     }),
     async (run) => {
       await expectSuccess(run, roleSession(run.world.oidcRole));
-      expectRetries(run, 'AssumeRoleWithOIDC', [{ code: 'server', requestId: false }, { code: 'Throttling.User', requestId: true }], 3);
+      expectRetries(
+        run,
+        'AssumeRoleWithOIDC',
+        [
+          { code: 'server', requestId: false },
+          { code: 'Throttling.User', requestId: true },
+        ],
+        3,
+      );
       expect(targets(run)).toEqual(['oidc-token', 'oidc-token', 'AssumeRoleWithOIDC', 'oidc-token', 'AssumeRoleWithOIDC']);
     },
   );
@@ -531,22 +566,31 @@ describe('retryable failures on every attempt: the step fails with the last erro
   for (const { target, fault, attempts, says } of EXHAUSTED) {
     const flow = flowOf(target);
     const name = `${target}: ${describeFault(fault)} on all ${attempts} attempt${attempts > 1 ? 's' : ''}${attempts === DEFAULT_ATTEMPTS ? ' (the default)' : ''}`;
-    scenario(name, (w) => ({ inputs: withAttempts(flow.inputs(w), attempts), faults: [[target, fault, attempts]] }), (run) => {
-      const error = expectFailure(run);
-      expect(error).toMatch(says);
-      const each = logged(target, fault);
-      const retried = expectRetries(run, stepOf(target), Array.from({ length: attempts - 1 }, () => each), attempts);
-      expect(count(run, target)).toBe(attempts);
-      expect(targets(run)).toEqual(Array.from({ length: attempts }, () => attempt(target, false)).flat());
-      if (each.requestId) {
-        expect(error).toContain(STS_ERROR_CODES[each.code].hint);
-        // The failure names the RequestId of the last answer, not one of the retried ones.
-        expect(retried).not.toContain(failureRequestId(error));
-      } else {
-        expect(error).not.toContain('RequestId');
-      }
-      for (const token of run.tokens) expectTokenNotShown(run, token);
-    });
+    scenario(
+      name,
+      (w) => ({ inputs: withAttempts(flow.inputs(w), attempts), faults: [[target, fault, attempts]] }),
+      (run) => {
+        const error = expectFailure(run);
+        expect(error).toMatch(says);
+        const each = logged(target, fault);
+        const retried = expectRetries(
+          run,
+          stepOf(target),
+          Array.from({ length: attempts - 1 }, () => each),
+          attempts,
+        );
+        expect(count(run, target)).toBe(attempts);
+        expect(targets(run)).toEqual(Array.from({ length: attempts }, () => attempt(target, false)).flat());
+        if (each.requestId) {
+          expect(error).toContain(STS_ERROR_CODES[each.code].hint);
+          // The failure names the RequestId of the last answer, not one of the retried ones.
+          expect(retried).not.toContain(failureRequestId(error));
+        } else {
+          expect(error).not.toContain('RequestId');
+        }
+        for (const token of run.tokens) expectTokenNotShown(run, token);
+      },
+    );
   }
 });
 
@@ -566,9 +610,11 @@ describe('non-retryable STS codes (injected): exactly one request, exit 1, the h
       const info = STS_ERROR_CODES[code];
       // Codes only one call can answer go to that call; the rest rotate over the calls that can (signature
       // and key codes skip AssumeRoleWithOIDC, which is not signed).
-      const rotation: FaultTarget[] = info.kind === 'credentials' ? ['GetCallerIdentity', 'AssumeRole'] : ['AssumeRole', 'AssumeRoleWithOIDC', 'GetCallerIdentity'];
+      const rotation: FaultTarget[] =
+        info.kind === 'credentials' ? ['GetCallerIdentity', 'AssumeRole'] : ['AssumeRole', 'AssumeRoleWithOIDC', 'GetCallerIdentity'];
       const target: FaultTarget = OIDC_ONLY.test(code) ? 'AssumeRoleWithOIDC' : ASSUME_ROLE_ONLY.test(code) ? 'AssumeRole' : rotation[i % rotation.length];
-      const status = EMULATOR_CODES.find((c) => c.code === code)?.status ?? (code.startsWith('NoPermission') ? 403 : code.startsWith('EntityNotExist') ? 404 : 400);
+      const status =
+        EMULATOR_CODES.find((c) => c.code === code)?.status ?? (code.startsWith('NoPermission') ? 403 : code.startsWith('EntityNotExist') ? 404 : 400);
       const flow = flowOf(target);
       scenario(
         `${code} from ${target} (HTTP ${status}, kind ${info.kind})`,
@@ -609,17 +655,37 @@ describe('real error conditions of the emulator: exactly one request, exit 1, th
   const UNKNOWN_KEY_ID = 'LTAI5tNoSuchKeyAtAll0000';
 
   const CONDITIONS: readonly Condition[] = [
-    { name: 'a RAM user without sts:AssumeRole', target: 'AssumeRole', code: 'NoPermission', spec: (w) => ({ inputs: assumeInputs(w, w.akRole, w.lockedUser) }) },
+    {
+      name: 'a RAM user without sts:AssumeRole',
+      target: 'AssumeRole',
+      code: 'NoPermission',
+      spec: (w) => ({ inputs: assumeInputs(w, w.akRole, w.lockedUser) }),
+    },
     { name: 'a root AccessKey', target: 'AssumeRole', code: 'NoPermission', spec: (w) => ({ inputs: assumeInputs(w, w.akRole, w.rootKey) }) },
-    { name: 'a role of another account that does not trust this one', target: 'AssumeRole', code: 'NoPermission', spec: (w) => ({ inputs: assumeInputs(w, w.foreignRole) }) },
-    { name: 'a role whose trust policy needs an ExternalId, without role-external-id', target: 'AssumeRole', code: 'NoPermission', spec: (w) => ({ inputs: assumeInputs(w, w.externalIdRole) }) },
+    {
+      name: 'a role of another account that does not trust this one',
+      target: 'AssumeRole',
+      code: 'NoPermission',
+      spec: (w) => ({ inputs: assumeInputs(w, w.foreignRole) }),
+    },
+    {
+      name: 'a role whose trust policy needs an ExternalId, without role-external-id',
+      target: 'AssumeRole',
+      code: 'NoPermission',
+      spec: (w) => ({ inputs: assumeInputs(w, w.externalIdRole) }),
+    },
     {
       name: 'a role whose trust policy needs an ExternalId, with the wrong role-external-id',
       target: 'AssumeRole',
       code: 'NoPermission',
       spec: (w) => ({ inputs: assumeInputs(w, w.externalIdRole, w.user, { 'role-external-id': 'wrong-external-id' }) }),
     },
-    { name: 'an unknown role (AssumeRole)', target: 'AssumeRole', code: 'EntityNotExist.Role', spec: (w) => ({ inputs: assumeInputs(w, `acs:ram::${ACCOUNT}:role/no-such-role`) }) },
+    {
+      name: 'an unknown role (AssumeRole)',
+      target: 'AssumeRole',
+      code: 'EntityNotExist.Role',
+      spec: (w) => ({ inputs: assumeInputs(w, `acs:ram::${ACCOUNT}:role/no-such-role`) }),
+    },
     {
       name: 'an unknown role (AssumeRoleWithOIDC)',
       target: 'AssumeRoleWithOIDC',
@@ -704,13 +770,19 @@ describe('real error conditions of the emulator: exactly one request, exit 1, th
       name: 'a wrong AccessKey secret (GetCallerIdentity)',
       target: 'GetCallerIdentity',
       code: 'SignatureDoesNotMatch',
-      spec: (w) => ({ inputs: keyInputs(w, { ...w.user, accessKeySecret: 'WrongSecretWrongSecretWrong123' }), extraSecrets: ['WrongSecretWrongSecretWrong123'] }),
+      spec: (w) => ({
+        inputs: keyInputs(w, { ...w.user, accessKeySecret: 'WrongSecretWrongSecretWrong123' }),
+        extraSecrets: ['WrongSecretWrongSecretWrong123'],
+      }),
     },
     {
       name: 'a wrong AccessKey secret (AssumeRole)',
       target: 'AssumeRole',
       code: 'SignatureDoesNotMatch',
-      spec: (w) => ({ inputs: assumeInputs(w, w.akRole, { ...w.user, accessKeySecret: 'WrongSecretWrongSecretWrong456' }), extraSecrets: ['WrongSecretWrongSecretWrong456'] }),
+      spec: (w) => ({
+        inputs: assumeInputs(w, w.akRole, { ...w.user, accessKeySecret: 'WrongSecretWrongSecretWrong456' }),
+        extraSecrets: ['WrongSecretWrongSecretWrong456'],
+      }),
     },
     {
       name: 'STS keys with the security token of another session',

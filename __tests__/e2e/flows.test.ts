@@ -25,7 +25,13 @@ const KEY_ID_VARS = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABACLOUD_ACCESS_KEY_ID'
 const SECRET_VARS = ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABACLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_SECRET_KEY', 'ALIYUN_ACCESS_KEY_SECRET'];
 const TOKEN_VARS = ['ALIBABA_CLOUD_SECURITY_TOKEN', 'ALIBABACLOUD_SECURITY_TOKEN', 'ALICLOUD_SECURITY_TOKEN'];
 const REGION_VARS = ['ALIBABA_CLOUD_REGION_ID', 'ALIBABACLOUD_REGION_ID', 'ALICLOUD_REGION_ID', 'ALICLOUD_REGION', 'ALIBABA_CLOUD_REGION'];
-const DIVERTING_VARS = ['ALIBABA_CLOUD_ROLE_ARN', 'ALIBABA_CLOUD_CREDENTIALS_URI', 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN', 'ALIBABA_CLOUD_OIDC_TOKEN_FILE', 'ALIBABA_CLOUD_ECS_METADATA'];
+const DIVERTING_VARS = [
+  'ALIBABA_CLOUD_ROLE_ARN',
+  'ALIBABA_CLOUD_CREDENTIALS_URI',
+  'ALIBABA_CLOUD_OIDC_PROVIDER_ARN',
+  'ALIBABA_CLOUD_OIDC_TOKEN_FILE',
+  'ALIBABA_CLOUD_ECS_METADATA',
+];
 const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 interface Keys {
@@ -141,7 +147,9 @@ async function expectPostClean(j: Job, ...secrets: Array<string | undefined>): P
 
 /** STS credentials straight from the emulator, through the real SDK (a source some earlier tool produced). */
 async function stsSession(user: AccessKey, roleArn: string, sessionName: string): Promise<Keys> {
-  const client = new StsModule.default(new $OpenApiUtil.Config({ accessKeyId: user.accessKeyId, accessKeySecret: user.accessKeySecret, endpoint: em.stsHost, protocol: 'http' }));
+  const client = new StsModule.default(
+    new $OpenApiUtil.Config({ accessKeyId: user.accessKeyId, accessKeySecret: user.accessKeySecret, endpoint: em.stsHost, protocol: 'http' }),
+  );
   const { body } = await client.assumeRole(new StsModule.AssumeRoleRequest({ roleArn, roleSessionName: sessionName, durationSeconds: 3600 }));
   const credentials = body?.credentials;
   if (!credentials?.accessKeyId || !credentials.accessKeySecret || !credentials.securityToken) throw new Error('AssumeRole gave no credentials');
@@ -184,7 +192,12 @@ describe('GitHub OIDC -> AssumeRoleWithOIDC', () => {
     expect(issued).toContain(keys.securityToken);
 
     const sessionArn = `acs:ram::${ACCOUNT_A}:assumed-role/GhaDeploy/${DEFAULT_SESSION}`;
-    const expected: Record<string, string> = { 'account-id': ACCOUNT_A, 'assumed-role-arn': sessionArn, 'role-session-name': DEFAULT_SESSION, expiration: main.outputs.expiration };
+    const expected: Record<string, string> = {
+      'account-id': ACCOUNT_A,
+      'assumed-role-arn': sessionArn,
+      'role-session-name': DEFAULT_SESSION,
+      expiration: main.outputs.expiration,
+    };
     if (outputCredentials) {
       expected['aliyun-access-key-id'] = keys.accessKeyId;
       expected['aliyun-access-key-secret'] = keys.accessKeySecret;
@@ -227,13 +240,24 @@ describe('AccessKey + role-to-assume -> AssumeRole', () => {
     expect(targets(requests)).toEqual(['AssumeRole 200']);
     expect(requests[0].accessKeyId).toBe(user.accessKeyId);
     // The policy reaches STS without the white space of the input (STS counts its length).
-    expect(requests[0].params).toMatchObject({ RoleArn: roleArn, ExternalId: 'ext-1234:audit', Policy: JSON.stringify(policy), DurationSeconds: '900', RoleSessionName: 'audit.run-42@ci' });
+    expect(requests[0].params).toMatchObject({
+      RoleArn: roleArn,
+      ExternalId: 'ext-1234:audit',
+      Policy: JSON.stringify(policy),
+      DurationSeconds: '900',
+      RoleSessionName: 'audit.run-42@ci',
+    });
 
     const keys = exportedKeys(main.exported, true);
     expect(Object.keys(main.exported).sort()).toEqual([...KEY_ID_VARS, ...SECRET_VARS, ...TOKEN_VARS].sort());
     expect(keys.accessKeyId).not.toBe(user.accessKeyId);
     const sessionArn = `acs:ram::${ACCOUNT_A}:assumed-role/ExternalAudit/audit.run-42@ci`;
-    expect(main.outputs).toEqual({ 'account-id': ACCOUNT_A, 'assumed-role-arn': sessionArn, 'role-session-name': 'audit.run-42@ci', expiration: main.outputs.expiration });
+    expect(main.outputs).toEqual({
+      'account-id': ACCOUNT_A,
+      'assumed-role-arn': sessionArn,
+      'role-session-name': 'audit.run-42@ci',
+      expiration: main.outputs.expiration,
+    });
     expectExpiresIn(main.outputs.expiration, 900);
     for (const secret of [user.accessKeyId, user.accessKeySecret]) expectMaskedFirst(main, secret);
     for (const secret of [keys.accessKeyId, keys.accessKeySecret, keys.securityToken ?? '']) expectMaskedFirst(main, secret);
@@ -273,7 +297,12 @@ describe('STS credentials as the source -> AssumeRole', () => {
     expect(keys.accessKeyId).not.toBe(source.accessKeyId);
     expect(keys.securityToken).not.toBe(source.securityToken);
     const sessionArn = `acs:ram::${ACCOUNT_A}:assumed-role/Scanner/${DEFAULT_SESSION}`;
-    expect(main.outputs).toEqual({ 'account-id': ACCOUNT_A, 'assumed-role-arn': sessionArn, 'role-session-name': DEFAULT_SESSION, expiration: main.outputs.expiration });
+    expect(main.outputs).toEqual({
+      'account-id': ACCOUNT_A,
+      'assumed-role-arn': sessionArn,
+      'role-session-name': DEFAULT_SESSION,
+      expiration: main.outputs.expiration,
+    });
     expectExpiresIn(main.outputs.expiration, 3600);
     for (const secret of [source.accessKeyId, source.accessKeySecret, source.securityToken ?? '']) expectMaskedFirst(main, secret);
     await expectNoLeaks(main, source.accessKeyId, keys.accessKeyId);
@@ -336,7 +365,12 @@ describe('role chaining and stale tokens', () => {
     expect(Object.keys(second.exported).sort()).toEqual([...KEY_ID_VARS, ...SECRET_VARS, ...TOKEN_VARS].sort());
     expect(keysB.accessKeyId).not.toBe(keysA.accessKeyId);
     const sessionArn = `acs:ram::${ACCOUNT_B}:assumed-role/Spoke/${DEFAULT_SESSION}`;
-    expect(second.outputs).toEqual({ 'account-id': ACCOUNT_B, 'assumed-role-arn': sessionArn, 'role-session-name': DEFAULT_SESSION, expiration: second.outputs.expiration });
+    expect(second.outputs).toEqual({
+      'account-id': ACCOUNT_B,
+      'assumed-role-arn': sessionArn,
+      'role-session-name': DEFAULT_SESSION,
+      expiration: second.outputs.expiration,
+    });
     // The source keys came from the environment: masked in this step too, before anything else.
     for (const secret of [keysA.accessKeyId, keysA.accessKeySecret, keysA.securityToken ?? '']) expectMaskedFirst(second, secret);
     for (const secret of [keysB.accessKeyId, keysB.accessKeySecret, keysB.securityToken ?? '']) expectMaskedFirst(second, secret);
@@ -355,7 +389,12 @@ describe('role chaining and stale tokens', () => {
     const j = job();
     const endpoint = `http://${em.stsHost}`;
 
-    const first = await j.main({ 'access-key-id': session.accessKeyId, 'access-key-secret': session.accessKeySecret, 'security-token': session.securityToken ?? '', 'sts-endpoint': endpoint });
+    const first = await j.main({
+      'access-key-id': session.accessKeyId,
+      'access-key-secret': session.accessKeySecret,
+      'security-token': session.securityToken ?? '',
+      'sts-endpoint': endpoint,
+    });
     expect(first.error).toBeUndefined();
     expect(first.code).toBe(0);
     expect(exportedKeys(first.exported, true)).toEqual(session);
@@ -401,7 +440,12 @@ describe('variables that would divert a consumer', () => {
     };
     const j = job(diverting);
     await em.resetRequests();
-    const main = await j.main({ 'access-key-id': user.accessKeyId, 'access-key-secret': user.accessKeySecret, 'role-to-assume': roleArn, 'sts-endpoint': `http://${em.stsHost}` });
+    const main = await j.main({
+      'access-key-id': user.accessKeyId,
+      'access-key-secret': user.accessKeySecret,
+      'role-to-assume': roleArn,
+      'sts-endpoint': `http://${em.stsHost}`,
+    });
     expect(main.error).toBeUndefined();
     expect(main.code).toBe(0);
     expect(targets(await em.requests())).toEqual(['AssumeRole 200']);
@@ -430,7 +474,13 @@ describe('region and delivery options', () => {
     const roleArn = (await em.addRole({ accountId: ACCOUNT_B, name: 'Regional' })).arn;
     const j = job();
     await em.resetRequests();
-    const main = await j.main({ 'access-key-id': user.accessKeyId, 'access-key-secret': user.accessKeySecret, 'role-to-assume': roleArn, region: 'cn-shanghai', 'sts-endpoint': `http://${em.stsHost}` });
+    const main = await j.main({
+      'access-key-id': user.accessKeyId,
+      'access-key-secret': user.accessKeySecret,
+      'role-to-assume': roleArn,
+      region: 'cn-shanghai',
+      'sts-endpoint': `http://${em.stsHost}`,
+    });
     expect(main.error).toBeUndefined();
     expect(main.code).toBe(0);
     expect(targets(await em.requests())).toEqual(['AssumeRole 200']);
@@ -439,7 +489,12 @@ describe('region and delivery options', () => {
     for (const name of REGION_VARS) expect(main.exported[name]).toBe('cn-shanghai');
     const keys = exportedKeys(main.exported, true);
     const sessionArn = `acs:ram::${ACCOUNT_B}:assumed-role/Regional/${DEFAULT_SESSION}`;
-    expect(main.outputs).toEqual({ 'account-id': ACCOUNT_B, 'assumed-role-arn': sessionArn, 'role-session-name': DEFAULT_SESSION, expiration: main.outputs.expiration });
+    expect(main.outputs).toEqual({
+      'account-id': ACCOUNT_B,
+      'assumed-role-arn': sessionArn,
+      'role-session-name': DEFAULT_SESSION,
+      expiration: main.outputs.expiration,
+    });
     for (const secret of [keys.accessKeyId, keys.accessKeySecret, keys.securityToken ?? '']) expectMaskedFirst(main, secret);
     await expectNoLeaks(main, user.accessKeyId, keys.accessKeyId);
 
@@ -468,13 +523,22 @@ describe('region and delivery options', () => {
 
     const sessionArn = `acs:ram::${ACCOUNT_B}:assumed-role/OutputsOnly/${DEFAULT_SESSION}`;
     const { outputs } = main;
-    expect(Object.keys(outputs).sort()).toEqual(['account-id', 'aliyun-access-key-id', 'aliyun-access-key-secret', 'aliyun-security-token', 'assumed-role-arn', 'expiration', 'role-session-name']);
+    expect(Object.keys(outputs).sort()).toEqual([
+      'account-id',
+      'aliyun-access-key-id',
+      'aliyun-access-key-secret',
+      'aliyun-security-token',
+      'assumed-role-arn',
+      'expiration',
+      'role-session-name',
+    ]);
     expect(outputs).toMatchObject({ 'account-id': ACCOUNT_B, 'assumed-role-arn': sessionArn, 'role-session-name': DEFAULT_SESSION });
     expect(outputs['aliyun-access-key-id']).toMatch(/^STS\./);
     const issued = await em.secrets();
     expect(issued).toContain(outputs['aliyun-access-key-secret']);
     expect(issued).toContain(outputs['aliyun-security-token']);
-    for (const secret of [outputs['aliyun-access-key-id'], outputs['aliyun-access-key-secret'], outputs['aliyun-security-token']]) expectMaskedFirst(main, secret);
+    for (const secret of [outputs['aliyun-access-key-id'], outputs['aliyun-access-key-secret'], outputs['aliyun-security-token']])
+      expectMaskedFirst(main, secret);
     await expectNoLeaks(main, user.accessKeyId, outputs['aliyun-access-key-id']);
 
     // A later step that only inherits the job env finds no credentials …
@@ -515,12 +579,19 @@ describe('use-vpc-endpoint: true', () => {
         'const log = process.env.DNS_STUB_LOG;',
         "const notFound = (hostname) => Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', errno: -3008, syscall: 'getaddrinfo', hostname });",
         "dns.lookup = (hostname, options, callback) => { appendFileSync(log, `${hostname}\\n`); process.nextTick(typeof options === 'function' ? options : callback, notFound(hostname)); };",
-        "dns.promises.lookup = async (hostname) => { appendFileSync(log, `${hostname}\\n`); throw notFound(hostname); };",
+        'dns.promises.lookup = async (hostname) => { appendFileSync(log, `${hostname}\\n`); throw notFound(hostname); };',
       ].join('\n'),
     );
     await em.resetRequests();
     const main = await j.main(
-      { 'access-key-id': user.accessKeyId, 'access-key-secret': user.accessKeySecret, 'role-to-assume': roleArn, 'use-vpc-endpoint': 'true', region: 'cn-hangzhou', 'retry-max-attempts': '1' },
+      {
+        'access-key-id': user.accessKeyId,
+        'access-key-secret': user.accessKeySecret,
+        'role-to-assume': roleArn,
+        'use-vpc-endpoint': 'true',
+        region: 'cn-hangzhou',
+        'retry-max-attempts': '1',
+      },
       { NODE_OPTIONS: `--import ${preload}`, DNS_STUB_LOG: lookups },
     );
     expect(main.code).toBe(1);

@@ -72,7 +72,9 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const job of jobs) job.cleanup();
   for (const world of worlds.values()) await world.em.close();
-  console.log(`leaks.test.ts: ${scanned.scenarios.size} scenarios passed, ${scanned.runs} runs (plain and RUNNER_DEBUG=1), ${scanned.steps} steps leak-scanned.`);
+  console.log(
+    `leaks.test.ts: ${scanned.scenarios.size} scenarios passed, ${scanned.runs} runs (plain and RUNNER_DEBUG=1), ${scanned.steps} steps leak-scanned.`,
+  );
 });
 
 /** Runs `body` in a job of each mode, side by side (one emulator each), then scans every step it ran. */
@@ -114,7 +116,8 @@ async function runScenario(mode: Mode, body: (ctx: Ctx) => Promise<void>): Promi
   try {
     await body(ctx);
   } catch (error) {
-    if (error instanceof Error) error.message = `[${mode.name}] ${error.message}\n${steps.map((s) => `--- ${s.label} stdout ---\n${s.result.stdout}\n--- stderr ---\n${s.result.stderr}`).join('\n')}`;
+    if (error instanceof Error)
+      error.message = `[${mode.name}] ${error.message}\n${steps.map((s) => `--- ${s.label} stdout ---\n${s.result.stdout}\n--- stderr ---\n${s.result.stderr}`).join('\n')}`;
     throw error;
   }
 
@@ -135,7 +138,11 @@ async function runScenario(mode: Mode, body: (ctx: Ctx) => Promise<void>): Promi
         ...SECRET_EXPORTS.map((name) => result.exported[name]),
         ...SECRET_OUTPUTS.map((name) => result.outputs[name]),
       ].filter((value): value is string => Boolean(value));
-      expect({ mode: mode.name, step: label, unmasked: held.filter((value) => !result.masks.includes(value)) }).toEqual({ mode: mode.name, step: label, unmasked: [] });
+      expect({ mode: mode.name, step: label, unmasked: held.filter((value) => !result.masks.includes(value)) }).toEqual({
+        mode: mode.name,
+        step: label,
+        unmasked: [],
+      });
     }
     scanned.steps++;
   }
@@ -145,7 +152,12 @@ async function runScenario(mode: Mode, body: (ctx: Ctx) => Promise<void>): Promi
 // ---------------------------------------------------------------------------------------------
 
 const oidc = (w: World, extra: Inputs = {}): Inputs => ({ 'role-to-assume': w.oidcRole, 'oidc-provider-arn': w.provider, 'sts-endpoint': w.em.url, ...extra });
-const keys = (w: World, extra: Inputs = {}): Inputs => ({ 'access-key-id': w.user.accessKeyId, 'access-key-secret': w.user.accessKeySecret, 'sts-endpoint': w.em.url, ...extra });
+const keys = (w: World, extra: Inputs = {}): Inputs => ({
+  'access-key-id': w.user.accessKeyId,
+  'access-key-secret': w.user.accessKeySecret,
+  'sts-endpoint': w.em.url,
+  ...extra,
+});
 const stsSession = async (w: World) => {
   const body = (await (await fetch(w.credentialsUri)).json()) as { AccessKeyId: string; AccessKeySecret: string; SecurityToken: string };
   return { 'access-key-id': body.AccessKeyId, 'access-key-secret': body.AccessKeySecret, 'security-token': body.SecurityToken };
@@ -218,7 +230,13 @@ describe('successful flows, then the post step', () => {
   });
 
   scenario('credentials URI -> AssumeRole, export-env false and output-credentials true', async ({ w, main }) => {
-    const result = await main({ 'credentials-uri': w.credentialsUri, 'role-to-assume': w.akRole, 'export-env': 'false', 'output-credentials': 'true', 'sts-endpoint': w.em.url });
+    const result = await main({
+      'credentials-uri': w.credentialsUri,
+      'role-to-assume': w.akRole,
+      'export-env': 'false',
+      'output-credentials': 'true',
+      'sts-endpoint': w.em.url,
+    });
     expectOk(result);
     expect(result.exported).toEqual({});
     expect(result.outputs['aliyun-access-key-secret']).toBeTruthy();
@@ -259,7 +277,10 @@ describe('failures that happen while secrets are at hand', () => {
   });
 
   scenario('AccessKey ID and secret swapped', async ({ w, main }) => {
-    expectFailed(await main({ 'access-key-id': w.user.accessKeySecret, 'access-key-secret': w.user.accessKeyId, 'sts-endpoint': w.em.url }), /InvalidAccessKeyId\.NotFound/);
+    expectFailed(
+      await main({ 'access-key-id': w.user.accessKeySecret, 'access-key-secret': w.user.accessKeyId, 'sts-endpoint': w.em.url }),
+      /InvalidAccessKeyId\.NotFound/,
+    );
   });
 
   scenario('a secret with white space in it', async ({ w, main, secret }) => {
@@ -271,7 +292,10 @@ describe('failures that happen while secrets are at hand', () => {
 
   scenario('STS keys without their security token', async ({ w, main }) => {
     const session = await stsSession(w);
-    expectFailed(await main({ 'access-key-id': session['access-key-id'], 'access-key-secret': session['access-key-secret'], 'sts-endpoint': w.em.url }), /^Input security-token/);
+    expectFailed(
+      await main({ 'access-key-id': session['access-key-id'], 'access-key-secret': session['access-key-secret'], 'sts-endpoint': w.em.url }),
+      /^Input security-token/,
+    );
   });
 
   scenario('a wrong ACTIONS_ID_TOKEN_REQUEST_TOKEN: GitHub refuses the token request', async ({ w, main, secret }) => {
@@ -282,7 +306,13 @@ describe('failures that happen while secrets are at hand', () => {
 
   scenario('no id-token permission, with keys of an earlier step in the environment', async ({ w, main }) => {
     const session = await stsSession(w);
-    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: '', ACTIONS_ID_TOKEN_REQUEST_TOKEN: '', ALIBABA_CLOUD_ACCESS_KEY_ID: session['access-key-id'], ALIBABA_CLOUD_ACCESS_KEY_SECRET: session['access-key-secret'], ALIBABA_CLOUD_SECURITY_TOKEN: session['security-token'] };
+    const env = {
+      ACTIONS_ID_TOKEN_REQUEST_URL: '',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: '',
+      ALIBABA_CLOUD_ACCESS_KEY_ID: session['access-key-id'],
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: session['access-key-secret'],
+      ALIBABA_CLOUD_SECURITY_TOKEN: session['security-token'],
+    };
     expectFailed(await main(oidc(w), env), /id-token|OIDC/);
   });
 });

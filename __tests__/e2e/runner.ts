@@ -45,9 +45,16 @@ export interface JobOptions {
   readonly wrap?: readonly string[];
 }
 
+// Job folders left by tests that do not call cleanup() go when the test process ends.
+const jobDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of jobDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A job: steps share its env files the way steps of one GitHub job do. */
 export function newJob(baseEnv: Record<string, string> = {}, options: JobOptions = {}): Job {
   const dir = mkdtempSync(join(tmpdir(), 'cac-job-'));
+  jobDirs.add(dir);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: join(dir, 'home'),
@@ -84,7 +91,13 @@ export function newJob(baseEnv: Record<string, string> = {}, options: JobOptions
     const masks = [...stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => decodeCommand(m[1]));
     const errorLine = /^::error::(.*)$/m.exec(stdout)?.[1];
     return {
-      code, stdout, stderr, exported, state: stepState, masks, ms,
+      code,
+      stdout,
+      stderr,
+      exported,
+      state: stepState,
+      masks,
+      ms,
       outputs: parseFileCommand(readFileSync(paths.GITHUB_OUTPUT, 'utf8')),
       summary: readFileSync(paths.GITHUB_STEP_SUMMARY, 'utf8'),
       error: errorLine === undefined ? undefined : decodeCommand(errorLine),
@@ -152,10 +165,16 @@ export function findLeaks(result: Pick<StepResult, 'stdout' | 'stderr' | 'summar
   for (const secret of new Set(secrets)) {
     if (!secret || secret.length < 6) continue;
     const forms = new Set([secret, encodeURIComponent(secret)]);
-    for (const [stream, text] of [['stdout', result.stdout], ['stderr', result.stderr], ['summary', result.summary]] as const) {
+    for (const [stream, text] of [
+      ['stdout', result.stdout],
+      ['stderr', result.stderr],
+      ['summary', result.summary],
+    ] as const) {
       text.split('\n').forEach((line, index) => {
         if (line === `::add-mask::${secret}`) return;
-        for (const form of forms) if (line.includes(form)) leaks.push(`${stream} line ${index + 1} shows a secret (${secret.slice(0, 4)}…): ${line.replace(form, '<SECRET>').slice(0, 200)}`);
+        for (const form of forms)
+          if (line.includes(form))
+            leaks.push(`${stream} line ${index + 1} shows a secret (${secret.slice(0, 4)}…): ${line.replace(form, '<SECRET>').slice(0, 200)}`);
       });
     }
   }

@@ -8,8 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startEmulator } from './server.js';
 
-const USAGE =
-  'usage: node cli.js [--host H] [--port N] [--metadata-host H] [--metadata-port N] [--setup FILE] [--time-scale X] [--keep-alive-ms N] [--tls]';
+const USAGE = 'usage: node cli.js [--host H] [--port N] [--metadata-host H] [--metadata-port N] [--setup FILE] [--time-scale X] [--keep-alive-ms N] [--tls]';
 
 /** @param {string | undefined} v @param {string} name */
 function num(v, name) {

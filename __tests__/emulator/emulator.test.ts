@@ -26,9 +26,7 @@ const PROVIDER = `acs:ram::${ACCOUNT}:oidc-provider/github`;
 type Keys = { accessKeyId: string; accessKeySecret: string; securityToken?: string };
 
 function sts(em: Emulator, keys: Partial<Keys> = {}, extra: Record<string, unknown> = {}) {
-  return new StsClient(
-    new $OpenApiUtil.Config({ ...keys, endpoint: em.stsHost, protocol: 'http', readTimeout: 3000, connectTimeout: 3000, ...extra }),
-  );
+  return new StsClient(new $OpenApiUtil.Config({ ...keys, endpoint: em.stsHost, protocol: 'http', readTimeout: 3000, connectTimeout: 3000, ...extra }));
 }
 
 /** What the SDK throws: ClientError / ServerError / ThrottlingError (or a network / JSON error). */
@@ -60,12 +58,15 @@ function raw(url: string, opts: { method?: string; headers?: Record<string, stri
 
 /** The documented RPC signature: HMAC-SHA1 over METHOD&%2F&percent(sorted canonical query), key secret + '&'. */
 function rpcSignature(params: Record<string, string>, method: string, secret: string) {
-  const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const canonical = Object.keys(params)
     .sort()
     .map((k) => `${enc(k)}=${enc(params[k])}`)
     .join('&');
-  return crypto.createHmac('sha1', `${secret}&`).update(`${method}&${enc('/')}&${enc(canonical)}`).digest('base64');
+  return crypto
+    .createHmac('sha1', `${secret}&`)
+    .update(`${method}&${enc('/')}&${enc(canonical)}`)
+    .digest('base64');
 }
 function rpcParams(action: string, accessKeyId: string, extra: Record<string, string> = {}) {
   return {
@@ -265,7 +266,10 @@ describe('emulator', () => {
         [{ policy: 'not json' }, 'InvalidParameter.PolicyGrammar'],
         [{ policy: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Maybe', Action: '*', Resource: '*' }] }) }, 'InvalidParameter.PolicyGrammar'],
         [{ policy }, null],
-        [{ policy: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'x'.repeat(2100), Resource: '*' }] }) }, 'InvalidParameter.PolicySize'],
+        [
+          { policy: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: 'x'.repeat(2100), Resource: '*' }] }) },
+          'InvalidParameter.PolicySize',
+        ],
         [{ roleArn: 'arn:aws:iam::123:role/x' }, 'InvalidParameter.RoleArn'],
         [{ roleArn: undefined }, 'MissingParameter.RoleArn'],
         [{ roleArn: `acs:ram::${ACCOUNT}:role/DEPLOYER` }, null],
@@ -372,7 +376,11 @@ describe('emulator', () => {
       const res = await raw(em.oidcRequestUrl, { headers: { authorization: `Bearer ${em.oidcRequestToken}` } });
       const [h, p, s] = res.json().value.split('.');
       const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
-      expect(claims).toMatchObject({ aud: 'https://github.com/octo-org', repository: 'octo-org/octo-repo', iss: 'https://token.actions.githubusercontent.com' });
+      expect(claims).toMatchObject({
+        aud: 'https://github.com/octo-org',
+        repository: 'octo-org/octo-repo',
+        iss: 'https://token.actions.githubusercontent.com',
+      });
       expect(claims.exp - claims.iat).toBe(300);
 
       const jwks = (await raw(`${em.url}/oidc/.well-known/jwks`)).json();
@@ -384,7 +392,10 @@ describe('emulator', () => {
 
       await em.setTokenClaims({ sub: 'repo:octo-org/octo-repo:environment:prod', environment: 'prod' });
       const t = await githubToken(em);
-      expect(JSON.parse(Buffer.from(t.split('.')[1], 'base64url').toString())).toMatchObject({ environment: 'prod', sub: 'repo:octo-org/octo-repo:environment:prod' });
+      expect(JSON.parse(Buffer.from(t.split('.')[1], 'base64url').toString())).toMatchObject({
+        environment: 'prod',
+        sub: 'repo:octo-org/octo-repo:environment:prod',
+      });
       await em.setTokenClaims({ sub: 'repo:octo-org/octo-repo:ref:refs/heads/main', environment: null });
       expect(JSON.parse(Buffer.from((await githubToken(em)).split('.')[1], 'base64url').toString())).not.toHaveProperty('environment');
     });
@@ -441,7 +452,12 @@ describe('emulator', () => {
       await em.queueFault('GetCallerIdentity', { kind: 'status', status: 500 });
       await em.queueFault('GetCallerIdentity', { kind: 'status', status: 503 });
       await em.queueFault('sts', { kind: 'throttle' });
-      await em.queueFault('GetCallerIdentity', { kind: 'error', code: 'AuthenticationFail.OIDCToken.PublicKeyFingerprintMismatch', status: 401, message: 'fingerprint' });
+      await em.queueFault('GetCallerIdentity', {
+        kind: 'error',
+        code: 'AuthenticationFail.OIDCToken.PublicKeyFingerprintMismatch',
+        status: 401,
+        message: 'fingerprint',
+      });
       const got = [];
       for (let i = 0; i < 4; i++) {
         const e = await failure(gci());
@@ -537,7 +553,8 @@ describe('timeScale', () => {
       await em.addOidcProvider({ accountId: ACCOUNT, name: 'github' });
       const { arn } = await em.addRole({ accountId: ACCOUNT, name: 'r', oidc: { providerArn: PROVIDER } });
       const before = Date.now();
-      const c = (await sts(em, u).assumeRole(new StsModule.AssumeRoleRequest({ roleArn: arn, roleSessionName: 'short', durationSeconds: 900 }))).body!.credentials!;
+      const c = (await sts(em, u).assumeRole(new StsModule.AssumeRoleRequest({ roleArn: arn, roleSessionName: 'short', durationSeconds: 900 }))).body!
+        .credentials!;
       const exp = Date.parse(c.expiration!);
       expect(exp).toBeGreaterThanOrEqual(before + 1000);
       expect(exp).toBeLessThanOrEqual(Date.now() + 2000);
@@ -546,7 +563,11 @@ describe('timeScale', () => {
       await new Promise((r) => setTimeout(r, Math.max(0, exp - Date.now()) + 50));
       const e = await failure(sts(em, session).getCallerIdentity());
       expect([e.code, e.statusCode]).toEqual(['InvalidSecurityToken.Expired', 400]);
-      const o = await failure(sts(em).assumeRoleWithOIDC(new StsModule.AssumeRoleWithOIDCRequest({ roleArn: arn, OIDCProviderArn: PROVIDER, OIDCToken: token, roleSessionName: 'late' })));
+      const o = await failure(
+        sts(em).assumeRoleWithOIDC(
+          new StsModule.AssumeRoleWithOIDCRequest({ roleArn: arn, OIDCProviderArn: PROVIDER, OIDCToken: token, roleSessionName: 'late' }),
+        ),
+      );
       expect(o.code).toBe('AuthenticationFail.OIDCToken.Expired');
       seen.push(...(await em.requests()));
     } finally {
@@ -647,7 +668,11 @@ describe('cli.js and client.js', () => {
       expect(remote.stsHost).toBe(started.stsHost);
       const who = await sts(remote, ci).getCallerIdentity();
       expect(who.body?.arn).toBe(`acs:ram::${ACCOUNT}:user/ci`);
-      const c = (await sts(remote, ci).assumeRole(new StsModule.AssumeRoleRequest({ roleArn: started.created.roles[0].arn, roleSessionName: 'x1', durationSeconds: 1000 }))).body!.credentials!;
+      const c = (
+        await sts(remote, ci).assumeRole(
+          new StsModule.AssumeRoleRequest({ roleArn: started.created.roles[0].arn, roleSessionName: 'x1', durationSeconds: 1000 }),
+        )
+      ).body!.credentials!;
       // --time-scale 1/2: 1000 s last 500 s.
       expect(Math.abs(Date.parse(c.expiration!) - Date.now() - 500_000)).toBeLessThan(2000);
 

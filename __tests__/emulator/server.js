@@ -73,7 +73,7 @@ class StsError extends Error {
 
 /** Alibaba's percent-encoding (RFC 3986): encodeURIComponent plus ! ' ( ) *. */
 export function percentEncode(/** @type {string} */ s) {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** @param {number} ms */
@@ -105,7 +105,10 @@ function b64url(b) {
 }
 /** @param {string} pattern StringLike pattern: * any run, ? one character */
 function globToRegExp(pattern) {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`, 's');
 }
 /** @param {unknown} v @param {string} what */
@@ -139,9 +142,13 @@ function policyGrammarOk(policy) {
   if (!Array.isArray(p.Statement) || p.Statement.length === 0) return false;
   return p.Statement.every(
     (/** @type {any} */ st) =>
-      st && typeof st === 'object' && !Array.isArray(st) &&
-      typeof st.Effect === 'string' && /^(allow|deny)$/i.test(st.Effect) &&
-      strings(st.Action ?? st.NotAction) && strings(st.Resource ?? st.NotResource),
+      st &&
+      typeof st === 'object' &&
+      !Array.isArray(st) &&
+      typeof st.Effect === 'string' &&
+      /^(allow|deny)$/i.test(st.Effect) &&
+      strings(st.Action ?? st.NotAction) &&
+      strings(st.Resource ?? st.NotResource),
   );
 }
 
@@ -178,7 +185,11 @@ export async function startEmulator(opts = {}) {
   const oidcRequestToken = randomAlnum(48);
   secrets.add(oidcRequestToken);
   const signingKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const kid = crypto.createHash('sha256').update(signingKey.publicKey.export({ type: 'spki', format: 'der' })).digest('base64url').slice(0, 32);
+  const kid = crypto
+    .createHash('sha256')
+    .update(signingKey.publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64url')
+    .slice(0, 32);
   /** @type {crypto.KeyObject | undefined} */ let unknownKey;
   const repoIds = { owner: randomDigits(8), repo: randomDigits(9), actor: randomDigits(8) };
 
@@ -305,7 +316,7 @@ export async function startEmulator(opts = {}) {
   function takeFault(target) {
     for (const t of target === 'AssumeRole' || target === 'AssumeRoleWithOIDC' || target === 'GetCallerIdentity' ? [target, 'sts'] : [target]) {
       const q = faults.get(t);
-      if (q && q.length) return q.shift();
+      if (q?.length) return q.shift();
     }
     return undefined;
   }
@@ -371,10 +382,13 @@ export async function startEmulator(opts = {}) {
       case 'stall': {
         record(ctx, 0, 'stall');
         req.socket.setTimeout(0);
-        const t = setTimeout(() => {
-          timers.delete(t);
-          req.socket.destroy();
-        }, Math.max(0, fault.ms ?? 60000));
+        const t = setTimeout(
+          () => {
+            timers.delete(t);
+            req.socket.destroy();
+          },
+          Math.max(0, fault.ms ?? 60000),
+        );
         t.unref();
         timers.add(t);
         return true;
@@ -387,14 +401,21 @@ export async function startEmulator(opts = {}) {
           family === 'oidc-token'
             ? JSON.stringify({ value: 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ0cnVuY2F0ZWQifQ.truncated' })
             : family === 'sts'
-              ? JSON.stringify({ RequestId: requestId(), AssumedRoleUser: { Arn: 'acs:ram::0:role/truncated/truncated' }, Credentials: { AccessKeyId: 'STS.TRUNCATED', AccessKeySecret: 'TRUNCATED' } })
+              ? JSON.stringify({
+                  RequestId: requestId(),
+                  AssumedRoleUser: { Arn: 'acs:ram::0:role/truncated/truncated' },
+                  Credentials: { AccessKeyId: 'STS.TRUNCATED', AccessKeySecret: 'TRUNCATED' },
+                })
               : JSON.stringify({ Code: 'Success', AccessKeyId: 'STS.TRUNCATED', AccessKeySecret: 'TRUNCATED', SecurityToken: 'TRUNCATED' });
         send(ctx, 200, full.slice(0, Math.floor(full.length / 2)), { 'content-type': 'application/json;charset=utf-8' }, 'truncated');
         return true;
       }
       case 'throttle': {
         /** @type {Record<string, string>} */
-        const headers = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds), 'x-acs-retry-after': String(fault.retryAfterSeconds * 1000) } : {};
+        const headers =
+          fault.retryAfterSeconds !== undefined
+            ? { 'retry-after': String(fault.retryAfterSeconds), 'x-acs-retry-after': String(fault.retryAfterSeconds * 1000) }
+            : {};
         if (family === 'sts') sendStsError(ctx, 'Throttling.User', 'Request was denied due to user flow control.', 400, undefined, headers);
         else if (family === 'oidc-token') sendJson(ctx, 429, { message: 'Too Many Requests' }, headers, 'throttle');
         else if (family === 'metadata') send(ctx, 429, 'Too Many Requests', { 'content-type': 'text/plain', ...headers }, 'throttle');
@@ -404,7 +425,10 @@ export async function startEmulator(opts = {}) {
       case 'status': {
         const status = fault.status ?? 500;
         const code = status === 500 ? 'InternalError' : 'ServiceUnavailable';
-        const message = status === 500 ? 'The request processing has failed due to some unknown error, exception or failure.' : 'The request has failed due to a temporary failure of the server.';
+        const message =
+          status === 500
+            ? 'The request processing has failed due to some unknown error, exception or failure.'
+            : 'The request has failed due to a temporary failure of the server.';
         if (family === 'sts') sendStsError(ctx, code, message, status);
         else if (family === 'oidc-token') sendJson(ctx, status, { message: http.STATUS_CODES[status] ?? 'error' }, {}, `http${status}`);
         else if (family === 'metadata') send(ctx, status, http.STATUS_CODES[status] ?? 'error', { 'content-type': 'text/plain' }, `http${status}`);
@@ -475,7 +499,8 @@ export async function startEmulator(opts = {}) {
     const mustSign = ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'];
     if (headers['x-acs-security-token'] !== undefined) mustSign.push('x-acs-security-token');
     for (const h of mustSign) {
-      if (!signed.includes(h) || headers[h] === undefined) throw new StsError('IncompleteSignature', `The request signature does not conform to Aliyun standards: header ${h} must be signed.`);
+      if (!signed.includes(h) || headers[h] === undefined)
+        throw new StsError('IncompleteSignature', `The request signature does not conform to Aliyun standards: header ${h} must be signed.`);
     }
     checkTimestamp(String(headers['x-acs-date']), 'x-acs-date');
     const nonce = String(headers['x-acs-signature-nonce']);
@@ -509,7 +534,8 @@ export async function startEmulator(opts = {}) {
    */
   function verifyRpcSha1(ctx, params) {
     const accessKeyId = params.get('AccessKeyId');
-    if (!accessKeyId) throw new StsError('MissingParameter', 'The input parameter "AccessKeyId" that is mandatory for processing this request is not supplied.');
+    if (!accessKeyId)
+      throw new StsError('MissingParameter', 'The input parameter "AccessKeyId" that is mandatory for processing this request is not supplied.');
     ctx.record.accessKeyId = accessKeyId;
     const method = params.get('SignatureMethod');
     if (method !== 'HMAC-SHA1' || (params.get('SignatureVersion') ?? '1.0') !== '1.0') {
@@ -543,14 +569,19 @@ export async function startEmulator(opts = {}) {
   /** @param {Map<string, string>} p */
   function sessionName(p) {
     const name = p.get('RoleSessionName');
-    if (name === undefined || name === '') throw new StsError('MissingParameter.RoleSessionName', 'The input parameter "RoleSessionName" that is mandatory for processing this request is not supplied.');
+    if (name === undefined || name === '')
+      throw new StsError(
+        'MissingParameter.RoleSessionName',
+        'The input parameter "RoleSessionName" that is mandatory for processing this request is not supplied.',
+      );
     if (!SESSION_NAME.test(name)) throw new StsError('InvalidParameter.RoleSessionName', 'The parameter RoleSessionName is wrongly formed.');
     return name;
   }
   /** @param {Map<string, string>} p */
   function parseRoleArn(p) {
     const arn = p.get('RoleArn');
-    if (arn === undefined || arn === '') throw new StsError('MissingParameter.RoleArn', 'The input parameter "RoleArn" that is mandatory for processing this request is not supplied.');
+    if (arn === undefined || arn === '')
+      throw new StsError('MissingParameter.RoleArn', 'The input parameter "RoleArn" that is mandatory for processing this request is not supplied.');
     if (!ROLE_ARN.test(arn)) throw new StsError('InvalidParameter.RoleArn', 'The parameter RoleArn is wrongly formed.');
     return arn;
   }
@@ -567,7 +598,10 @@ export async function startEmulator(opts = {}) {
     const d = requested ?? Math.min(3600, role.maxSessionDuration);
     if (d > role.maxSessionDuration) {
       const max = role.maxSessionDuration;
-      throw new StsError('InvalidParameter.DurationSeconds', `The Min/Max value of DurationSeconds is 15min/${max % 3600 === 0 ? `${max / 3600}hr` : `${max}s`}.`);
+      throw new StsError(
+        'InvalidParameter.DurationSeconds',
+        `The Min/Max value of DurationSeconds is 15min/${max % 3600 === 0 ? `${max / 3600}hr` : `${max}s`}.`,
+      );
     }
     return d;
   }
@@ -614,9 +648,21 @@ export async function startEmulator(opts = {}) {
       };
     }
     if (principal.kind === 'root') {
-      return { AccountId: principal.accountId, Arn: `acs:ram::${principal.accountId}:root`, IdentityType: 'Account', PrincipalId: principal.accountId, UserId: principal.accountId };
+      return {
+        AccountId: principal.accountId,
+        Arn: `acs:ram::${principal.accountId}:root`,
+        IdentityType: 'Account',
+        PrincipalId: principal.accountId,
+        UserId: principal.accountId,
+      };
     }
-    return { AccountId: principal.accountId, Arn: `acs:ram::${principal.accountId}:user/${principal.name}`, IdentityType: 'RAMUser', PrincipalId: principal.userId, UserId: principal.userId };
+    return {
+      AccountId: principal.accountId,
+      Arn: `acs:ram::${principal.accountId}:user/${principal.name}`,
+      IdentityType: 'RAMUser',
+      PrincipalId: principal.userId,
+      UserId: principal.userId,
+    };
   }
 
   /** @param {Principal} principal @param {Map<string, string>} p */
@@ -626,7 +672,8 @@ export async function startEmulator(opts = {}) {
     const requested = durationOf(p);
     checkPolicy(p);
     const externalId = p.get('ExternalId');
-    if (externalId !== undefined && !EXTERNAL_ID.test(externalId)) throw new StsError('InvalidParameter.ExternalId', 'The parameter ExternalId is wrongly formed.');
+    if (externalId !== undefined && !EXTERNAL_ID.test(externalId))
+      throw new StsError('InvalidParameter.ExternalId', 'The parameter ExternalId is wrongly formed.');
     const role = findRole(arn);
     const duration = checkDurationForRole(role, requested);
     if (principal.kind === 'root') throw new StsError('NoPermission', 'Roles may not be assumed by root accounts.');
@@ -641,7 +688,11 @@ export async function startEmulator(opts = {}) {
   function assumeRoleWithOidc(p) {
     const arn = parseRoleArn(p);
     const providerArn = p.get('OIDCProviderArn');
-    if (providerArn === undefined || providerArn === '') throw new StsError('MissingParameter.OIDCProviderArn', 'The input parameter "OIDCProviderArn" that is mandatory for processing this request is not supplied.');
+    if (providerArn === undefined || providerArn === '')
+      throw new StsError(
+        'MissingParameter.OIDCProviderArn',
+        'The input parameter "OIDCProviderArn" that is mandatory for processing this request is not supplied.',
+      );
     if (!PROVIDER_ARN.test(providerArn)) throw new StsError('InvalidParameter.OIDCProviderArn', 'The parameter OIDCProviderArn is wrongly formed.');
     const name = sessionName(p);
     const requested = durationOf(p);
@@ -658,17 +709,19 @@ export async function startEmulator(opts = {}) {
     } catch {
       throw new StsError('AuthenticationFail.OIDCToken.Invalid', 'Cannot decode base64 encoded response(format invalided).');
     }
-    if (!header || typeof header !== 'object' || !claims || typeof claims !== 'object') throw new StsError('AuthenticationFail.OIDCToken.Invalid', 'The Jwt content is invalid that cannot be recognized.');
-    if (header.alg !== 'RS256') throw new StsError('AuthenticationFail.OIDCToken.Invalid', `The algorithm ${header.alg} that be specified in Jwt header is unknown.`);
+    if (!header || typeof header !== 'object' || !claims || typeof claims !== 'object')
+      throw new StsError('AuthenticationFail.OIDCToken.Invalid', 'The Jwt content is invalid that cannot be recognized.');
+    if (header.alg !== 'RS256')
+      throw new StsError('AuthenticationFail.OIDCToken.Invalid', `The algorithm ${header.alg} that be specified in Jwt header is unknown.`);
     if (typeof claims.iss !== 'string' || typeof claims.sub !== 'string' || claims.aud === undefined || typeof claims.exp !== 'number') {
       throw new StsError('AuthenticationFail.OIDCToken.Invalid', 'The Jwt content is invalid that cannot be recognized.');
     }
     const provider = providers.get(providerArn.toLowerCase());
     if (!provider) throw new StsError('AuthenticationFail.NoPermission', 'No such OIDC Provider registered.');
-    if (claims.iss !== provider.issuerUrl) throw new StsError('AuthenticationFail.OIDCToken.IssuerNotMatch', "The issuer in the OIDC Token doesn't match the OIDC Provider registered.");
+    if (claims.iss !== provider.issuerUrl)
+      throw new StsError('AuthenticationFail.OIDCToken.IssuerNotMatch', "The issuer in the OIDC Token doesn't match the OIDC Provider registered.");
     const sigOk =
-      header.kid === kid &&
-      crypto.verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), signingKey.publicKey, Buffer.from(parts[2], 'base64url'));
+      header.kid === kid && crypto.verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), signingKey.publicKey, Buffer.from(parts[2], 'base64url'));
     if (!sigOk) throw new StsError('AuthenticationFail.OIDCToken.InvalidSignature', 'OIDC token validate failed: invalid signature.');
     if (Date.now() / 1000 >= claims.exp) throw new StsError('AuthenticationFail.OIDCToken.Expired', 'This JsonWebToken is expired.');
     /** @type {string[]} */
@@ -784,7 +837,23 @@ export async function startEmulator(opts = {}) {
       jwks_uri: `${baseUrl}${JWKS_PATH}`,
       subject_types_supported: ['public', 'pairwise'],
       response_types_supported: ['id_token'],
-      claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'ref', 'repository', 'repository_id', 'repository_owner', 'run_id', 'actor', 'event_name', 'job_workflow_ref'],
+      claims_supported: [
+        'sub',
+        'aud',
+        'exp',
+        'iat',
+        'iss',
+        'jti',
+        'nbf',
+        'ref',
+        'repository',
+        'repository_id',
+        'repository_owner',
+        'run_id',
+        'actor',
+        'event_name',
+        'job_workflow_ref',
+      ],
       id_token_signing_alg_values_supported: ['RS256'],
       scopes_supported: ['openid'],
     });
@@ -815,7 +884,8 @@ export async function startEmulator(opts = {}) {
       if (req.method !== 'PUT') return send(ctx, 405, 'Method Not Allowed', text, 'method');
       if (imdsMode === 'v1-only') return send(ctx, 404, 'Not Found', text, 'not-found');
       const ttl = Number(req.headers['x-aliyun-ecs-metadata-token-ttl-seconds']);
-      if (!Number.isInteger(ttl) || ttl < 1 || ttl > 21600) return send(ctx, 400, 'Bad Request: X-aliyun-ecs-metadata-token-ttl-seconds must be 1-21600', text, 'bad-ttl');
+      if (!Number.isInteger(ttl) || ttl < 1 || ttl > 21600)
+        return send(ctx, 400, 'Bad Request: X-aliyun-ecs-metadata-token-ttl-seconds must be 1-21600', text, 'bad-ttl');
       const token = b64url(crypto.randomBytes(42));
       imdsTokens.set(token, Date.now() + ttl * timeScale * 1000);
       secrets.add(token);
@@ -842,7 +912,18 @@ export async function startEmulator(opts = {}) {
       return send(
         ctx,
         200,
-        JSON.stringify({ AccessKeyId: s.accessKeyId, AccessKeySecret: s.secret, Expiration: isoSeconds(s.expiresAt), SecurityToken: s.token, LastUpdated: isoSeconds(s.lastUpdated), Code: 'Success' }, null, 2),
+        JSON.stringify(
+          {
+            AccessKeyId: s.accessKeyId,
+            AccessKeySecret: s.secret,
+            Expiration: isoSeconds(s.expiresAt),
+            SecurityToken: s.token,
+            LastUpdated: isoSeconds(s.lastUpdated),
+            Code: 'Success',
+          },
+          null,
+          2,
+        ),
         text,
       );
     }
@@ -868,7 +949,16 @@ export async function startEmulator(opts = {}) {
       const accountId = requireDigits(o?.accountId, 'accountId');
       const name = requireName(o?.name, 'name');
       /** @type {PermanentKey} */
-      const k = { kind: 'user', accessKeyId: `LTAI${randomAlnum(20)}`, secret: randomAlnum(30), accountId, name, userId: randomDigits(16), canAssumeRole: o.canAssumeRole ?? true, active: true };
+      const k = {
+        kind: 'user',
+        accessKeyId: `LTAI${randomAlnum(20)}`,
+        secret: randomAlnum(30),
+        accountId,
+        name,
+        userId: randomDigits(16),
+        canAssumeRole: o.canAssumeRole ?? true,
+        active: true,
+      };
       keys.set(k.accessKeyId, k);
       secrets.add(k.secret);
       return { accessKeyId: k.accessKeyId, accessKeySecret: k.secret, arn: `acs:ram::${accountId}:user/${name}`, userId: k.userId };
@@ -876,7 +966,16 @@ export async function startEmulator(opts = {}) {
     async addRootKey(o) {
       const accountId = requireDigits(o?.accountId, 'accountId');
       /** @type {PermanentKey} */
-      const k = { kind: 'root', accessKeyId: `LTAI${randomAlnum(20)}`, secret: randomAlnum(30), accountId, name: 'root', userId: accountId, canAssumeRole: false, active: true };
+      const k = {
+        kind: 'root',
+        accessKeyId: `LTAI${randomAlnum(20)}`,
+        secret: randomAlnum(30),
+        accountId,
+        name: 'root',
+        userId: accountId,
+        canAssumeRole: false,
+        active: true,
+      };
       keys.set(k.accessKeyId, k);
       secrets.add(k.secret);
       return { accessKeyId: k.accessKeyId, accessKeySecret: k.secret, arn: `acs:ram::${accountId}:root`, userId: accountId };
@@ -943,7 +1042,8 @@ export async function startEmulator(opts = {}) {
       if (!targets.includes(target)) throw new Error(`target must be one of ${targets.join(', ')}`);
       const kinds = ['status', 'throttle', 'reset', 'stall', 'truncated', 'html502', 'error'];
       if (!fault || !kinds.includes(fault.kind)) throw new Error(`fault.kind must be one of ${kinds.join(', ')}`);
-      if (fault.kind === 'error' && (typeof fault.code !== 'string' || !Number.isInteger(fault.status))) throw new Error('an error fault needs code and status');
+      if (fault.kind === 'error' && (typeof fault.code !== 'string' || !Number.isInteger(fault.status)))
+        throw new Error('an error fault needs code and status');
       const q = faults.get(target) ?? [];
       for (let i = 0; i < count; i++) q.push({ ...fault });
       faults.set(target, q);
@@ -1087,7 +1187,10 @@ export async function startEmulator(opts = {}) {
     meta = http.createServer(listener(true));
     try {
       const port = /** @type {number} */ (await listen(meta, opts.metadataHost, opts.metadataPort ?? 80));
-      metadataUrl = port === 80 ? `http://${opts.metadataHost.includes(':') ? `[${opts.metadataHost}]` : opts.metadataHost}` : `http://${hostPort(opts.metadataHost, port)}`;
+      metadataUrl =
+        port === 80
+          ? `http://${opts.metadataHost.includes(':') ? `[${opts.metadataHost}]` : opts.metadataHost}`
+          : `http://${hostPort(opts.metadataHost, port)}`;
     } catch (e) {
       await new Promise((r) => main.close(r));
       main.closeAllConnections();
@@ -1114,13 +1217,15 @@ export async function startEmulator(opts = {}) {
       for (const t of timers) clearTimeout(t);
       timers.clear();
       await Promise.all(
-        [main, meta].filter((s) => s !== undefined).map(
-          (s) =>
-            new Promise((resolve) => {
-              s.close(() => resolve(undefined));
-              s.closeAllConnections();
-            }),
-        ),
+        [main, meta]
+          .filter((s) => s !== undefined)
+          .map(
+            (s) =>
+              new Promise((resolve) => {
+                s.close(() => resolve(undefined));
+                s.closeAllConnections();
+              }),
+          ),
       );
     })();
     return closing;

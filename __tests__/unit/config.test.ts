@@ -32,14 +32,30 @@ describe('readConfig', () => {
   });
 
   it('picks regional, VPC and explicit endpoints', () => {
-    expect(configOf({ 'access-key-id': 'LTAI12345678', 'access-key-secret': 's', region: 'cn-hangzhou' }).endpoint).toEqual({ host: 'sts.cn-hangzhou.aliyuncs.com', protocol: 'https' });
-    expect(configOf({ 'access-key-id': 'LTAI12345678', 'access-key-secret': 's', region: 'cn-hangzhou', 'use-vpc-endpoint': 'true' }).endpoint.host).toBe('sts-vpc.cn-hangzhou.aliyuncs.com');
-    expect(configOf({ 'access-key-id': 'LTAI12345678', 'access-key-secret': 's', 'sts-endpoint': 'http://127.0.0.1:8080' }).endpoint).toEqual({ host: '127.0.0.1:8080', protocol: 'http' });
-    expect(configOf({ 'access-key-id': 'LTAI12345678', 'access-key-secret': 's', 'sts-endpoint': 'sts.cn-shanghai.aliyuncs.com' }).endpoint).toEqual({ host: 'sts.cn-shanghai.aliyuncs.com', protocol: 'https' });
+    expect(configOf({ 'access-key-id': 'LTAI12345678', 'access-key-secret': 's', region: 'cn-hangzhou' }).endpoint).toEqual({
+      host: 'sts.cn-hangzhou.aliyuncs.com',
+      protocol: 'https',
+    });
+    expect(configOf({ 'access-key-id': 'LTAI12345678', 'access-key-secret': 's', region: 'cn-hangzhou', 'use-vpc-endpoint': 'true' }).endpoint.host).toBe(
+      'sts-vpc.cn-hangzhou.aliyuncs.com',
+    );
+    expect(configOf({ 'access-key-id': 'LTAI12345678', 'access-key-secret': 's', 'sts-endpoint': 'http://127.0.0.1:8080' }).endpoint).toEqual({
+      host: '127.0.0.1:8080',
+      protocol: 'http',
+    });
+    expect(configOf({ 'access-key-id': 'LTAI12345678', 'access-key-secret': 's', 'sts-endpoint': 'sts.cn-shanghai.aliyuncs.com' }).endpoint).toEqual({
+      host: 'sts.cn-shanghai.aliyuncs.com',
+      protocol: 'https',
+    });
   });
 
   it('compacts the session policy and accepts booleans in any case', () => {
-    const config = configOf({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP, 'inline-session-policy': '{ "Version": "1", "Statement": [] }', 'output-credentials': 'TRUE' });
+    const config = configOf({
+      'role-to-assume': ROLE,
+      'oidc-provider-arn': IDP,
+      'inline-session-policy': '{ "Version": "1", "Statement": [] }',
+      'output-credentials': 'TRUE',
+    });
     expect(config.sessionPolicy).toBe('{"Version":"1","Statement":[]}');
     expect(config.outputCredentials).toBe(true);
   });
@@ -62,7 +78,11 @@ describe('readConfig', () => {
     ['expiration too long', { 'role-to-assume': ROLE, 'oidc-provider-arn': IDP, 'role-session-expiration': '43201' }, 'role-session-expiration'],
     ['policy not JSON', { 'role-to-assume': ROLE, 'oidc-provider-arn': IDP, 'inline-session-policy': '{Version: 1}' }, 'inline-session-policy'],
     ['policy without statements', { 'role-to-assume': ROLE, 'oidc-provider-arn': IDP, 'inline-session-policy': '{"Version":"1"}' }, 'inline-session-policy'],
-    ['policy without role', { 'access-key-id': 'LTAI12345678', 'access-key-secret': 's', 'inline-session-policy': '{"Statement":[]}' }, 'inline-session-policy'],
+    [
+      'policy without role',
+      { 'access-key-id': 'LTAI12345678', 'access-key-secret': 's', 'inline-session-policy': '{"Statement":[]}' },
+      'inline-session-policy',
+    ],
     ['key id without secret', { 'access-key-id': 'LTAI12345678' }, 'access-key-secret'],
     ['secret without key id', { 'access-key-secret': 'secret' }, 'access-key-id'],
     ['token without keys', { 'security-token': 'token' }, 'security-token'],
@@ -100,7 +120,7 @@ describe('readConfig', () => {
 
 describe('defaultSessionName', () => {
   it('names the run and the repository within 64 valid characters', () => {
-    const name = defaultSessionName({ GITHUB_REPOSITORY: 'octo-org/' + 'r'.repeat(80), GITHUB_RUN_ID: '123456789' });
+    const name = defaultSessionName({ GITHUB_REPOSITORY: `octo-org/${'r'.repeat(80)}`, GITHUB_RUN_ID: '123456789' });
     expect(name).toMatch(/^gha-123456789-octo-org-r+$/);
     expect(name.length).toBe(64);
     expect(defaultSessionName({ GITHUB_REPOSITORY: 'o/ré+po', GITHUB_RUN_ID: '1' })).toBe('gha-1-o-r--po');

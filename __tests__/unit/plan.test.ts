@@ -7,7 +7,10 @@ const IDP = 'acs:ram::123456789012:oidc-provider/github';
 const KEYS = { 'access-key-id': 'LTAI12345678', 'access-key-secret': 'secret' };
 
 function planOf(inputs: Record<string, string>, canRequestIdToken = true): Plan {
-  return makePlan(readConfig((name) => inputs[name] ?? '', {}), { canRequestIdToken });
+  return makePlan(
+    readConfig((name) => inputs[name] ?? '', {}),
+    { canRequestIdToken },
+  );
 }
 
 function errorOf(inputs: Record<string, string>, canRequestIdToken = true): ActionError {
@@ -23,7 +26,10 @@ function errorOf(inputs: Record<string, string>, canRequestIdToken = true): Acti
 describe('makePlan', () => {
   it('maps each source of the table in DESIGN.md §1', () => {
     expect(planOf({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP }).source).toEqual({ kind: 'github-oidc', audience: 'sts.aliyuncs.com' });
-    expect(planOf({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP, 'oidc-token-file': '/t' }, false).source).toEqual({ kind: 'oidc-token-file', path: '/t' });
+    expect(planOf({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP, 'oidc-token-file': '/t' }, false).source).toEqual({
+      kind: 'oidc-token-file',
+      path: '/t',
+    });
     expect(planOf(KEYS).source.kind).toBe('access-key');
     expect(planOf({ 'role-chaining': 'true', 'role-to-assume': ROLE }).source).toEqual({ kind: 'environment' });
     expect(planOf({ 'ecs-ram-role': 'EcsRole' }).source).toEqual({ kind: 'ecs-ram-role', roleName: 'EcsRole' });
@@ -32,7 +38,11 @@ describe('makePlan', () => {
 
   it('assumes the role with the OIDC provider only in the OIDC flows', () => {
     expect(planOf({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP }).assume).toMatchObject({ roleArn: ROLE, oidcProviderArn: IDP, durationSeconds: 3600 });
-    expect(planOf({ ...KEYS, 'role-to-assume': ROLE, 'role-external-id': 'ext-1' }).assume).toMatchObject({ roleArn: ROLE, externalId: 'ext-1', oidcProviderArn: undefined });
+    expect(planOf({ ...KEYS, 'role-to-assume': ROLE, 'role-external-id': 'ext-1' }).assume).toMatchObject({
+      roleArn: ROLE,
+      externalId: 'ext-1',
+      oidcProviderArn: undefined,
+    });
     expect(planOf(KEYS).assume).toBeUndefined();
   });
 

@@ -33,7 +33,11 @@ export function writeProfile(path: string, name: string, credentials: Credential
   if (!createdFile) refuseSymlink(path);
   const config: CliConfig = createdFile ? { current: name, profiles: [], meta_path: '' } : readConfig(path);
   if (config.profiles.some((profile) => profile.name === name)) {
-    throw new ActionError('input', `Input aliyun-profile: ${path} already has a profile named ${name}.`, 'Choose a profile name that is not in use; the post step removes the profile again, so it must be the action\'s own.');
+    throw new ActionError(
+      'input',
+      `Input aliyun-profile: ${path} already has a profile named ${name}.`,
+      "Choose a profile name that is not in use; the post step removes the profile again, so it must be the action's own.",
+    );
   }
   config.profiles.push({
     name,
@@ -78,10 +82,18 @@ function readConfig(path: string): CliConfig {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ActionError('input', `Input aliyun-profile: ${path} is not valid JSON (${(error as Error).message}).`, 'Fix or remove that file, or do not set `aliyun-profile`.');
+    throw new ActionError(
+      'input',
+      `Input aliyun-profile: ${path} is not valid JSON (${(error as Error).message}).`,
+      'Fix or remove that file, or do not set `aliyun-profile`.',
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ActionError('input', `Input aliyun-profile: ${path} is not an aliyun CLI configuration.`, 'Fix or remove that file, or do not set `aliyun-profile`.');
+    throw new ActionError(
+      'input',
+      `Input aliyun-profile: ${path} is not an aliyun CLI configuration.`,
+      'Fix or remove that file, or do not set `aliyun-profile`.',
+    );
   }
   const config = parsed as CliConfig;
   if (!Array.isArray(config.profiles)) config.profiles = [];
@@ -105,6 +117,10 @@ function exists(path: string): boolean {
 
 function refuseSymlink(path: string): void {
   if (lstatSync(path).isSymbolicLink()) {
-    throw new ActionError('input', `Input aliyun-profile: ${path} is a symbolic link; the action does not write through links.`, 'Replace the link with a real file or directory, or do not set `aliyun-profile`.');
+    throw new ActionError(
+      'input',
+      `Input aliyun-profile: ${path} is a symbolic link; the action does not write through links.`,
+      'Replace the link with a real file or directory, or do not set `aliyun-profile`.',
+    );
   }
 }

@@ -14,7 +14,13 @@ export const CREDENTIALS_URI_VAR = 'ALIBABA_CLOUD_CREDENTIALS_URI';
 
 // Prowler and the SDK default chains try a credentials URI, then OIDC, then an ECS role, then a role ARN with
 // the keys (but without the token) before they look at the keys alone: any of these left set wins over us.
-export const DIVERTING_VARS = [CREDENTIALS_URI_VAR, 'ALIBABA_CLOUD_ROLE_ARN', 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN', 'ALIBABA_CLOUD_OIDC_TOKEN_FILE', 'ALIBABA_CLOUD_ECS_METADATA'];
+export const DIVERTING_VARS = [
+  CREDENTIALS_URI_VAR,
+  'ALIBABA_CLOUD_ROLE_ARN',
+  'ALIBABA_CLOUD_OIDC_PROVIDER_ARN',
+  'ALIBABA_CLOUD_OIDC_TOKEN_FILE',
+  'ALIBABA_CLOUD_ECS_METADATA',
+];
 
 export interface VariablePlan {
   /** Name -> value to export. Values are secrets except the region. */

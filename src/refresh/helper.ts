@@ -39,13 +39,15 @@ async function start(init: HelperStart): Promise<void> {
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-    res.end(JSON.stringify({
-      Code: 'Success',
-      AccessKeyId: current.accessKeyId,
-      AccessKeySecret: current.accessKeySecret,
-      SecurityToken: current.securityToken,
-      Expiration: current.expiration ? isoSeconds(current.expiration) : undefined,
-    }));
+    res.end(
+      JSON.stringify({
+        Code: 'Success',
+        AccessKeyId: current.accessKeyId,
+        AccessKeySecret: current.accessKeySecret,
+        SecurityToken: current.securityToken,
+        Expiration: current.expiration ? isoSeconds(current.expiration) : undefined,
+      }),
+    );
   });
   const port = await listen(server);
   log(`Serving credentials on 127.0.0.1:${port} until ${new Date(init.exitBy).toISOString()}; credentials expire ${describeExpiry(current)}.`);
@@ -72,7 +74,8 @@ async function start(init: HelperStart): Promise<void> {
         timeouts: init.timeouts,
         retry: init.retry,
         onSecret: () => {},
-        onRetry: (step, { attempt, maxAttempts, error, waitMs }) => log(`${step}: attempt ${attempt}/${maxAttempts} failed (${error.details.code ?? error.kind}); retrying in ${waitMs} ms.`),
+        onRetry: (step, { attempt, maxAttempts, error, waitMs }) =>
+          log(`${step}: attempt ${attempt}/${maxAttempts} failed (${error.details.code ?? error.kind}); retrying in ${waitMs} ms.`),
         identifyUnassumed: false,
       });
       current = result.credentials;

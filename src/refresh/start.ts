@@ -53,7 +53,11 @@ export async function startRefreshHelper(init: Omit<HelperStart, 'path' | 'watch
   child.unref();
   if (!reply.ready || child.pid === undefined) {
     child.kill();
-    throw new ActionError('server', `The refresh helper did not start: ${reply.ready ? 'no process ID' : reply.error}.`, `Its log is ${logFile}. Turn off \`refresh-credentials\` to go on without it.`);
+    throw new ActionError(
+      'server',
+      `The refresh helper did not start: ${reply.ready ? 'no process ID' : reply.error}.`,
+      `Its log is ${logFile}. Turn off \`refresh-credentials\` to go on without it.`,
+    );
   }
   return { pid: child.pid, url: `http://127.0.0.1:${reply.port}${path}`, logFile };
 }

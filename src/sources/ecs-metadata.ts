@@ -20,7 +20,13 @@ export async function fetchFromEcsMetadata(roleName: string, origin = METADATA_O
   if (res.status === 404) {
     const roles = await get(`${origin}/latest/meta-data/ram/security-credentials/`, token);
     const attached = roles.status === 200 ? roles.body.trim().split(/\s+/).filter(Boolean) : [];
-    throw new ActionError('credentials', `The instance has no RAM role named ${roleName}.`, attached.length > 0 ? `Set \`ecs-ram-role\` to the attached role: ${attached.join(', ')}.` : 'Attach a RAM role to the ECS instance (ECS console > instance > Instance RAM role), then set `ecs-ram-role` to its name.');
+    throw new ActionError(
+      'credentials',
+      `The instance has no RAM role named ${roleName}.`,
+      attached.length > 0
+        ? `Set \`ecs-ram-role\` to the attached role: ${attached.join(', ')}.`
+        : 'Attach a RAM role to the ECS instance (ECS console > instance > Instance RAM role), then set `ecs-ram-role` to its name.',
+    );
   }
   if (res.status !== 200) throw statusError(res, SERVICE, 'Check the instance RAM role in the ECS console.');
   return credentialsFromJson(jsonObject(res, SERVICE), SERVICE, 'Check the instance RAM role in the ECS console.');
@@ -29,10 +35,20 @@ export async function fetchFromEcsMetadata(roleName: string, origin = METADATA_O
 async function metadataToken(origin: string): Promise<string | undefined> {
   let res: HttpResponse;
   try {
-    res = await request({ url: `${origin}/latest/api/token`, method: 'PUT', headers: { 'x-aliyun-ecs-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS }, service: SERVICE, ...TIMEOUTS });
+    res = await request({
+      url: `${origin}/latest/api/token`,
+      method: 'PUT',
+      headers: { 'x-aliyun-ecs-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS },
+      service: SERVICE,
+      ...TIMEOUTS,
+    });
   } catch (error) {
     // Not worth retrying: on a machine outside ECS the address never answers.
-    throw new ActionError('input', `No ECS metadata service answered at ${origin} (${(error as Error).message}).`, '`ecs-ram-role` works only on a self-hosted runner on an ECS instance. On GitHub-hosted runners use the OIDC flow (`role-to-assume` + `oidc-provider-arn`).');
+    throw new ActionError(
+      'input',
+      `No ECS metadata service answered at ${origin} (${(error as Error).message}).`,
+      '`ecs-ram-role` works only on a self-hosted runner on an ECS instance. On GitHub-hosted runners use the OIDC flow (`role-to-assume` + `oidc-provider-arn`).',
+    );
   }
   if (res.status === 200 && res.body.trim()) return res.body.trim();
   if (res.status === 404 || res.status === 405) return undefined;

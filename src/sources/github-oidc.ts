@@ -21,7 +21,11 @@ export async function fetchGithubToken(endpoint: GithubTokenEndpoint, audience: 
     ...timeouts,
   });
   if (res.status !== 200) {
-    throw statusError(res, SERVICE, 'GitHub did not issue an OIDC token. Check that the job has `permissions: id-token: write`; a retry follows for server errors.');
+    throw statusError(
+      res,
+      SERVICE,
+      'GitHub did not issue an OIDC token. Check that the job has `permissions: id-token: write`; a retry follows for server errors.',
+    );
   }
   const value = jsonObject(res, SERVICE).value;
   if (typeof value !== 'string' || value.split('.').length !== 3) {

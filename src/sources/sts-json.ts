@@ -16,7 +16,11 @@ export function credentialsFromJson(body: Record<string, unknown>, service: stri
     expiration && !Number.isNaN(expiration.getTime()) ? '' : 'Expiration',
   ].filter(Boolean);
   if (missing.length > 0) {
-    throw new ActionError('credentials', `${service} answered without ${missing.join(', ')}.`, `${hint} The answer must be JSON with Code "Success", AccessKeyId, AccessKeySecret, SecurityToken and Expiration (ISO 8601).`);
+    throw new ActionError(
+      'credentials',
+      `${service} answered without ${missing.join(', ')}.`,
+      `${hint} The answer must be JSON with Code "Success", AccessKeyId, AccessKeySecret, SecurityToken and Expiration (ISO 8601).`,
+    );
   }
   if (expiration && expiration.getTime() <= Date.now()) {
     throw new ActionError('credentials', `${service} handed out credentials that expired at ${Expiration as string}.`, hint);

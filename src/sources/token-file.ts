@@ -9,7 +9,11 @@ export async function readTokenFile(path: string): Promise<string> {
     token = (await readFile(path, 'utf8')).trim();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new InputError('oidc-token-file', `cannot read ${path} (${code}).`, 'Give the path of the token file mounted on this runner, e.g. the value of ALIBABA_CLOUD_OIDC_TOKEN_FILE in an ACK RRSA pod.');
+    throw new InputError(
+      'oidc-token-file',
+      `cannot read ${path} (${code}).`,
+      'Give the path of the token file mounted on this runner, e.g. the value of ALIBABA_CLOUD_OIDC_TOKEN_FILE in an ACK RRSA pod.',
+    );
   }
   if (token.split('.').length !== 3) {
     throw new InputError('oidc-token-file', `${path} does not hold a JWT.`, 'The file must contain the OIDC token alone (three dot-separated parts).');
