@@ -2,12 +2,12 @@
 // emulator (STS + GitHub's OIDC token endpoint). Shows the step's log as GitHub would show it (masked), what a
 // later step sees, the job summary, and a later step using the credentials with Alibaba's own SDK.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parse } from 'yaml';
 import { startEmulator } from '../__tests__/emulator/server.js';
+import { jobEnv, readStep, stepEnv } from '../__tests__/e2e/step.mjs';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
@@ -34,23 +34,10 @@ steps:
   heading('The workflow step');
   console.log(workflow);
 
-  const files = Object.fromEntries(['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'].map((name) => [name, join(job, name.toLowerCase())]));
-  for (const file of Object.values(files)) writeFileSync(file, '');
-  mkdirSync(join(job, 'home'));
   const inputs = { 'role-to-assume': role.arn, 'oidc-provider-arn': idp.arn, region: 'cn-hangzhou', 'sts-endpoint': `http://${emulator.stsHost}` };
-  const action = parse(readFileSync(join(root, 'action.yml'), 'utf8'));
-  const defaults = Object.fromEntries(Object.entries(action.inputs).map(([name, spec]) => [name, spec.default ?? '']));
-  const env = {
-    PATH: process.env.PATH,
-    HOME: join(job, 'home'),
-    RUNNER_TEMP: job,
-    GITHUB_REPOSITORY: 'octo-org/octo-repo',
-    GITHUB_RUN_ID: '4242',
-    ACTIONS_ID_TOKEN_REQUEST_URL: emulator.oidcRequestUrl,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: emulator.oidcRequestToken,
-    ...files,
-    ...Object.fromEntries(Object.entries({ ...defaults, ...inputs }).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
-  };
+  const base = jobEnv(job, { ACTIONS_ID_TOKEN_REQUEST_URL: emulator.oidcRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: emulator.oidcRequestToken });
+  mkdirSync(base.HOME);
+  const { env, files } = stepEnv({ dir: job, step: 1, entry: 'main', env: base, inputs });
   const main = await run(process.execPath, [join(root, 'dist/main/index.js')], { env }).catch((error) => error);
 
   // What GitHub shows: workflow commands are consumed, masked values print as ***.
@@ -67,13 +54,13 @@ steps:
   );
   if (main.code) throw new Error(`the step failed (exit ${main.code})`);
 
-  const exported = parseFileCommands(readFileSync(files.GITHUB_ENV, 'utf8'));
+  const { exported, outputs, summary } = readStep(files);
   heading('What a later step sees (secrets masked)');
   for (const [name, value] of Object.entries(exported)) console.log(`${name}=${mask(value)}`);
   heading('Step outputs');
-  for (const [name, value] of Object.entries(parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')))) console.log(`${name}=${mask(value)}`);
+  for (const [name, value] of Object.entries(outputs)) console.log(`${name}=${mask(value)}`);
   heading('Job summary (GITHUB_STEP_SUMMARY)');
-  console.log(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8').trim());
+  console.log(summary.trim());
 
   heading('A later step: @alicloud/credentials default chain + STS GetCallerIdentity');
   const later = await run(process.execPath, [join(root, '__tests__/e2e/consumer.mjs'), emulator.stsHost], {
@@ -89,17 +76,4 @@ steps:
 } finally {
   rmSync(job, { recursive: true, force: true });
   await emulator.close();
-}
-
-function parseFileCommands(text) {
-  const out = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]);
-    if (!heredoc) continue;
-    const value = [];
-    for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) value.push(lines[i]);
-    out[heredoc[1]] = value.join('\n');
-  }
-  return out;
 }

@@ -3,15 +3,14 @@
 // Nothing is mocked: the bundle is a child process and talks to the emulator over loopback HTTP.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { jobEnv, readStep, ROOT, stepEnv } from './step.mjs';
 
-export const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
+export { parseFileCommand, ROOT } from './step.mjs';
 /** The bundles under test: the committed dist/, or ACTION_DIST (a copy built with `npm run package -- --out DIR`). */
 export const DIST = process.env.ACTION_DIST ? resolve(process.env.ACTION_DIST) : join(ROOT, 'dist');
-const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
 
 export interface StepResult {
   readonly code: number;
@@ -55,15 +54,7 @@ process.once('exit', () => {
 export function newJob(baseEnv: Record<string, string> = {}, options: JobOptions = {}): Job {
   const dir = mkdtempSync(join(tmpdir(), 'cac-job-'));
   jobDirs.add(dir);
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: join(dir, 'home'),
-    RUNNER_TEMP: join(dir, 'tmp'),
-    GITHUB_REPOSITORY: 'octo-org/octo-repo',
-    GITHUB_RUN_ID: '1234567890',
-    GITHUB_ACTIONS: 'true',
-    ...baseEnv,
-  };
+  const env: Record<string, string> = jobEnv(dir, baseEnv);
   // The runner creates both before any step runs.
   mkdirSync(env.HOME, { recursive: true });
   mkdirSync(env.RUNNER_TEMP, { recursive: true });
@@ -73,20 +64,12 @@ export function newJob(baseEnv: Record<string, string> = {}, options: JobOptions
 
   async function runStep(entry: 'main' | 'post', inputs: Record<string, string>, extraEnv: Record<string, string>): Promise<StepResult> {
     step++;
-    const files = { GITHUB_ENV: `env-${step}`, GITHUB_OUTPUT: `output-${step}`, GITHUB_STATE: `state-${step}`, GITHUB_STEP_SUMMARY: `summary-${step}` };
-    const paths = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, join(dir, f)]));
-    for (const path of Object.values(paths)) writeFileSync(path, '');
-    const inputEnv: Record<string, string> = {};
-    for (const [name, spec] of Object.entries(ACTION.inputs)) inputEnv[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? spec.default ?? '';
-    for (const name of Object.keys(inputs)) if (!(name in ACTION.inputs)) throw new Error(`unknown input ${name}`);
-    const stateEnv = entry === 'post' ? Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v])) : {};
-    const childEnv = { ...env, ...exportedSoFar, ...inputEnv, ...stateEnv, ...paths, ...extraEnv };
+    const { env: stepVariables, files } = stepEnv({ dir, step, entry, env: { ...env, ...exportedSoFar }, inputs, state });
     const started = performance.now();
-    const { code, stdout, stderr } = await runNode(join(DIST, entry, 'index.js'), childEnv, [], options.wrap);
+    const { code, stdout, stderr } = await runNode(join(DIST, entry, 'index.js'), { ...stepVariables, ...extraEnv }, [], options.wrap);
     const ms = performance.now() - started;
-    const exported = parseFileCommand(readFileSync(paths.GITHUB_ENV, 'utf8'));
+    const { exported, outputs, state: stepState, summary } = readStep(files);
     exportedSoFar = { ...exportedSoFar, ...exported };
-    const stepState = parseFileCommand(readFileSync(paths.GITHUB_STATE, 'utf8'));
     if (entry === 'main') state = { ...state, ...stepState };
     const masks = [...stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => decodeCommand(m[1]));
     const errorLine = /^::error::(.*)$/m.exec(stdout)?.[1];
@@ -98,8 +81,8 @@ export function newJob(baseEnv: Record<string, string> = {}, options: JobOptions
       state: stepState,
       masks,
       ms,
-      outputs: parseFileCommand(readFileSync(paths.GITHUB_OUTPUT, 'utf8')),
-      summary: readFileSync(paths.GITHUB_STEP_SUMMARY, 'utf8'),
+      outputs,
+      summary,
       error: errorLine === undefined ? undefined : decodeCommand(errorLine),
     };
   }
@@ -131,25 +114,6 @@ export function runNode(
     child.on('error', reject);
     child.on('close', (code) => resolveRun({ code: code ?? -1, stdout, stderr }));
   });
-}
-
-/** `name<<DELIM\nvalue\nDELIM` blocks, as @actions/core writes GITHUB_ENV, GITHUB_OUTPUT and GITHUB_STATE. */
-export function parseFileCommand(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]);
-    if (heredoc) {
-      const [, name, delimiter] = heredoc;
-      const value: string[] = [];
-      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]);
-      out[name] = value.join('\n');
-    } else if (lines[i].includes('=')) {
-      const at = lines[i].indexOf('=');
-      out[lines[i].slice(0, at)] = lines[i].slice(at + 1);
-    }
-  }
-  return out;
 }
 
 function decodeCommand(value: string): string {
