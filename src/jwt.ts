@@ -2,7 +2,7 @@
 // role's trust policy. Pure: no I/O.
 
 /** Claims that identify the workflow and are safe to print. The token itself never is. */
-export const PRINTABLE_CLAIMS = ['iss', 'aud', 'sub', 'job_workflow_ref', 'repository', 'ref', 'environment'] as const;
+const PRINTABLE_CLAIMS = ['iss', 'aud', 'sub', 'job_workflow_ref', 'repository', 'ref', 'environment'] as const;
 
 export function printableClaims(token: string): Record<string, string> {
   const payload = token.split('.')[1];

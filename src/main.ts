@@ -2,7 +2,8 @@
 // One try/catch turns any failure into a redacted setFailed; nothing is exported unless everything worked.
 
 import * as core from '@actions/core';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
+import { accountIdOf } from './arn.js';
 import { readConfig, type Config } from './config.js';
 import { isoSeconds } from './credentials.js';
 import { ActionError, formatFailure } from './errors.js';
@@ -19,7 +20,7 @@ import { STATE_PROFILE, STATE_REFRESH } from './state.js';
 
 /** Inputs that hold secrets: masked before anything else runs. */
 const SECRET_INPUTS = ['access-key-id', 'access-key-secret', 'security-token'];
-export const TIMEOUTS = { connectTimeoutMs: 3000, readTimeoutMs: 5000 };
+const TIMEOUTS = { connectTimeoutMs: 3000, readTimeoutMs: 5000 };
 // The STS SDK's HTTP client also uses its connect timeout as the socket's idle timeout, so a shorter connect
 // timeout would cut every silent answer short of the read timeout.
 const STS_TIMEOUTS = { connectTimeoutMs: 5000, readTimeoutMs: 5000 };
@@ -33,10 +34,11 @@ export async function run(): Promise<void> {
   };
   try {
     for (const name of SECRET_INPUTS) keepSecret(core.getInput(name));
+    // Before validation, whose messages may name the role's account.
+    if (/^true$/i.test(core.getInput('mask-account-id'))) mask(accountIdOf(core.getInput('role-to-assume')));
     const env = process.env;
     const config = readConfig((name) => core.getInput(name), env);
-    const plan = makePlan(config, { canRequestIdToken: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) });
-    if (config.maskAccountId && config.role) mask(config.role.accountId);
+    const plan = makePlan(config, { idTokenRequest: { url: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL), token: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) } });
     if (plan.source.kind === 'environment') {
       keepSecret(env.ALIBABA_CLOUD_ACCESS_KEY_ID);
       keepSecret(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET);
@@ -44,11 +46,9 @@ export async function run(): Promise<void> {
     }
     core.info(describePlan(plan, config));
 
+    const settings = flowSettings(config, env, plan);
     const result = await runPlan(plan, {
-      env,
-      sts: { endpoint: config.endpoint, ...STS_TIMEOUTS },
-      timeouts: TIMEOUTS,
-      retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
+      ...settings,
       onSecret: keepSecret,
       onRetry: (step, { attempt, maxAttempts, error, waitMs }) => {
         const code = error.details.code ?? error.kind;
@@ -59,7 +59,7 @@ export async function run(): Promise<void> {
     });
     if (config.maskAccountId && result.identity) mask(result.identity.accountId);
     checkAccount(config, result);
-    const refreshUri = config.refreshCredentials ? await startRefresh(config, plan, result, keepSecret) : undefined;
+    const refreshUri = config.refreshCredentials ? await startRefresh(settings, plan, result, keepSecret) : undefined;
     await deliver(config, plan, result, refreshUri);
   } catch (error) {
     core.setFailed(formatFailure(error, secrets));
@@ -73,7 +73,7 @@ function describePlan(plan: Plan, config: Config): string {
   return `Credentials from ${sourceName(plan.source)}${target} (STS ${config.endpoint.protocol}://${config.endpoint.host}).`;
 }
 
-export function sourceName(source: Source): string {
+function sourceName(source: Source): string {
   switch (source.kind) {
     case 'github-oidc':
       return `GitHub OIDC (audience ${source.audience})`;
@@ -101,36 +101,34 @@ function checkAccount(config: Config, result: FlowResult): void {
   }
 }
 
+/** What the flow needs besides the plan; the refresh helper gets the same, with only the variables its source reads. */
+function flowSettings(config: Config, env: NodeJS.ProcessEnv, plan: Plan) {
+  const needs =
+    plan.source.kind === 'github-oidc'
+      ? ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN']
+      : plan.source.kind === 'environment'
+        ? ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN']
+        : [];
+  return {
+    env: Object.fromEntries(needs.flatMap((name) => (env[name] ? [[name, env[name]]] : []))),
+    sts: { endpoint: config.endpoint, ...STS_TIMEOUTS },
+    timeouts: TIMEOUTS,
+    retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
+  };
+}
+
 /** Starts the helper that keeps the credentials fresh behind a loopback credentials URI (DESIGN.md §6). */
-async function startRefresh(config: Config, plan: Plan, result: FlowResult, keepSecret: (secret: string) => void): Promise<string> {
-  const env = process.env;
+async function startRefresh(settings: ReturnType<typeof flowSettings>, plan: Plan, result: FlowResult, keepSecret: (secret: string) => void): Promise<string> {
   const { credentials } = result;
   const helper = await startRefreshHelper(
-    {
-      plan,
-      sts: { endpoint: config.endpoint, ...STS_TIMEOUTS },
-      timeouts: TIMEOUTS,
-      retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
-      env: pick(env, [
-        'ACTIONS_ID_TOKEN_REQUEST_URL',
-        'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-        'ALIBABA_CLOUD_ACCESS_KEY_ID',
-        'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-        'ALIBABA_CLOUD_SECURITY_TOKEN',
-      ]),
-      credentials: { ...credentials, expiration: credentials.expiration?.toISOString() },
-    },
-    env.RUNNER_TEMP || tmpdir(),
+    { plan, ...settings, credentials: { ...credentials, expiration: credentials.expiration?.toISOString() } },
+    process.env.RUNNER_TEMP,
   );
   core.saveState(STATE_REFRESH, JSON.stringify({ pid: helper.pid, logFile: helper.logFile }));
   // The random path is what keeps other local processes out: treat it as a secret.
   keepSecret(new URL(helper.url).pathname.slice(1));
   core.info(`Refresh helper (process ${helper.pid}) serves the credentials on a loopback credentials URI and renews them before they expire.`);
   return helper.url;
-}
-
-function pick(env: NodeJS.ProcessEnv, names: readonly string[]): Record<string, string> {
-  return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
 }
 
 async function deliver(config: Config, plan: Plan, result: FlowResult, refreshUri?: string): Promise<void> {
@@ -148,6 +146,7 @@ async function deliver(config: Config, plan: Plan, result: FlowResult, refreshUr
   const expiration = credentials.expiration ? isoSeconds(credentials.expiration) : undefined;
   const who = identity ? `${identity.arn} (account ${identity.accountId})` : 'the source (account not looked up)';
   core.info(`Credentials ready for ${who}${expiration ? `, valid until ${expiration}` : ''}.`);
+  // The credentials are delivered by now: a summary that cannot be written is no reason to fail the step.
   await writeSummary({
     accountId: identity?.accountId,
     maskAccountId: config.maskAccountId,
@@ -161,5 +160,5 @@ async function deliver(config: Config, plan: Plan, result: FlowResult, refreshUr
     variablesCleared: variables.blank,
     profile: config.aliyunProfile,
     credentialsUri: refreshUri !== undefined,
-  });
+  }).catch((error: unknown) => core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`));
 }

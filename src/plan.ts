@@ -27,9 +27,9 @@ export interface Plan {
   readonly assume?: AssumeRoleParams;
 }
 
-/** Whether the job can ask GitHub for an OIDC token (it has `permissions: id-token: write`). */
+/** Which of the two variables that let a job ask GitHub for an OIDC token (`permissions: id-token: write`) are set. */
 export interface JobContext {
-  readonly canRequestIdToken: boolean;
+  readonly idTokenRequest: { readonly url: boolean; readonly token: boolean };
 }
 
 export const PERMISSIONS_BLOCK = 'permissions:\n  id-token: write\n  contents: read';
@@ -78,10 +78,13 @@ function chooseSource(config: Config, job: JobContext): Source {
   }
   if (given.length === 1) {
     const [input, source] = given[0];
-    if (source.kind === 'github-oidc' && !job.canRequestIdToken) {
+    if (source.kind === 'github-oidc' && !canRequestIdToken(job)) {
+      const missing = [job.idTokenRequest.url ? '' : 'ACTIONS_ID_TOKEN_REQUEST_URL', job.idTokenRequest.token ? '' : 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(
+        Boolean,
+      );
       throw new ActionError(
         'permission',
-        'This job cannot request a GitHub OIDC token: ACTIONS_ID_TOKEN_REQUEST_URL is not set.',
+        `This job cannot request a GitHub OIDC token: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set.`,
         `Add to the job (or workflow):\n${PERMISSIONS_BLOCK}\nPull requests from forks never get an OIDC token; use \`oidc-token-file\` or a key-based source there.`,
       );
     }
@@ -101,7 +104,7 @@ function chooseSource(config: Config, job: JobContext): Source {
       'For GitHub OIDC, set `role-to-assume` and `oidc-provider-arn`; otherwise give `access-key-id`/`access-key-secret`, `ecs-ram-role` or `credentials-uri`.',
     );
   }
-  if (job.canRequestIdToken) {
+  if (canRequestIdToken(job)) {
     throw new InputError(
       'oidc-provider-arn',
       'is missing: `role-to-assume` alone cannot say how to reach the role.',
@@ -113,4 +116,8 @@ function chooseSource(config: Config, job: JobContext): Source {
     'is given without a source of credentials, and this job cannot request a GitHub OIDC token.',
     `For OIDC, add to the job (or workflow):\n${PERMISSIONS_BLOCK}\nand set \`oidc-provider-arn\`. Otherwise give \`access-key-id\`/\`access-key-secret\`, \`ecs-ram-role\`, \`credentials-uri\` or \`role-chaining: true\`.`,
   );
+}
+
+function canRequestIdToken(job: JobContext): boolean {
+  return job.idTokenRequest.url && job.idTokenRequest.token;
 }

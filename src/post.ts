@@ -1,6 +1,7 @@
 // Entry of the post step (dist/post/index.js): undoes what the main step's state says it did.
 // It never loads the STS SDK, and it succeeds even when the main step failed half-way.
 
+import { randomBytes } from 'node:crypto';
 import { EOL } from 'node:os';
 import type { ProfileState } from './export/profile.js';
 import { STATE_PROFILE, STATE_REFRESH } from './state.js';
@@ -34,7 +35,11 @@ export async function post(): Promise<void> {
       const { stopRefreshHelper } = await import('./refresh/stop.js');
       const report = await stopRefreshHelper(pid, logFile);
       core.startGroup('Refresh helper log');
+      // The log quotes answers of STS or a broker: stop the runner from reading any line of it as a command.
+      const fence = randomBytes(16).toString('hex');
+      core.info(`::stop-commands::${fence}`);
       core.info(report.log);
+      core.info(`::${fence}::`);
       core.endGroup();
       if (report.stopped) core.info(report.message);
       else core.warning(report.message);

@@ -30,13 +30,22 @@ const USER_AGENT = 'configure-alibabacloud-credentials';
 
 let sdk: Promise<StsModule> | undefined;
 function loadSdk(): Promise<StsModule> {
-  // The SDK calls url.parse(), which Node 24 reports as deprecated (DEP0169) on every request: noise in
-  // every job log that the user can do nothing about.
-  process.noDeprecation = true;
+  silenceUrlParseDeprecation();
   // Node hands over module.exports as `default`; a bundler that honours `__esModule` hands over the exports
   // themselves, whose `default` is then the class.
   sdk ??= import('@alicloud/sts20150401').then((mod) => (typeof mod.default === 'function' ? mod : mod.default) as unknown as StsModule);
   return sdk;
+}
+
+// The SDK calls url.parse(), which Node 24 reports as deprecated (DEP0169): noise in every job log that the user
+// can do nothing about. Only that warning is dropped; any other goes to stderr as Node would print it.
+function silenceUrlParseDeprecation(): void {
+  if (process.listeners('warning').some((listener) => listener.name === 'printUnlessUrlParse')) return;
+  process.noDeprecation = false;
+  process.removeAllListeners('warning');
+  process.on('warning', function printUnlessUrlParse(warning: Error & { code?: string }) {
+    if (warning.code !== 'DEP0169') process.stderr.write(`${warning.stack ?? `${warning.name}: ${warning.message}`}\n`);
+  });
 }
 
 async function client(settings: StsSettings, credentials?: Credentials): Promise<{ sts: StsClient; mod: StsModule }> {
@@ -206,11 +215,13 @@ async function call<T>(action: string, send: () => Promise<T>): Promise<T> {
 }
 
 /** Maps whatever the SDK throws to an ActionError. */
-export function toActionError(action: string, error: unknown): ActionError {
+function toActionError(action: string, error: unknown): ActionError {
   const e = (error ?? {}) as SdkError;
   const message = typeof e.message === 'string' ? e.message : String(error);
   const errno = typeof e.code === 'string' ? e.code : undefined;
-  if ((errno && NETWORK_CODES.has(errno)) || e.name === 'RequestTimeoutError' || /timeout|socket hang up/i.test(message)) {
+  // An answer from STS has a Code; only an error without one can be the network's (an STS message may say "timeout").
+  const answered = typeof e.data?.Code === 'string';
+  if (!answered && ((errno && NETWORK_CODES.has(errno)) || e.name === 'RequestTimeoutError' || /timeout|socket hang up/i.test(message))) {
     // The SDK's HTTP client appends "<METHOD> <full URL> failed." with no space before it; the URL adds nothing.
     return networkError(action, message.replace(/\s*(?:GET|POST|PUT)\s+https?:\/\/\S+\s+failed\.?/, '').trim() || message, errno);
   }

@@ -324,7 +324,7 @@ const cases: Case[] = [
     inputs: ({ role }) => ({ ...role, 'oidc-provider-arn': PROVIDER }),
     noIdToken: true,
     input: null,
-    message: /ACTIONS_ID_TOKEN_REQUEST_URL is not set/,
+    message: /ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set/,
     hint: new RegExp(`${PERMISSIONS}\n  contents: read`),
   },
   {

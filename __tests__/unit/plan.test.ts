@@ -9,7 +9,7 @@ const KEYS = { 'access-key-id': 'LTAI12345678', 'access-key-secret': 'secret' };
 function planOf(inputs: Record<string, string>, canRequestIdToken = true): Plan {
   return makePlan(
     readConfig((name) => inputs[name] ?? '', {}),
-    { canRequestIdToken },
+    { idTokenRequest: { url: canRequestIdToken, token: canRequestIdToken } },
   );
 }
 
@@ -61,6 +61,9 @@ describe('makePlan', () => {
     const oidcWithout = errorOf({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP }, false);
     expect(oidcWithout.kind).toBe('permission');
     expect(oidcWithout.hint).toContain('permissions:\n  id-token: write');
+    expect(oidcWithout.message).toContain('ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set');
+    const config = readConfig((name) => ({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP })[name] ?? '', {});
+    expect(() => makePlan(config, { idTokenRequest: { url: true, token: false } })).toThrow('ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set');
   });
 
   it('needs a role for role chaining and something to refresh', () => {

@@ -78,9 +78,20 @@ export function removeProfile(state: ProfileState): string {
 }
 
 function readConfig(path: string): CliConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ActionError(
+      'input',
+      `Input aliyun-profile: cannot read ${path} (${code}).`,
+      'Make the file readable by the runner user, or do not set `aliyun-profile`.',
+    );
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new ActionError(
       'input',
@@ -102,8 +113,15 @@ function readConfig(path: string): CliConfig {
 
 function writeAtomically(path: string, config: CliConfig): void {
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  renameSync(temporary, path);
+  // A copy left by a crashed earlier run holds credentials too; 'wx' below refuses to write through it.
+  rmSync(temporary, { force: true });
+  try {
+    writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }
 
 function exists(path: string): boolean {

@@ -18,7 +18,7 @@ export interface SummaryFacts {
   readonly credentialsUri?: boolean;
 }
 
-export function summaryMarkdown(facts: SummaryFacts): string {
+function summaryMarkdown(facts: SummaryFacts): string {
   const hide = (text: string) => (facts.maskAccountId && facts.accountId ? text.split(facts.accountId).join('***') : text);
   const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
   const rows: Array<[string, string]> = [

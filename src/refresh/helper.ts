@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { isoSeconds, type Credentials } from '../credentials.js';
 import { formatFailure } from '../errors.js';
 import { runPlan } from '../flow.js';
+import { isRunning } from './process.js';
 import type { HelperReply, HelperStart, SerializedCredentials } from './protocol.js';
 
 const WATCH_INTERVAL_MS = 5_000;
@@ -38,6 +39,13 @@ async function start(init: HelperStart): Promise<void> {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
       return;
     }
+    // Expired credentials would fail later, far from the cause; an error here names it.
+    if (current.expiration && current.expiration.getTime() <= Date.now()) {
+      res
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ Code: 'Expired', Message: 'The credentials expired and every renewal since has failed; see the refresh helper log.' }));
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(
       JSON.stringify({
@@ -61,8 +69,12 @@ async function start(init: HelperStart): Promise<void> {
   };
   process.on('SIGTERM', () => stop('asked to by the post step'));
   process.on('SIGINT', () => stop('interrupted'));
+  // Under `docker exec` (container jobs) the parent is PID 0 or 1: nothing to watch, the post step and the
+  // time limit stop the helper.
+  const watch = init.watchPid > 1;
+  if (!watch) log(`No runner process to watch (parent PID ${init.watchPid}); relying on the post step and the time limit.`);
   setInterval(() => {
-    if (!isAlive(init.watchPid)) stop(`the runner process ${init.watchPid} is gone`);
+    if (watch && !isRunning(init.watchPid)) stop(`the runner process ${init.watchPid} is gone`);
     if (Date.now() >= init.exitBy) stop("the job's time is up");
   }, WATCH_INTERVAL_MS);
 
@@ -75,7 +87,7 @@ async function start(init: HelperStart): Promise<void> {
         retry: init.retry,
         onSecret: () => {},
         onRetry: (step, { attempt, maxAttempts, error, waitMs }) =>
-          log(`${step}: attempt ${attempt}/${maxAttempts} failed (${error.details.code ?? error.kind}); retrying in ${waitMs} ms.`),
+          log(`${step}: attempt ${attempt}/${maxAttempts} failed (${printable(error.details.code ?? error.kind)}); retrying in ${waitMs} ms.`),
         identifyUnassumed: false,
       });
       current = result.credentials;
@@ -85,7 +97,7 @@ async function start(init: HelperStart): Promise<void> {
       // Keep serving the last good credentials; try again well before they run out.
       const left = (current.expiration?.getTime() ?? Date.now()) - Date.now();
       const wait = Math.max(MIN_RETRY_MS, Math.min(30_000, left / 4));
-      log(`Renewal failed, serving the previous credentials; next try in ${Math.round(wait)} ms. ${formatFailure(error).split('\n')[0]}`);
+      log(`Renewal failed, serving the previous credentials; next try in ${Math.round(wait)} ms. ${printable(formatFailure(error).split('\n')[0])}`);
       schedule(wait);
     }
   };
@@ -93,9 +105,17 @@ async function start(init: HelperStart): Promise<void> {
   schedule(renewDelay(current));
 }
 
+// setTimeout fires at once for delays past 2^31-1 ms; far-off expirations are checked again within the hour.
+const MAX_DELAY_MS = 60 * 60_000;
+
 function renewDelay(credentials: Credentials, now = Date.now()): number {
-  if (!credentials.expiration) return 60 * 60_000;
-  return Math.max(MIN_RETRY_MS, (credentials.expiration.getTime() - now) * RENEW_AT);
+  if (!credentials.expiration) return MAX_DELAY_MS;
+  return Math.min(MAX_DELAY_MS, Math.max(MIN_RETRY_MS, (credentials.expiration.getTime() - now) * RENEW_AT));
+}
+
+/** Text from STS or a broker goes into the log on one line without control characters. */
+function printable(text: string): string {
+  return text.replace(/\p{Cc}+/gu, ' ');
 }
 
 function describeExpiry(credentials: Credentials): string {
@@ -114,13 +134,4 @@ function listen(server: Server): Promise<number> {
       resolve(typeof address === 'object' && address ? address.port : 0);
     });
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

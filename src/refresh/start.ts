@@ -4,7 +4,8 @@
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionError } from '../errors.js';
 import { HELPER_FLAG, type HelperReply, type HelperStart } from './protocol.js';
@@ -22,12 +23,15 @@ const TRUST_VARS = ['NODE_EXTRA_CA_CERTS', 'NODE_USE_SYSTEM_CA'];
 // GitHub ends a job after 6 hours by default; the helper does not outlive that.
 const MAX_LIFETIME_MS = 6 * 60 * 60_000;
 
-export async function startRefreshHelper(init: Omit<HelperStart, 'path' | 'watchPid' | 'exitBy'>, logDir: string): Promise<HelperHandle> {
+/** `runnerTemp` is RUNNER_TEMP, where the log goes; without it, a fresh private directory of the system's. */
+export async function startRefreshHelper(init: Omit<HelperStart, 'path' | 'watchPid' | 'exitBy'>, runnerTemp: string | undefined): Promise<HelperHandle> {
   const path = `/${randomBytes(32).toString('hex')}`;
-  const logFile = join(logDir, `alibabacloud-credentials-refresh-${process.pid}.log`);
   // RUNNER_TEMP may not exist yet (self-hosted runners, `env:` overrides): a missing directory must not fail the step.
-  mkdirSync(logDir, { recursive: true, mode: 0o700 });
-  const logFd = openSync(logFile, 'a', 0o600);
+  if (runnerTemp) mkdirSync(runnerTemp, { recursive: true, mode: 0o700 });
+  const logDir = runnerTemp || mkdtempSync(join(tmpdir(), 'alibabacloud-credentials-'));
+  const logFile = join(logDir, `alibabacloud-credentials-refresh-${process.pid}.log`);
+  // 'wx': never append to, or through, a file someone else put there.
+  const logFd = openSync(logFile, 'wx', 0o600);
   // process.argv[1] is this bundle (dist/main/index.js); the flag makes it the helper.
   const child = spawn(process.execPath, [process.argv[1], HELPER_FLAG], {
     detached: true,
@@ -46,7 +50,13 @@ export async function startRefreshHelper(init: Omit<HelperStart, 'path' | 'watch
       clearTimeout(timer);
       resolve({ ready: false, error: `it exited with code ${code}` });
     });
-    child.send(start);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      resolve({ ready: false, error: error.message });
+    });
+    child.send(start, (error) => {
+      if (error) resolve({ ready: false, error: `it could not be given its work (${error.message})` });
+    });
   });
   child.removeAllListeners();
   if (child.connected) child.disconnect();

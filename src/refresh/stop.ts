@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { redact } from '../errors.js';
+import { isRunning } from './process.js';
 import { HELPER_FLAG } from './protocol.js';
 
 export interface StopReport {
@@ -12,10 +13,10 @@ export interface StopReport {
 
 const GRACE_MS = 3_000;
 
-export async function stopRefreshHelper(pid: number, logFile: string, scriptName = 'index.js'): Promise<StopReport> {
+export async function stopRefreshHelper(pid: number, logFile: string): Promise<StopReport> {
   let message: string;
   let stopped = true;
-  if (!isOurHelper(pid, scriptName)) {
+  if (!isOurHelper(pid)) {
     message = `The refresh helper (process ${pid}) had already ended.`;
   } else {
     signal(pid, 'SIGTERM');
@@ -33,11 +34,11 @@ export async function stopRefreshHelper(pid: number, logFile: string, scriptName
 }
 
 /** The process exists and (where /proc tells) is our helper, not another process that got its ID. */
-function isOurHelper(pid: number, scriptName: string): boolean {
+function isOurHelper(pid: number): boolean {
   if (!isRunning(pid)) return false;
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.includes(HELPER_FLAG) && cmdline.includes(scriptName);
+    return cmdline.includes(HELPER_FLAG);
   } catch {
     return true;
   }
@@ -50,20 +51,6 @@ async function gone(pid: number, withinMs: number): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return false;
-}
-
-/** A zombie has ended; it only waits for a parent that may never reap it (PID 1 in some containers). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
 }
 
 /** The helper may end on its own between the check and the signal; that is no failure. */

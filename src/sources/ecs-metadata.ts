@@ -8,17 +8,17 @@ import { ActionError } from '../errors.js';
 import { jsonObject, request, statusError, type HttpResponse } from '../http.js';
 import { credentialsFromJson } from './sts-json.js';
 
-export const METADATA_ORIGIN = 'http://100.100.100.200';
+const ORIGIN = 'http://100.100.100.200';
 const SERVICE = 'The ECS metadata service';
 const TOKEN_TTL_SECONDS = '300';
 // On a runner outside ECS nothing answers at 100.100.100.200; give up quickly.
 const TIMEOUTS = { connectTimeoutMs: 1000, readTimeoutMs: 2000 };
 
-export async function fetchFromEcsMetadata(roleName: string, origin = METADATA_ORIGIN): Promise<Credentials> {
-  const token = await metadataToken(origin);
-  const res = await get(`${origin}/latest/meta-data/ram/security-credentials/${encodeURIComponent(roleName)}`, token);
+export async function fetchFromEcsMetadata(roleName: string): Promise<Credentials> {
+  const token = await metadataToken();
+  const res = await get(`${ORIGIN}/latest/meta-data/ram/security-credentials/${encodeURIComponent(roleName)}`, token);
   if (res.status === 404) {
-    const roles = await get(`${origin}/latest/meta-data/ram/security-credentials/`, token);
+    const roles = await get(`${ORIGIN}/latest/meta-data/ram/security-credentials/`, token);
     const attached = roles.status === 200 ? roles.body.trim().split(/\s+/).filter(Boolean) : [];
     throw new ActionError(
       'credentials',
@@ -32,11 +32,11 @@ export async function fetchFromEcsMetadata(roleName: string, origin = METADATA_O
   return credentialsFromJson(jsonObject(res, SERVICE), SERVICE, 'Check the instance RAM role in the ECS console.');
 }
 
-async function metadataToken(origin: string): Promise<string | undefined> {
+async function metadataToken(): Promise<string | undefined> {
   let res: HttpResponse;
   try {
     res = await request({
-      url: `${origin}/latest/api/token`,
+      url: `${ORIGIN}/latest/api/token`,
       method: 'PUT',
       headers: { 'x-aliyun-ecs-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS },
       service: SERVICE,
@@ -46,8 +46,8 @@ async function metadataToken(origin: string): Promise<string | undefined> {
     // Not worth retrying: on a machine outside ECS the address never answers.
     throw new ActionError(
       'input',
-      `No ECS metadata service answered at ${origin} (${(error as Error).message}).`,
-      '`ecs-ram-role` works only on a self-hosted runner on an ECS instance. On GitHub-hosted runners use the OIDC flow (`role-to-assume` + `oidc-provider-arn`).',
+      `No ECS metadata service answered at ${ORIGIN} (${(error as Error).message}).`,
+      '`ecs-ram-role` works only on a self-hosted runner on an ECS instance; on GitHub-hosted runners use the OIDC flow (`role-to-assume` + `oidc-provider-arn`). On an ECS instance, check that the job (or its container network) can reach 100.100.100.200.',
     );
   }
   if (res.status === 200 && res.body.trim()) return res.body.trim();
