@@ -430,6 +430,26 @@ describe('refresh-credentials: renewals behind the loopback credentials URI', ()
     await expectPostStops(j, helper);
   }, 90_000);
 
+  it('when every renewal fails until the credentials expire, it answers 503 instead of serving expired keys', async () => {
+    const j = job();
+    // Token file + retries off: only queued faults fail an attempt. A 900 s session lasts 3 s here.
+    const tokenFile = join(j.dir, 'oidc-token');
+    writeFileSync(tokenFile, await em.mintToken({ expiresInSeconds: 600 }));
+    const { helper } = await runMain(j, oidcInputs({ 'oidc-token-file': tokenFile, 'retry-max-attempts': '1' }));
+    await em.queueFault('AssumeRoleWithOIDC', { kind: 'status', status: 503 }, 50);
+    const first = await get(helper.uri);
+    expect(first.status).toBe(200);
+    const { Expiration } = JSON.parse(first.body) as { Expiration: string };
+    await sleep(Math.max(0, Date.parse(Expiration) - Date.now()) + 500);
+    const late = await get(helper.uri);
+    expect(late.status).toBe(503);
+    expect(JSON.parse(late.body)).toMatchObject({ Code: 'Expired' });
+    expect(late.body).not.toMatch(/AccessKey|SecurityToken/);
+    const log = await expectCleanLog(helper);
+    expect(log).toMatch(/Renewal failed/);
+    await expectPostStops(j, helper);
+  }, 60_000);
+
   it('answers only GET on its random path, only on 127.0.0.1', async () => {
     const j = job();
     const { main, helper } = await runMain(j, akInputs());

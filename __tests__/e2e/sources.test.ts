@@ -589,6 +589,26 @@ describe('allowed-account-ids and mask-account-id', () => {
     expect(await em.requests()).toEqual([]);
   });
 
+  it('mask-account-id masks the account before a validation message could name it', async () => {
+    const j = job();
+    const main = await j.main({
+      'access-key-id': user.accessKeyId,
+      'access-key-secret': user.accessKeySecret,
+      'role-to-assume': auditRoleArn,
+      'allowed-account-ids': OTHER_ACCOUNT,
+      'mask-account-id': 'true',
+      'sts-endpoint': endpoint(),
+    });
+    expect(main.code).toBe(1);
+    const lines = main.stdout.split('\n');
+    const maskLine = lines.indexOf(`::add-mask::${ACCOUNT}`);
+    const errorLine = lines.findIndex((line) => line.startsWith('::error::'));
+    expect(maskLine).toBeGreaterThanOrEqual(0);
+    expect(maskLine).toBeLessThan(errorLine);
+    expect(main.error).toContain(ACCOUNT);
+    expect(await em.requests()).toEqual([]);
+  });
+
   it('mask-account-id registers the account ID before any use and writes *** in the summary', async () => {
     const j = job();
     const main = await j.main({
