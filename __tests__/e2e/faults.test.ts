@@ -15,7 +15,7 @@ import { ActionError, STS_ERROR_CODES } from '../../src/errors.js';
 import { codes as EMULATOR_CODES } from '../emulator/codes.js';
 import { startEmulator } from '../emulator/server.js';
 import type { AccessKey, Emulator, Fault, FaultTarget, MintTokenOptions, RequestRecord } from '../emulator/types.js';
-import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult } from './runner.js';
+import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult, LOG_MODES, type LogMode } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
 const OTHER_ACCOUNT = '6543210987654321';
@@ -29,11 +29,8 @@ const RETRY_LINE =
   /^(?<step>[A-Za-z ]+): attempt (?<n>\d+)\/(?<max>\d+) failed \((?<code>[^,()\s]+)(?:, RequestId (?<rid>[^)\s]+))?\); retrying in (?<wait>\d+) ms\.$/;
 // retry.ts: full jitter over 500 ms doubling per attempt, at most 8 s. Checked on the logged value only.
 const maxWait = (attempt: number) => Math.min(8000, 500 * 2 ** (attempt - 1));
-const MODES = [
-  { name: 'plain', env: {} },
-  { name: 'RUNNER_DEBUG=1', env: { RUNNER_DEBUG: '1' } },
-] as const;
-type Mode = (typeof MODES)[number];
+const MODES = LOG_MODES;
+type Mode = LogMode;
 
 type Inputs = Record<string, string>;
 type KeyPair = Pick<AccessKey, 'accessKeyId' | 'accessKeySecret'>;

@@ -12,15 +12,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../emulator/server.js';
 import type { AccessKey, Emulator } from '../emulator/types.js';
-import { findLeaks, newJob, ROOT, type Job, type StepResult } from './runner.js';
+import { findLeaks, newJob, ROOT, type Job, type StepResult, LOG_MODES, type LogMode } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
 const OTHER_ACCOUNT = '6543210987654321';
-const MODES = [
-  { name: 'plain', env: {} },
-  { name: 'RUNNER_DEBUG=1', env: { RUNNER_DEBUG: '1' } },
-] as const;
-type Mode = (typeof MODES)[number];
+const MODES = LOG_MODES;
+type Mode = LogMode;
 type Inputs = Record<string, string>;
 const SECRET_INPUTS = ['access-key-id', 'access-key-secret', 'security-token'];
 // What a step holds as a secret once it has succeeded (outputs only with output-credentials).

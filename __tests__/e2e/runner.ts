@@ -9,6 +9,13 @@ import { join, resolve } from 'node:path';
 import { jobEnv, readStep, ROOT, stepEnv } from './step.mjs';
 
 export { parseFileCommand, ROOT } from './step.mjs';
+/** Every leak-scanned scenario runs in both log modes: RUNNER_DEBUG=1 turns on core.debug output. */
+export const LOG_MODES = [
+  { name: 'plain', env: {} },
+  { name: 'RUNNER_DEBUG=1', env: { RUNNER_DEBUG: '1' } },
+] as const;
+export type LogMode = (typeof LOG_MODES)[number];
+
 /** The bundles under test: the committed dist/, or ACTION_DIST (a copy built with `npm run package -- --out DIR`). */
 export const DIST = process.env.ACTION_DIST ? resolve(process.env.ACTION_DIST) : join(ROOT, 'dist');
 
