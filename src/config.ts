@@ -1,33 +1,24 @@
-// Reads and validates every input into one immutable Config. Pure: inputs and environment come in as values,
-// and every problem is an InputError that names the input and what to write instead.
+// Reads and validates the inputs every flow shares into one immutable Config. The inputs of a credential source
+// are read by that source (sources/). Pure: inputs and environment come in as values, and every problem is an
+// InputError that names the input and what to write instead.
 
+import { checkRoleAccount } from './account.js';
 import { parseOidcProviderArn, parseRoleArn, type RoleArn } from './arn.js';
 import { InputError } from './errors.js';
-
-export interface AccessKey {
-  readonly accessKeyId: string;
-  readonly accessKeySecret: string;
-  readonly securityToken?: string;
-}
+import { type Env, type InputReader, isLoopback, optional, parseUrl, readBoolean, readInteger } from './inputs.js';
 
 export interface Endpoint {
-  readonly host: string; // host[:port], what the STS SDK takes
+  readonly host: string; // host[:port]
   readonly protocol: 'https' | 'http';
 }
 
 export interface Config {
   readonly role?: RoleArn;
   readonly oidcProviderArn?: string;
-  readonly audience: string;
-  readonly oidcTokenFile?: string;
   readonly roleSessionName: string;
   readonly durationSeconds: number;
   readonly externalId?: string;
   readonly sessionPolicy?: string;
-  readonly roleChaining: boolean;
-  readonly accessKey?: AccessKey;
-  readonly ecsRamRole?: string;
-  readonly credentialsUri?: string;
   readonly region?: string;
   readonly endpoint: Endpoint;
   readonly exportEnv: boolean;
@@ -39,169 +30,113 @@ export interface Config {
   readonly refreshCredentials: boolean;
 }
 
-/** Reads one input: the trimmed value, or '' when it is not set. */
-export type InputReader = (name: string) => string;
-export type Env = Readonly<Record<string, string | undefined>>;
-
-export const DEFAULT_AUDIENCE = 'sts.aliyuncs.com';
+/** The environment variables readConfig reads (the default session name). */
+export const CONFIG_VARIABLES = ['GITHUB_REPOSITORY', 'GITHUB_RUN_ID'];
 export const DEFAULT_DURATION_SECONDS = 3600;
 export const DEFAULT_RETRY_MAX_ATTEMPTS = 5;
-const MIN_DURATION = 900;
-const MAX_DURATION = 43200;
-const MAX_RETRY_ATTEMPTS = 10;
+const DURATION = { min: 900, max: 43200, unit: 'seconds' };
+const RETRY_ATTEMPTS = { min: 1, max: 10, unit: 'attempts' };
 const SESSION_NAME = /^[A-Za-z0-9.@_-]{2,64}$/;
+const EXTERNAL_ID = /^[A-Za-z0-9=,.@:/_-]{2,1224}$/;
 const REGION = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
 const ACCOUNT_ID = /^\d{1,20}$/;
 // The aliyun CLI keeps profile names as JSON keys and shows them in `aliyun configure list`.
 const PROFILE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
-const ECS_ROLE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function readConfig(input: InputReader, env: Env): Config {
-  const role = optional(input('role-to-assume'), (value) => {
-    const parsed = parseRoleArn(value);
-    if (!parsed) {
-      throw new InputError(
-        'role-to-assume',
-        `"${value}" is not a RAM role ARN.`,
-        'Write it as acs:ram::<account-id>:role/<role-name>, e.g. acs:ram::123456789012:role/ProwlerAuditRole.',
-      );
-    }
-    return parsed;
-  });
-  const oidcProviderArn = optional(input('oidc-provider-arn'), (value) => {
-    if (!parseOidcProviderArn(value)) {
-      throw new InputError(
-        'oidc-provider-arn',
-        `"${value}" is not a RAM OIDC provider ARN.`,
-        'Write it as acs:ram::<account-id>:oidc-provider/<name>, e.g. acs:ram::123456789012:oidc-provider/github.',
-      );
-    }
-    return value;
-  });
-  const audience = input('audience') || DEFAULT_AUDIENCE;
-  if (/\s/.test(audience))
-    throw new InputError('audience', 'must not contain white space.', 'Use one Client ID of the RAM OIDC identity provider, e.g. sts.aliyuncs.com.');
-
-  const accessKey = readAccessKey(input);
-  const region = optional(input('region'), (value) => {
-    if (!REGION.test(value)) throw new InputError('region', `"${value}" is not a region ID.`, 'Use a region ID such as cn-hangzhou or ap-southeast-1.');
-    return value;
-  });
-  const useVpcEndpoint = readBoolean(input, 'use-vpc-endpoint', false);
-  const stsEndpoint = input('sts-endpoint');
-  if (useVpcEndpoint && !region)
-    throw new InputError('use-vpc-endpoint', 'needs `region`.', 'Set `region` (e.g. cn-hangzhou) so the action can use sts-vpc.<region>.aliyuncs.com.');
-  if (useVpcEndpoint && stsEndpoint)
-    throw new InputError('use-vpc-endpoint', 'cannot be combined with `sts-endpoint`.', 'Remove one of them: `sts-endpoint` names the endpoint exactly.');
-
+  const region = optional(input('region'), readRegion);
   const config: Config = {
-    role,
-    oidcProviderArn,
-    audience,
-    oidcTokenFile: input('oidc-token-file') || undefined,
-    roleSessionName: readSessionName(input, env),
-    durationSeconds: readInteger(input, 'role-session-expiration', DEFAULT_DURATION_SECONDS, MIN_DURATION, MAX_DURATION, 'seconds'),
-    externalId: optional(input('role-external-id'), (value) => {
-      if (!/^[A-Za-z0-9=,.@:/_-]{2,1224}$/.test(value)) {
-        throw new InputError('role-external-id', 'has characters STS does not accept.', 'Use 2-1224 characters of letters, digits and = , . @ : / - _.');
-      }
-      return value;
-    }),
+    role: optional(input('role-to-assume'), readRole),
+    oidcProviderArn: optional(input('oidc-provider-arn'), readOidcProviderArn),
+    roleSessionName: optional(input('role-session-name'), readSessionName) ?? defaultSessionName(env),
+    durationSeconds: readInteger(input, 'role-session-expiration', DEFAULT_DURATION_SECONDS, DURATION),
+    externalId: optional(input('role-external-id'), readExternalId),
     sessionPolicy: optional(input('inline-session-policy'), readPolicy),
-    roleChaining: readBoolean(input, 'role-chaining', false),
-    accessKey,
-    ecsRamRole: optional(input('ecs-ram-role'), (value) => {
-      if (!ECS_ROLE_NAME.test(value))
-        throw new InputError(
-          'ecs-ram-role',
-          `"${value}" is not a RAM role name.`,
-          'Give the name of the instance RAM role (not its ARN), e.g. ProwlerEcsRole.',
-        );
-      return value;
-    }),
-    credentialsUri: optional(input('credentials-uri'), readCredentialsUri),
     region,
-    endpoint: readEndpoint(stsEndpoint, region, useVpcEndpoint),
+    endpoint: readEndpoint(input, region),
     exportEnv: readBoolean(input, 'export-env', true),
     outputCredentials: readBoolean(input, 'output-credentials', false),
-    aliyunProfile: optional(input('aliyun-profile'), (value) => {
-      if (!PROFILE_NAME.test(value))
-        throw new InputError('aliyun-profile', `"${value}" is not a usable profile name.`, 'Use 1-64 letters, digits, ".", "-" or "_", e.g. prowler.');
-      return value;
-    }),
-    allowedAccountIds: readAccountIds(input('allowed-account-ids')),
+    aliyunProfile: optional(input('aliyun-profile'), readProfileName),
+    allowedAccountIds: optional(input('allowed-account-ids'), readAccountIds) ?? [],
     maskAccountId: readBoolean(input, 'mask-account-id', false),
-    retryMaxAttempts: readInteger(input, 'retry-max-attempts', DEFAULT_RETRY_MAX_ATTEMPTS, 1, MAX_RETRY_ATTEMPTS, 'attempts'),
+    retryMaxAttempts: readInteger(input, 'retry-max-attempts', DEFAULT_RETRY_MAX_ATTEMPTS, RETRY_ATTEMPTS),
     refreshCredentials: readBoolean(input, 'refresh-credentials', false),
   };
-  checkCombinations(config);
+  const conflict = CONFLICTS.find((rule) => rule.applies(config));
+  if (conflict) throw new InputError(conflict.input, conflict.message, conflict.hint);
+  checkRoleAccount(config.role, config.allowedAccountIds);
   return config;
 }
 
-function optional<T>(value: string, parse: (value: string) => T): T | undefined {
-  return value === '' ? undefined : parse(value);
-}
+/** Inputs that make no sense together, or one without the other; the conflicts between sources are the plan's. */
+const CONFLICTS: ReadonlyArray<{ input: string; applies: (config: Config) => boolean; message: string; hint: string }> = [
+  {
+    input: 'oidc-provider-arn',
+    applies: (config) => Boolean(config.oidcProviderArn && !config.role),
+    message: 'needs `role-to-assume`.',
+    hint: 'Add the ARN of the RAM role that trusts this identity provider: role-to-assume: acs:ram::<account-id>:role/<name>.',
+  },
+  {
+    input: 'role-external-id',
+    applies: (config) => Boolean(config.externalId && !config.role),
+    message: 'needs `role-to-assume`.',
+    hint: 'Add the role whose trust policy asks for this ExternalId, or remove `role-external-id`.',
+  },
+  {
+    input: 'role-external-id',
+    applies: (config) => Boolean(config.externalId && config.oidcProviderArn),
+    message: 'does not apply to the OIDC flow (AssumeRoleWithOIDC has no ExternalId).',
+    hint: 'Remove `role-external-id`, or use a key-based source with AssumeRole.',
+  },
+  {
+    input: 'inline-session-policy',
+    applies: (config) => Boolean(config.sessionPolicy && !config.role),
+    message: 'needs `role-to-assume`: only an assumed session can be narrowed.',
+    hint: 'Add `role-to-assume`, or remove `inline-session-policy`.',
+  },
+  {
+    input: 'refresh-credentials',
+    applies: (config) => config.refreshCredentials && !config.exportEnv,
+    message: 'needs `export-env: true`: later steps find the refreshing credentials URI through ALIBABA_CLOUD_CREDENTIALS_URI.',
+    hint: 'Remove `export-env: false`, or turn off `refresh-credentials`.',
+  },
+  {
+    input: 'export-env',
+    applies: (config) => !config.exportEnv && !config.outputCredentials && !config.aliyunProfile,
+    message: 'is false and nothing else delivers the credentials.',
+    hint: 'Keep export-env: true, or set output-credentials: true or aliyun-profile.',
+  },
+];
 
-function readAccessKey(input: InputReader): AccessKey | undefined {
-  const accessKeyId = input('access-key-id');
-  const accessKeySecret = input('access-key-secret');
-  const securityToken = input('security-token');
-  if (!accessKeyId && !accessKeySecret) {
-    if (securityToken)
-      throw new InputError(
-        'security-token',
-        'needs `access-key-id` and `access-key-secret`.',
-        'Pass all three values of the STS session, or remove `security-token`.',
-      );
-    return undefined;
-  }
-  if (!accessKeyId)
+function readRole(value: string): RoleArn {
+  const role = parseRoleArn(value);
+  if (!role) {
     throw new InputError(
-      'access-key-id',
-      'is missing while `access-key-secret` is set.',
-      'Pass both, e.g. access-key-id: ${{ secrets.ALIBABA_CLOUD_ACCESS_KEY_ID }}.',
-    );
-  if (!accessKeySecret)
-    throw new InputError(
-      'access-key-secret',
-      'is missing while `access-key-id` is set.',
-      'Pass both, e.g. access-key-secret: ${{ secrets.ALIBABA_CLOUD_ACCESS_KEY_SECRET }}.',
-    );
-  if (!/^[A-Za-z0-9.]{8,128}$/.test(accessKeyId)) {
-    throw new InputError(
-      'access-key-id',
-      'does not look like an AccessKey ID.',
-      'Pass the AccessKey ID (LTAI… or STS.…), not the secret or an ARN; check the secret you reference.',
+      'role-to-assume',
+      `"${value}" is not a RAM role ARN.`,
+      'Write it as acs:ram::<account-id>:role/<role-name>, e.g. acs:ram::123456789012:role/ProwlerAuditRole.',
     );
   }
-  if (/\s/.test(accessKeySecret))
-    throw new InputError('access-key-secret', 'contains white space.', 'Check the secret you reference: paste the AccessKey secret alone.');
-  if (accessKeyId.startsWith('STS.') && !securityToken) {
-    throw new InputError('security-token', 'is required with STS AccessKeys (STS.…).', 'Pass the security token of the same STS session as `security-token`.');
+  return role;
+}
+
+function readOidcProviderArn(value: string): string {
+  if (!parseOidcProviderArn(value)) {
+    throw new InputError(
+      'oidc-provider-arn',
+      `"${value}" is not a RAM OIDC provider ARN.`,
+      'Write it as acs:ram::<account-id>:oidc-provider/<name>, e.g. acs:ram::123456789012:oidc-provider/github.',
+    );
   }
-  return { accessKeyId, accessKeySecret, securityToken: securityToken || undefined };
+  return value;
 }
 
-function readBoolean(input: InputReader, name: string, fallback: boolean): boolean {
-  const value = input(name);
-  if (value === '') return fallback;
-  if (/^true$/i.test(value)) return true;
-  if (/^false$/i.test(value)) return false;
-  throw new InputError(name, `"${value}" is not a boolean.`, 'Write true or false.');
+function readRegion(value: string): string {
+  if (!REGION.test(value)) throw new InputError('region', `"${value}" is not a region ID.`, 'Use a region ID such as cn-hangzhou or ap-southeast-1.');
+  return value;
 }
 
-function readInteger(input: InputReader, name: string, fallback: number, min: number, max: number, unit: string): number {
-  const value = input(name);
-  if (value === '') return fallback;
-  if (!/^\d+$/.test(value)) throw new InputError(name, `"${value}" is not a whole number.`, `Write a number of ${unit} from ${min} to ${max}.`);
-  const number = Number(value);
-  if (number < min || number > max) throw new InputError(name, `${value} is out of range.`, `Write a number of ${unit} from ${min} to ${max}.`);
-  return number;
-}
-
-function readSessionName(input: InputReader, env: Env): string {
-  const value = input('role-session-name');
-  if (value === '') return defaultSessionName(env);
+function readSessionName(value: string): string {
   if (!SESSION_NAME.test(value)) {
     throw new InputError(
       'role-session-name',
@@ -220,6 +155,13 @@ export function defaultSessionName(env: Env): string {
     .replace(/[^A-Za-z0-9.@_-]/g, '-')
     .slice(0, 64);
   return name.length >= 2 && name !== 'gha' ? name : 'configure-alibabacloud-credentials';
+}
+
+function readExternalId(value: string): string {
+  if (!EXTERNAL_ID.test(value)) {
+    throw new InputError('role-external-id', 'has characters STS does not accept.', 'Use 2-1224 characters of letters, digits and = , . @ : / - _.');
+  }
+  return value;
 }
 
 function readPolicy(value: string): string {
@@ -244,8 +186,14 @@ function readPolicy(value: string): string {
   return JSON.stringify(policy);
 }
 
+function readProfileName(value: string): string {
+  if (!PROFILE_NAME.test(value)) {
+    throw new InputError('aliyun-profile', `"${value}" is not a usable profile name.`, 'Use 1-64 letters, digits, ".", "-" or "_", e.g. prowler.');
+  }
+  return value;
+}
+
 function readAccountIds(value: string): string[] {
-  if (value === '') return [];
   const ids = value
     .split(',')
     .map((id) => id.trim())
@@ -261,23 +209,14 @@ function readAccountIds(value: string): string[] {
   return ids;
 }
 
-/** Plain http sends the credentials in the clear: only to this machine, or to a private address named as an IP. */
-function readCredentialsUri(value: string): string {
-  const url = parseUrl(value);
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw new InputError('credentials-uri', `"${value}" is not an http(s) URL.`, 'Write a full URL, e.g. https://broker.internal.example.com/credentials.');
-  }
-  if (url.protocol === 'http:' && !isLoopback(url.hostname) && !isPrivateIp(url.hostname)) {
-    throw new InputError(
-      'credentials-uri',
-      `plain http to ${url.hostname} would send credentials in the clear.`,
-      'Use https, or a loopback address, or name a private address by its IP (10.x, 172.16-31.x, 192.168.x).',
-    );
-  }
-  return url.href;
-}
-
-function readEndpoint(value: string, region: string | undefined, useVpcEndpoint: boolean): Endpoint {
+/** `sts-endpoint` as given, else the VPC or public endpoint of `region`, else the central one. */
+function readEndpoint(input: InputReader, region: string | undefined): Endpoint {
+  const useVpcEndpoint = readBoolean(input, 'use-vpc-endpoint', false);
+  const value = input('sts-endpoint');
+  if (useVpcEndpoint && !region)
+    throw new InputError('use-vpc-endpoint', 'needs `region`.', 'Set `region` (e.g. cn-hangzhou) so the action can use sts-vpc.<region>.aliyuncs.com.');
+  if (useVpcEndpoint && value)
+    throw new InputError('use-vpc-endpoint', 'cannot be combined with `sts-endpoint`.', 'Remove one of them: `sts-endpoint` names the endpoint exactly.');
   if (value === '') {
     if (!region) return { host: 'sts.aliyuncs.com', protocol: 'https' };
     return { host: useVpcEndpoint ? `sts-vpc.${region}.aliyuncs.com` : `sts.${region}.aliyuncs.com`, protocol: 'https' };
@@ -298,86 +237,4 @@ function readEndpoint(value: string, region: string | undefined, useVpcEndpoint:
     );
   }
   return { host: url.host, protocol: url.protocol === 'http:' ? 'http' : 'https' };
-}
-
-function parseUrl(value: string): URL | undefined {
-  try {
-    return new URL(value);
-  } catch {
-    return undefined;
-  }
-}
-
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
-}
-
-function isPrivateIp(hostname: string): boolean {
-  const octets = hostname.split('.').map(Number);
-  if (octets.length !== 4 || octets.some((octet) => !Number.isInteger(octet) || octet < 0 || octet > 255)) {
-    return /^\[f[cd][0-9a-f]{2}:/i.test(hostname); // IPv6 unique local addresses
-  }
-  const [a, b] = octets;
-  return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
-}
-
-/** Which inputs go together; the source conflicts themselves are the plan's. */
-function checkCombinations(config: Config): void {
-  if (config.oidcTokenFile && !config.oidcProviderArn) {
-    throw new InputError(
-      'oidc-token-file',
-      'needs `oidc-provider-arn` and `role-to-assume`.',
-      'Add the ARN of the RAM OIDC identity provider that issued the token, and the role to assume.',
-    );
-  }
-  if (config.oidcProviderArn && !config.role) {
-    throw new InputError(
-      'oidc-provider-arn',
-      'needs `role-to-assume`.',
-      'Add the ARN of the RAM role that trusts this identity provider: role-to-assume: acs:ram::<account-id>:role/<name>.',
-    );
-  }
-  if (config.externalId && !config.role) {
-    throw new InputError(
-      'role-external-id',
-      'needs `role-to-assume`.',
-      'Add the role whose trust policy asks for this ExternalId, or remove `role-external-id`.',
-    );
-  }
-  if (config.externalId && config.oidcProviderArn) {
-    throw new InputError(
-      'role-external-id',
-      'does not apply to the OIDC flow (AssumeRoleWithOIDC has no ExternalId).',
-      'Remove `role-external-id`, or use a key-based source with AssumeRole.',
-    );
-  }
-  if (config.sessionPolicy && !config.role) {
-    throw new InputError(
-      'inline-session-policy',
-      'needs `role-to-assume`: only an assumed session can be narrowed.',
-      'Add `role-to-assume`, or remove `inline-session-policy`.',
-    );
-  }
-  if (config.role && config.allowedAccountIds.length > 0 && !config.allowedAccountIds.includes(config.role.accountId)) {
-    throw new InputError(
-      'allowed-account-ids',
-      `does not include ${config.role.accountId}, the account of \`role-to-assume\`.`,
-      'Add that account ID, or assume a role in one of the allowed accounts.',
-    );
-  }
-  if (config.refreshCredentials && !config.exportEnv) {
-    throw new InputError(
-      'refresh-credentials',
-      'needs `export-env: true`: later steps find the refreshing credentials URI through ALIBABA_CLOUD_CREDENTIALS_URI.',
-      'Remove `export-env: false`, or turn off `refresh-credentials`.',
-    );
-  }
-  if (!config.exportEnv && !config.outputCredentials && !config.aliyunProfile) {
-    throw new InputError(
-      'export-env',
-      'is false and nothing else delivers the credentials.',
-      'Keep export-env: true, or set output-credentials: true or aliyun-profile.',
-    );
-  }
 }

@@ -1,36 +1,54 @@
 // Runs a Plan: the source gives the first credentials (or an OIDC token), STS turns them into the final ones.
-// Shared by the main step and the refresh helper; it prints nothing itself and reports secrets as they appear.
+// Shared by the main step and the refresh helper; it reports secrets as they appear and prints only through `log`.
 
-import type { Env } from './config.js';
+import type { Config } from './config.js';
 import { secretsOf, type Credentials, type Identity } from './credentials.js';
 import { ActionError } from './errors.js';
+import type { Timeouts } from './http.js';
+import type { Env } from './inputs.js';
 import { printableClaims } from './jwt.js';
-import type { AssumeRoleParams, Plan, Source } from './plan.js';
-import { withRetry, type RetryEvent, type RetryPolicy } from './retry.js';
-import { credentialsFromEnvironment } from './sources/environment.js';
-import { fetchFromCredentialsUri } from './sources/credentials-uri.js';
-import { fetchFromEcsMetadata } from './sources/ecs-metadata.js';
-import { fetchGithubToken } from './sources/github-oidc.js';
-import type { Timeouts } from './sources/timeouts.js';
-import { readTokenFile } from './sources/token-file.js';
+import type { Plan } from './plan.js';
+import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
+import type { ChosenCredentialSource, ChosenSource, SourceContext } from './sources/source.js';
 import { assumeRole, assumeRoleWithOidc, getCallerIdentity, type StsSettings } from './sts.js';
 
-export interface FlowContext {
-  readonly env: Env;
+/** What the flow needs besides the plan, derived from the config alone (so the refresh helper derives the same). */
+export interface FlowSettings {
   readonly sts: StsSettings;
   readonly timeouts: Timeouts;
   readonly retry: RetryPolicy;
+}
+
+export interface FlowContext extends FlowSettings {
+  /** The job's environment; each source sees only the variables it declares. */
+  readonly env: Env;
   /** Called with each new secret before anything else is done with it, so it can be masked. */
   readonly onSecret: (secret: string) => void;
-  readonly onRetry: (step: string, event: RetryEvent) => void;
-  /** Look up the account of credentials that were not assumed (costs one GetCallerIdentity). */
-  readonly identifyUnassumed: boolean;
+  readonly log: (message: string) => void;
 }
 
 export interface FlowResult {
   readonly credentials: Credentials;
-  /** Undefined only for unassumed ECS or credentials-URI credentials when no lookup was asked for. */
+  /** Undefined only for credentials used as they are when no lookup was asked for. */
   readonly identity?: Identity;
+}
+
+const TIMEOUTS: Timeouts = { connectTimeoutMs: 3000, readTimeoutMs: 5000 };
+// The STS SDK's HTTP client also uses its connect timeout as the socket's idle timeout, so a shorter connect
+// timeout would cut every silent answer short of the read timeout.
+const STS_TIMEOUTS: Timeouts = { connectTimeoutMs: 5000, readTimeoutMs: 5000 };
+
+export function flowSettings(config: Config): FlowSettings {
+  return {
+    sts: { endpoint: config.endpoint, ...STS_TIMEOUTS },
+    timeouts: TIMEOUTS,
+    retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
+  };
+}
+
+/** The variables of `env` that `source` declares: all it may read, and all the refresh helper is given. */
+export function sourceEnv(source: ChosenSource, env: Env): Record<string, string> {
+  return Object.fromEntries(Object.keys(source.variables).flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
 }
 
 export async function runPlan(plan: Plan, ctx: FlowContext): Promise<FlowResult> {
@@ -40,62 +58,42 @@ export async function runPlan(plan: Plan, ctx: FlowContext): Promise<FlowResult>
 }
 
 async function obtain(plan: Plan, ctx: FlowContext): Promise<FlowResult> {
-  const retry = <T>(step: string, attempt: (n: number) => Promise<T>) => withRetry(ctx.retry, attempt, { onRetry: (event) => ctx.onRetry(step, event) });
-
-  if (plan.assume?.oidcProviderArn) {
-    const getToken = oidcTokenGetter(plan.source, ctx);
-    const params = plan.assume;
-    return retry('AssumeRoleWithOIDC', async () => {
-      // A GitHub token lives about five minutes: every attempt gets a fresh one.
-      const token = await getToken();
-      ctx.onSecret(token);
-      try {
-        return await assumeRoleWithOidc(ctx.sts, token, params);
-      } catch (error) {
-        throw withClaims(error, token);
-      }
+  const retry = <T>(step: string, attempt: (n: number) => Promise<T>) =>
+    withRetry(ctx.retry, attempt, {
+      onRetry: ({ attempt: n, maxAttempts, error, waitMs }) => {
+        const requestId = error.details.requestId ? `, RequestId ${error.details.requestId}` : '';
+        ctx.log(`${step}: attempt ${n}/${maxAttempts} failed (${error.details.code ?? error.kind}${requestId}); retrying in ${waitMs} ms.`);
+      },
     });
-  }
+  const sourceCtx: SourceContext = { env: sourceEnv(plan.source, ctx.env), timeouts: ctx.timeouts, retry, log: ctx.log };
 
-  const source = await sourceCredentials(plan.source, ctx, retry);
-  const assume: AssumeRoleParams | undefined = plan.assume;
-  if (assume) return retry('AssumeRole', () => assumeRole(ctx.sts, source, assume));
-  if (plan.source.kind === 'access-key' || plan.source.kind === 'environment' || ctx.identifyUnassumed) {
-    // Static keys are exported as they are, once STS has shown they work and whose they are.
-    const identity = await retry('GetCallerIdentity', () => getCallerIdentity(ctx.sts, source));
-    return { credentials: source, identity };
-  }
-  return { credentials: source };
-}
-
-function oidcTokenGetter(source: Source, ctx: FlowContext): () => Promise<string> {
-  if (source.kind === 'oidc-token-file') return () => readTokenFile(source.path);
-  if (source.kind !== 'github-oidc') throw new Error(`no OIDC token from a ${source.kind} source`);
-  const url = ctx.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '';
-  const bearer = ctx.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '';
-  ctx.onSecret(bearer);
-  return () => fetchGithubToken({ url, bearer }, source.audience, ctx.timeouts);
-}
-
-async function sourceCredentials(
-  source: Source,
-  ctx: FlowContext,
-  retry: <T>(step: string, attempt: (n: number) => Promise<T>) => Promise<T>,
-): Promise<Credentials> {
-  const credentials = await (async () => {
-    switch (source.kind) {
-      case 'access-key':
-        return source.accessKey;
-      case 'environment':
-        return credentialsFromEnvironment(ctx.env);
-      case 'ecs-ram-role':
-        return retry('ECS metadata', () => fetchFromEcsMetadata(source.roleName));
-      case 'credentials-uri':
-        return retry('credentials URI', () => fetchFromCredentialsUri(source.uri, ctx.timeouts));
-      default:
-        throw new Error(`a ${source.kind} source gives a token, not credentials`);
+  switch (plan.kind) {
+    case 'oidc':
+      return retry('AssumeRoleWithOIDC', async () => {
+        // A GitHub token lives about five minutes: every attempt gets a fresh one.
+        const token = await plan.source.obtain(sourceCtx);
+        ctx.onSecret(token);
+        try {
+          return await assumeRoleWithOidc(ctx.sts, token, plan.role);
+        } catch (error) {
+          throw withClaims(error, token);
+        }
+      });
+    case 'assume': {
+      const source = await credentialsOf(plan.source, sourceCtx, ctx);
+      return retry('AssumeRole', () => assumeRole(ctx.sts, source, plan.role));
     }
-  })();
+    case 'as-is': {
+      const credentials = await credentialsOf(plan.source, sourceCtx, ctx);
+      if (!plan.verify) return { credentials };
+      const identity = await retry('GetCallerIdentity', () => getCallerIdentity(ctx.sts, credentials));
+      return { credentials, identity };
+    }
+  }
+}
+
+async function credentialsOf(source: ChosenCredentialSource, sourceCtx: SourceContext, ctx: FlowContext): Promise<Credentials> {
+  const credentials = await source.obtain(sourceCtx);
   for (const secret of secretsOf(credentials)) ctx.onSecret(secret);
   return credentials;
 }

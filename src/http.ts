@@ -4,13 +4,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { ActionError } from './errors.js';
 
-export interface HttpRequest {
+export interface Timeouts {
+  readonly connectTimeoutMs: number;
+  readonly readTimeoutMs: number;
+}
+
+export interface HttpRequest extends Timeouts {
   readonly url: string;
   readonly method?: 'GET' | 'PUT' | 'POST';
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
-  readonly connectTimeoutMs: number;
-  readonly readTimeoutMs: number;
   /** Names the service in error messages, e.g. "GitHub's OIDC token endpoint". */
   readonly service: string;
 }

@@ -1,123 +1,114 @@
-// Config -> Plan: which source gives the first credentials, and which role (if any) they assume.
-// The table "Which flow runs" of DESIGN.md §1 as code. Pure: no I/O.
+// Config + the sources' inputs -> Plan: which source gives the first credentials (or an OIDC token), and which STS
+// call, if any, turns them into the final ones. Performs no I/O: the sources' obtain() runs later, in flow.ts.
 
-import type { AccessKey, Config } from './config.js';
-import { ActionError, InputError } from './errors.js';
+import type { Config, Endpoint } from './config.js';
+import { InputError } from './errors.js';
+import type { InputReader } from './inputs.js';
+import { PERMISSIONS_BLOCK } from './sources/github-oidc.js';
+import { chooseDefaultToken, SOURCES } from './sources/index.js';
+import type { ChosenCredentialSource, ChosenSource, ChosenTokenSource, JobContext } from './sources/source.js';
 
-export type Source =
-  | { readonly kind: 'github-oidc'; readonly audience: string }
-  | { readonly kind: 'oidc-token-file'; readonly path: string }
-  | { readonly kind: 'access-key'; readonly accessKey: AccessKey }
-  | { readonly kind: 'environment' }
-  | { readonly kind: 'ecs-ram-role'; readonly roleName: string }
-  | { readonly kind: 'credentials-uri'; readonly uri: string };
-
-export interface AssumeRoleParams {
+export interface RoleSession {
   readonly roleArn: string;
   readonly sessionName: string;
   readonly durationSeconds: number;
   readonly policy?: string;
+}
+
+/** AssumeRole, signed by the source's credentials. */
+export interface AssumeRoleParams extends RoleSession {
   readonly externalId?: string;
-  /** Set for the OIDC sources: the call is AssumeRoleWithOIDC with the source's token. */
-  readonly oidcProviderArn?: string;
 }
 
-export interface Plan {
-  readonly source: Source;
-  readonly assume?: AssumeRoleParams;
+/** AssumeRoleWithOIDC, with the source's token. */
+export interface OidcRoleParams extends RoleSession {
+  readonly oidcProviderArn: string;
 }
 
-/** Which of the two variables that let a job ask GitHub for an OIDC token (`permissions: id-token: write`) are set. */
-export interface JobContext {
-  readonly idTokenRequest: { readonly url: boolean; readonly token: boolean };
-}
+export type Plan =
+  | { readonly kind: 'oidc'; readonly source: ChosenTokenSource; readonly role: OidcRoleParams }
+  | { readonly kind: 'assume'; readonly source: ChosenCredentialSource; readonly role: AssumeRoleParams }
+  /** The source's credentials as they are; `verify`: prove them (and learn the account) with GetCallerIdentity. */
+  | { readonly kind: 'as-is'; readonly source: ChosenCredentialSource; readonly verify: boolean };
 
-export const PERMISSIONS_BLOCK = 'permissions:\n  id-token: write\n  contents: read';
-
-export function makePlan(config: Config, job: JobContext): Plan {
-  const source = chooseSource(config, job);
-  const assume: AssumeRoleParams | undefined = config.role && {
-    roleArn: config.role.arn,
-    sessionName: config.roleSessionName,
-    durationSeconds: config.durationSeconds,
-    policy: config.sessionPolicy,
-    externalId: config.externalId,
-    oidcProviderArn: config.oidcProviderArn,
-  };
-  if (config.refreshCredentials && source.kind === 'access-key' && !assume) {
+export function makePlan(config: Config, input: InputReader, job: JobContext): Plan {
+  const plan = choosePlan(config, input, job);
+  plan.source.check(config, job);
+  if (config.refreshCredentials && plan.kind === 'as-is' && !plan.source.renews) {
     throw new InputError(
       'refresh-credentials',
       'has nothing to refresh: AccessKeys without `role-to-assume` do not expire or cannot be renewed.',
       'Add `role-to-assume`, or remove `refresh-credentials`.',
     );
   }
-  return { source, assume };
+  return plan;
 }
 
-function chooseSource(config: Config, job: JobContext): Source {
-  const given: Array<[input: string, source: Source]> = [];
-  if (config.oidcProviderArn) {
-    given.push(
-      config.oidcTokenFile
-        ? ['oidc-provider-arn', { kind: 'oidc-token-file', path: config.oidcTokenFile }]
-        : ['oidc-provider-arn', { kind: 'github-oidc', audience: config.audience }],
+function choosePlan(config: Config, input: InputReader, job: JobContext): Plan {
+  // The GitHub token's inputs are read (and checked) in every flow, so that a bad one never goes unnoticed.
+  const defaultToken = chooseDefaultToken(input);
+  const selected = SOURCES.map((source) => source.select(input)).filter((source): source is ChosenSource => source !== undefined);
+  const tokens = selected.filter((source): source is ChosenTokenSource => source.gives === 'oidc-token');
+  const credentials = selected.filter((source): source is ChosenCredentialSource => source.gives === 'credentials');
+
+  if (tokens.length > 0 && !config.oidcProviderArn) {
+    throw new InputError(
+      tokens[0].input,
+      'needs `oidc-provider-arn` and `role-to-assume`.',
+      'Add the ARN of the RAM OIDC identity provider that issued the token, and the role to assume.',
     );
   }
-  if (config.accessKey) given.push(['access-key-id', { kind: 'access-key', accessKey: config.accessKey }]);
-  if (config.roleChaining) given.push(['role-chaining', { kind: 'environment' }]);
-  if (config.ecsRamRole) given.push(['ecs-ram-role', { kind: 'ecs-ram-role', roleName: config.ecsRamRole }]);
-  if (config.credentialsUri) given.push(['credentials-uri', { kind: 'credentials-uri', uri: config.credentialsUri }]);
-
+  const given = [...(config.oidcProviderArn ? [{ input: 'oidc-provider-arn' }] : []), ...tokens.slice(1), ...credentials];
   if (given.length > 1) {
-    const [first, second] = given.map(([input]) => `\`${input}\``);
+    const [first, second] = given.map(({ input }) => `\`${input}\``);
     throw new InputError(
-      given[1][0],
+      given[1].input,
       `conflicts with ${first}: the action takes its credentials from exactly one source.`,
       `Remove ${first} or ${second}. To go from one set of credentials to another role, use a second step with \`role-chaining: true\`.`,
     );
   }
-  if (given.length === 1) {
-    const [input, source] = given[0];
-    if (source.kind === 'github-oidc' && !canRequestIdToken(job)) {
-      const missing = [job.idTokenRequest.url ? '' : 'ACTIONS_ID_TOKEN_REQUEST_URL', job.idTokenRequest.token ? '' : 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(
-        Boolean,
-      );
-      throw new ActionError(
-        'permission',
-        `This job cannot request a GitHub OIDC token: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set.`,
-        `Add to the job (or workflow):\n${PERMISSIONS_BLOCK}\nPull requests from forks never get an OIDC token; use \`oidc-token-file\` or a key-based source there.`,
-      );
-    }
-    if (source.kind === 'environment' && !config.role) {
-      throw new InputError(
-        input,
-        'needs `role-to-assume`: role chaining assumes a role with the credentials of an earlier step.',
-        'Add role-to-assume: acs:ram::<account-id>:role/<name>.',
-      );
-    }
-    return source;
+
+  const { role } = config;
+  const session = role && { roleArn: role.arn, sessionName: config.roleSessionName, durationSeconds: config.durationSeconds, policy: config.sessionPolicy };
+  if (config.oidcProviderArn && session) {
+    return { kind: 'oidc', source: tokens[0] ?? defaultToken, role: { ...session, oidcProviderArn: config.oidcProviderArn } };
   }
+  const [source] = credentials;
+  if (source && session) return { kind: 'assume', source, role: { ...session, externalId: config.externalId } };
+  if (source) return { kind: 'as-is', source, verify: source.verifyUnassumed || config.allowedAccountIds.length > 0 };
+  throw missingSource(config, job);
+}
+
+/** No source given: say what to add, depending on whether this job could use GitHub's OIDC token. */
+function missingSource(config: Config, job: JobContext): InputError {
   if (!config.role) {
-    throw new InputError(
+    return new InputError(
       'role-to-assume',
       'is missing, and no other source of credentials is given.',
       'For GitHub OIDC, set `role-to-assume` and `oidc-provider-arn`; otherwise give `access-key-id`/`access-key-secret`, `ecs-ram-role` or `credentials-uri`.',
     );
   }
-  if (canRequestIdToken(job)) {
-    throw new InputError(
+  if (job.idTokenRequest.url && job.idTokenRequest.token) {
+    return new InputError(
       'oidc-provider-arn',
       'is missing: `role-to-assume` alone cannot say how to reach the role.',
       'For GitHub OIDC, add oidc-provider-arn: acs:ram::<account-id>:oidc-provider/<name>. For a key-based source, add `access-key-id`/`access-key-secret`, `ecs-ram-role`, `credentials-uri` or `role-chaining: true`.',
     );
   }
-  throw new InputError(
+  return new InputError(
     'role-to-assume',
     'is given without a source of credentials, and this job cannot request a GitHub OIDC token.',
     `For OIDC, add to the job (or workflow):\n${PERMISSIONS_BLOCK}\nand set \`oidc-provider-arn\`. Otherwise give \`access-key-id\`/\`access-key-secret\`, \`ecs-ram-role\`, \`credentials-uri\` or \`role-chaining: true\`.`,
   );
 }
 
-function canRequestIdToken(job: JobContext): boolean {
-  return job.idTokenRequest.url && job.idTokenRequest.token;
+/** The first line of the step log: where the credentials come from and what is done with them. */
+export function describePlan(plan: Plan, endpoint: Endpoint): string {
+  const call =
+    plan.kind === 'oidc'
+      ? ` -> AssumeRoleWithOIDC ${plan.role.roleArn} as ${plan.role.sessionName}`
+      : plan.kind === 'assume'
+        ? ` -> AssumeRole ${plan.role.roleArn} as ${plan.role.sessionName}`
+        : '';
+  return `Credentials from ${plan.source.description}${call} (STS ${endpoint.protocol}://${endpoint.host}).`;
 }

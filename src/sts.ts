@@ -7,14 +7,13 @@ import { accountIdOf, assumedRoleArn } from './arn.js';
 import type { Endpoint } from './config.js';
 import { randomUUID } from 'node:crypto';
 import { isoSeconds, type Credentials, type Identity } from './credentials.js';
-import { ActionError, describeStsCode } from './errors.js';
-import { jsonObject, request, type HttpResponse } from './http.js';
-import type { AssumeRoleParams } from './plan.js';
+import { ActionError } from './errors.js';
+import { jsonObject, request, type HttpResponse, type Timeouts } from './http.js';
+import type { AssumeRoleParams, OidcRoleParams } from './plan.js';
+import { describeStsCode } from './sts-codes.js';
 
-export interface StsSettings {
+export interface StsSettings extends Timeouts {
   readonly endpoint: Endpoint;
-  readonly connectTimeoutMs: number;
-  readonly readTimeoutMs: number;
 }
 
 export interface AssumedRole {
@@ -70,7 +69,7 @@ function runtime(settings: StsSettings): Parameters<StsClient['getCallerIdentity
   return { connectTimeout: settings.connectTimeoutMs, readTimeout: settings.readTimeoutMs } as Parameters<StsClient['getCallerIdentityWithOptions']>[0];
 }
 
-export async function assumeRoleWithOidc(settings: StsSettings, token: string, params: AssumeRoleParams): Promise<AssumedRole> {
+export async function assumeRoleWithOidc(settings: StsSettings, token: string, params: OidcRoleParams): Promise<AssumedRole> {
   const action = 'AssumeRoleWithOIDC';
   const form = new URLSearchParams({
     Action: action,
@@ -79,7 +78,7 @@ export async function assumeRoleWithOidc(settings: StsSettings, token: string, p
     Timestamp: isoSeconds(new Date()),
     SignatureNonce: randomUUID(),
     RoleArn: params.roleArn,
-    OIDCProviderArn: params.oidcProviderArn ?? '',
+    OIDCProviderArn: params.oidcProviderArn,
     OIDCToken: token,
     RoleSessionName: params.sessionName,
     DurationSeconds: String(params.durationSeconds),

@@ -11,7 +11,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ActionError, STS_ERROR_CODES } from '../../src/errors.js';
+import { ActionError } from '../../src/errors.js';
+import { STS_ERROR_CODES } from '../../src/sts-codes.js';
 import { codes as EMULATOR_CODES } from '../emulator/codes.js';
 import { startEmulator } from '../emulator/server.js';
 import type { AccessKey, Emulator, Fault, FaultTarget, MintTokenOptions, RequestRecord } from '../emulator/types.js';

@@ -1,5 +1,7 @@
 import { accountIdOf, assumedRoleArn, parseOidcProviderArn, parseRoleArn } from '../../src/arn.js';
-import { ActionError, describeStsCode, formatFailure, redact, STS_ERROR_CODES } from '../../src/errors.js';
+import { ActionError, formatFailure } from '../../src/errors.js';
+import { redact } from '../../src/redact.js';
+import { describeStsCode, STS_ERROR_CODES } from '../../src/sts-codes.js';
 import { printableClaims } from '../../src/jwt.js';
 import { withRetry } from '../../src/retry.js';
 import { codes } from '../emulator/codes.js';

@@ -1,5 +1,6 @@
 import { defaultSessionName, readConfig, type Config } from '../../src/config.js';
 import { InputError } from '../../src/errors.js';
+import { makePlan, type Plan } from '../../src/plan.js';
 
 const ROLE = 'acs:ram::123456789012:role/ProwlerAuditRole';
 const IDP = 'acs:ram::123456789012:oidc-provider/github';
@@ -8,9 +9,15 @@ function configOf(inputs: Record<string, string>, env: Record<string, string> = 
   return readConfig((name) => inputs[name] ?? '', env);
 }
 
+/** Every check made before a request: the shared inputs, then the sources' own (a job that may request a token). */
+function planOf(inputs: Record<string, string>): Plan {
+  const input = (name: string) => inputs[name] ?? '';
+  return makePlan(readConfig(input, {}), input, { idTokenRequest: { url: true, token: true } });
+}
+
 function inputErrorOf(inputs: Record<string, string>): InputError {
   try {
-    configOf(inputs);
+    planOf(inputs);
   } catch (error) {
     if (error instanceof InputError) return error;
     throw error;
@@ -22,7 +29,7 @@ describe('readConfig', () => {
   it('reads the OIDC flow with the defaults of action.yml', () => {
     const config = configOf({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP }, { GITHUB_REPOSITORY: 'octo/repo', GITHUB_RUN_ID: '42' });
     expect(config.role).toEqual({ arn: ROLE, accountId: '123456789012', roleName: 'ProwlerAuditRole' });
-    expect(config.audience).toBe('sts.aliyuncs.com');
+    expect(planOf({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP }).source.description).toBe('GitHub OIDC (audience sts.aliyuncs.com)');
     expect(config.durationSeconds).toBe(3600);
     expect(config.roleSessionName).toBe('gha-42-octo-repo');
     expect(config.endpoint).toEqual({ host: 'sts.aliyuncs.com', protocol: 'https' });
@@ -61,9 +68,9 @@ describe('readConfig', () => {
   });
 
   it('accepts loopback and private-IP credentials URIs over http', () => {
-    expect(configOf({ 'credentials-uri': 'http://127.0.0.1:8080/creds' }).credentialsUri).toBe('http://127.0.0.1:8080/creds');
-    expect(configOf({ 'credentials-uri': 'http://10.1.2.3/creds' }).credentialsUri).toBe('http://10.1.2.3/creds');
-    expect(configOf({ 'credentials-uri': 'https://broker.example.com/creds' }).credentialsUri).toBe('https://broker.example.com/creds');
+    for (const uri of ['http://127.0.0.1:8080/creds', 'http://10.1.2.3/creds', 'http://[fd00::1]/creds', 'https://broker.example.com/creds']) {
+      expect(planOf({ 'credentials-uri': uri }).source.description).toBe('a credentials URI');
+    }
   });
 
   const bad: Array<[string, Record<string, string>, string]> = [

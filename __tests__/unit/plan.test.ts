@@ -7,10 +7,8 @@ const IDP = 'acs:ram::123456789012:oidc-provider/github';
 const KEYS = { 'access-key-id': 'LTAI12345678', 'access-key-secret': 'secret' };
 
 function planOf(inputs: Record<string, string>, canRequestIdToken = true): Plan {
-  return makePlan(
-    readConfig((name) => inputs[name] ?? '', {}),
-    { idTokenRequest: { url: canRequestIdToken, token: canRequestIdToken } },
-  );
+  const input = (name: string) => inputs[name] ?? '';
+  return makePlan(readConfig(input, {}), input, { idTokenRequest: { url: canRequestIdToken, token: canRequestIdToken } });
 }
 
 function errorOf(inputs: Record<string, string>, canRequestIdToken = true): ActionError {
@@ -24,26 +22,44 @@ function errorOf(inputs: Record<string, string>, canRequestIdToken = true): Acti
 }
 
 describe('makePlan', () => {
-  it('maps each source of the table in DESIGN.md §1', () => {
-    expect(planOf({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP }).source).toEqual({ kind: 'github-oidc', audience: 'sts.aliyuncs.com' });
-    expect(planOf({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP, 'oidc-token-file': '/t' }, false).source).toEqual({
-      kind: 'oidc-token-file',
-      path: '/t',
-    });
-    expect(planOf(KEYS).source.kind).toBe('access-key');
-    expect(planOf({ 'role-chaining': 'true', 'role-to-assume': ROLE }).source).toEqual({ kind: 'environment' });
-    expect(planOf({ 'ecs-ram-role': 'EcsRole' }).source).toEqual({ kind: 'ecs-ram-role', roleName: 'EcsRole' });
-    expect(planOf({ 'credentials-uri': 'https://b.example.com/c' }).source).toEqual({ kind: 'credentials-uri', uri: 'https://b.example.com/c' });
+  it('maps each source of the table "Which flow runs" to its source and STS call', () => {
+    const shape = (plan: Plan) => [plan.kind, plan.source.gives, plan.source.input, plan.source.description];
+    expect(shape(planOf({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP }))).toEqual([
+      'oidc',
+      'oidc-token',
+      'oidc-provider-arn',
+      'GitHub OIDC (audience sts.aliyuncs.com)',
+    ]);
+    expect(shape(planOf({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP, 'oidc-token-file': '/t' }, false))).toEqual([
+      'oidc',
+      'oidc-token',
+      'oidc-token-file',
+      'OIDC token file /t',
+    ]);
+    expect(shape(planOf(KEYS))).toEqual(['as-is', 'credentials', 'access-key-id', 'AccessKey (inputs)']);
+    expect(shape(planOf({ 'role-chaining': 'true', 'role-to-assume': ROLE }))).toEqual([
+      'assume',
+      'credentials',
+      'role-chaining',
+      'the ALIBABA_CLOUD_* credentials of an earlier step',
+    ]);
+    expect(shape(planOf({ 'ecs-ram-role': 'EcsRole' }))).toEqual(['as-is', 'credentials', 'ecs-ram-role', 'ECS instance RAM role EcsRole']);
+    expect(shape(planOf({ 'credentials-uri': 'https://b.example.com/c' }))).toEqual(['as-is', 'credentials', 'credentials-uri', 'a credentials URI']);
   });
 
   it('assumes the role with the OIDC provider only in the OIDC flows', () => {
-    expect(planOf({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP }).assume).toMatchObject({ roleArn: ROLE, oidcProviderArn: IDP, durationSeconds: 3600 });
-    expect(planOf({ ...KEYS, 'role-to-assume': ROLE, 'role-external-id': 'ext-1' }).assume).toMatchObject({
-      roleArn: ROLE,
-      externalId: 'ext-1',
-      oidcProviderArn: undefined,
-    });
-    expect(planOf(KEYS).assume).toBeUndefined();
+    const oidc = planOf({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP });
+    expect(oidc.kind === 'oidc' && oidc.role).toEqual({ roleArn: ROLE, oidcProviderArn: IDP, durationSeconds: 3600, sessionName: expect.any(String) });
+    const assume = planOf({ ...KEYS, 'role-to-assume': ROLE, 'role-external-id': 'ext-1' });
+    expect(assume.kind === 'assume' && assume.role).toMatchObject({ roleArn: ROLE, externalId: 'ext-1' });
+    expect(assume.kind === 'assume' && assume.role).not.toHaveProperty('oidcProviderArn');
+  });
+
+  it('proves static keys used as they are, and looks up other sources only for allowed-account-ids', () => {
+    const verify = (plan: Plan) => plan.kind === 'as-is' && plan.verify;
+    expect(verify(planOf(KEYS))).toBe(true);
+    expect(verify(planOf({ 'ecs-ram-role': 'EcsRole' }))).toBe(false);
+    expect(verify(planOf({ 'ecs-ram-role': 'EcsRole', 'allowed-account-ids': '123456789012' }))).toBe(true);
   });
 
   it('refuses two sources, naming both', () => {
@@ -62,8 +78,8 @@ describe('makePlan', () => {
     expect(oidcWithout.kind).toBe('permission');
     expect(oidcWithout.hint).toContain('permissions:\n  id-token: write');
     expect(oidcWithout.message).toContain('ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set');
-    const config = readConfig((name) => ({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP })[name] ?? '', {});
-    expect(() => makePlan(config, { idTokenRequest: { url: true, token: false } })).toThrow('ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set');
+    const input = (name: string) => ({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP })[name] ?? '';
+    expect(() => makePlan(readConfig(input, {}), input, { idTokenRequest: { url: true, token: false } })).toThrow('ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set');
   });
 
   it('needs a role for role chaining and something to refresh', () => {

@@ -1,11 +1,7 @@
-// Step outputs and masking: the only places that hand values to the runner's log machinery.
+// The step's outputs. The credential outputs only with `output-credentials`; their values are masked by then.
 
 import * as core from '@actions/core';
 import { isoSeconds, type Credentials, type Identity } from '../credentials.js';
-
-export function mask(secret: string | undefined): void {
-  if (secret) core.setSecret(secret);
-}
 
 export interface OutputValues {
   readonly credentials: Credentials;

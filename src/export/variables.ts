@@ -1,7 +1,7 @@
 // Which environment variables carry the credentials to each consumer, and which ones would lead a consumer
 // away from them. Pure: the edge (env.ts) applies the result.
 
-import type { Env } from '../config.js';
+import type { Env } from '../inputs.js';
 import type { Credentials } from '../credentials.js';
 
 export const ACCESS_KEY_ID_VARS = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABACLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY', 'ALIYUN_ACCESS_KEY_ID'];

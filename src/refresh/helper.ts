@@ -3,11 +3,14 @@
 // step; it also leaves on its own when the runner is gone or the job's time is up. It logs no secrets.
 
 import { createServer, type Server } from 'node:http';
-import { isoSeconds, type Credentials } from '../credentials.js';
+import { readConfig } from '../config.js';
+import { deserializeCredentials, isoSeconds, type Credentials } from '../credentials.js';
 import { formatFailure } from '../errors.js';
-import { runPlan } from '../flow.js';
+import { flowSettings, runPlan } from '../flow.js';
+import { makePlan } from '../plan.js';
+import { jobContext } from '../sources/source.js';
 import { isRunning } from './process.js';
-import type { HelperReply, HelperStart, SerializedCredentials } from './protocol.js';
+import type { HelperReply, HelperStart } from './protocol.js';
 
 const WATCH_INTERVAL_MS = 5_000;
 // Renew once this share of the session has passed, so consumers that fetch near expiry get fresh credentials.
@@ -33,7 +36,10 @@ function reply(message: HelperReply): void {
 }
 
 async function start(init: HelperStart): Promise<void> {
-  let current: Credentials = deserialize(init.credentials);
+  const input = (name: string) => init.inputs[name] ?? '';
+  const config = readConfig(input, init.env);
+  const plan = makePlan(config, input, jobContext(init.env));
+  let current: Credentials = deserializeCredentials(init.credentials);
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || req.url !== init.path) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
@@ -80,16 +86,7 @@ async function start(init: HelperStart): Promise<void> {
 
   const renew = async (): Promise<void> => {
     try {
-      const result = await runPlan(init.plan, {
-        env: init.env,
-        sts: init.sts,
-        timeouts: init.timeouts,
-        retry: init.retry,
-        onSecret: () => {},
-        onRetry: (step, { attempt, maxAttempts, error, waitMs }) =>
-          log(`${step}: attempt ${attempt}/${maxAttempts} failed (${printable(error.details.code ?? error.kind)}); retrying in ${waitMs} ms.`),
-        identifyUnassumed: false,
-      });
+      const result = await runPlan(plan, { ...flowSettings(config), env: init.env, onSecret: () => {}, log: (message) => log(printable(message)) });
       current = result.credentials;
       log(`Renewed the credentials; they expire ${describeExpiry(current)}.`);
       schedule(renewDelay(current));
@@ -120,10 +117,6 @@ function printable(text: string): string {
 
 function describeExpiry(credentials: Credentials): string {
   return credentials.expiration ? `at ${isoSeconds(credentials.expiration)}` : 'never';
-}
-
-function deserialize(credentials: SerializedCredentials): Credentials {
-  return { ...credentials, expiration: credentials.expiration ? new Date(credentials.expiration) : undefined };
 }
 
 function listen(server: Server): Promise<number> {

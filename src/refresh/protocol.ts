@@ -1,19 +1,14 @@
 // What the main step hands the refresh helper over its IPC channel, and what the helper answers.
 
-import type { Env } from '../config.js';
-import type { Plan } from '../plan.js';
-import type { RetryPolicy } from '../retry.js';
-import type { Timeouts } from '../sources/timeouts.js';
-import type { StsSettings } from '../sts.js';
+import type { SerializedCredentials } from '../credentials.js';
+import type { Env } from '../inputs.js';
 
 export const HELPER_FLAG = '--refresh-helper';
 
 export interface HelperStart {
-  readonly plan: Plan;
-  readonly sts: StsSettings;
-  readonly timeouts: Timeouts;
-  readonly retry: RetryPolicy;
-  /** Only what the sources read: the OIDC request URL and token, or an earlier step's keys. */
+  /** The inputs the main step read: the helper reads the same config and so makes the same plan. */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** Only what config and source read: the default session name's variables, the OIDC request URL and token, … */
   readonly env: Env;
   /** The credentials the main step got, served until the first refresh. */
   readonly credentials: SerializedCredentials;
@@ -23,13 +18,6 @@ export interface HelperStart {
   readonly watchPid: number;
   /** The helper exits at this time (ms since the epoch) at the latest. */
   readonly exitBy: number;
-}
-
-export interface SerializedCredentials {
-  readonly accessKeyId: string;
-  readonly accessKeySecret: string;
-  readonly securityToken?: string;
-  readonly expiration?: string;
 }
 
 export type HelperReply = { readonly ready: true; readonly port: number } | { readonly ready: false; readonly error: string };

@@ -1,7 +1,7 @@
 // Used by the post step: stops the refresh helper, checks that it is gone, and prints its log (redacted).
 
 import { readFileSync } from 'node:fs';
-import { redact } from '../errors.js';
+import { redact } from '../redact.js';
 import { isRunning } from './process.js';
 import { HELPER_FLAG } from './protocol.js';
 

@@ -4,8 +4,10 @@
 // quietly downgrade on an instance that enforces v2, so this reads the service itself.
 
 import type { Credentials } from '../credentials.js';
-import { ActionError } from '../errors.js';
+import { ActionError, InputError } from '../errors.js';
 import { jsonObject, request, statusError, type HttpResponse } from '../http.js';
+import { optional } from '../inputs.js';
+import { defineSource } from './source.js';
 import { credentialsFromJson } from './sts-json.js';
 
 const ORIGIN = 'http://100.100.100.200';
@@ -13,6 +15,27 @@ const SERVICE = 'The ECS metadata service';
 const TOKEN_TTL_SECONDS = '300';
 // On a runner outside ECS nothing answers at 100.100.100.200; give up quickly.
 const TIMEOUTS = { connectTimeoutMs: 1000, readTimeoutMs: 2000 };
+const ROLE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+export const ecsRamRole = defineSource<{ roleName: string }>({
+  gives: 'credentials',
+  selectedBy: 'ecs-ram-role',
+  inputs: ['ecs-ram-role'],
+  read: (input) =>
+    optional(input('ecs-ram-role'), (roleName) => {
+      if (!ROLE_NAME.test(roleName))
+        throw new InputError(
+          'ecs-ram-role',
+          `"${roleName}" is not a RAM role name.`,
+          'Give the name of the instance RAM role (not its ARN), e.g. ProwlerEcsRole.',
+        );
+      return { roleName };
+    }),
+  describe: ({ roleName }) => `ECS instance RAM role ${roleName}`,
+  verifyUnassumed: false,
+  renews: () => true,
+  obtain: ({ roleName }, ctx) => ctx.retry('ECS metadata', () => fetchFromEcsMetadata(roleName)),
+});
 
 export async function fetchFromEcsMetadata(roleName: string): Promise<Credentials> {
   const token = await metadataToken();

@@ -1,15 +1,53 @@
 // GitHub's OIDC token for this job, from the endpoint the runner exposes with `permissions: id-token: write`.
+// The OIDC flow's token when no other source of a token is given.
 
-import { ActionError } from '../errors.js';
-import { jsonObject, request, statusError } from '../http.js';
-import type { Timeouts } from './timeouts.js';
+import { ActionError, InputError } from '../errors.js';
+import { jsonObject, request, statusError, type Timeouts } from '../http.js';
+import type { InputReader } from '../inputs.js';
+import { bindToken, type ChosenTokenSource, type TokenSource } from './source.js';
+
+export const DEFAULT_AUDIENCE = 'sts.aliyuncs.com';
+export const PERMISSIONS_BLOCK = 'permissions:\n  id-token: write\n  contents: read';
+const SERVICE = "GitHub's OIDC token endpoint";
+
+export const githubOidc: TokenSource<{ audience: string }> = {
+  gives: 'oidc-token',
+  selectedBy: 'oidc-provider-arn',
+  inputs: ['audience'],
+  variables: { ACTIONS_ID_TOKEN_REQUEST_URL: 'plain', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'secret' },
+  read: readAudience,
+  check(_settings, _config, job) {
+    const missing = [job.idTokenRequest.url ? '' : 'ACTIONS_ID_TOKEN_REQUEST_URL', job.idTokenRequest.token ? '' : 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(
+      Boolean,
+    );
+    if (missing.length === 0) return;
+    throw new ActionError(
+      'permission',
+      `This job cannot request a GitHub OIDC token: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set.`,
+      `Add to the job (or workflow):\n${PERMISSIONS_BLOCK}\nPull requests from forks never get an OIDC token; use \`oidc-token-file\` or a key-based source there.`,
+    );
+  },
+  describe: ({ audience }) => `GitHub OIDC (audience ${audience})`,
+  obtain: ({ audience }, ctx) =>
+    fetchGithubToken({ url: ctx.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '', bearer: ctx.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '' }, audience, ctx.timeouts),
+};
+
+/** The OIDC flow's token when no other source of a token is selected; its input has a default, so it always reads. */
+export function chooseGithubToken(input: InputReader): ChosenTokenSource {
+  return bindToken(githubOidc, readAudience(input));
+}
+
+function readAudience(input: InputReader): { audience: string } {
+  const audience = input('audience') || DEFAULT_AUDIENCE;
+  if (/\s/.test(audience))
+    throw new InputError('audience', 'must not contain white space.', 'Use one Client ID of the RAM OIDC identity provider, e.g. sts.aliyuncs.com.');
+  return { audience };
+}
 
 export interface GithubTokenEndpoint {
   readonly url: string; // ACTIONS_ID_TOKEN_REQUEST_URL
   readonly bearer: string; // ACTIONS_ID_TOKEN_REQUEST_TOKEN
 }
-
-const SERVICE = "GitHub's OIDC token endpoint";
 
 export async function fetchGithubToken(endpoint: GithubTokenEndpoint, audience: string, timeouts: Timeouts): Promise<string> {
   // The runner's URL already carries a query (api-version), so the audience is appended with '&'.

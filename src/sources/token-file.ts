@@ -2,6 +2,18 @@
 
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
+import { optional } from '../inputs.js';
+import { defineSource } from './source.js';
+
+export const tokenFile = defineSource<{ path: string }>({
+  gives: 'oidc-token',
+  selectedBy: 'oidc-token-file',
+  inputs: ['oidc-token-file'],
+  read: (input) => optional(input('oidc-token-file'), (path) => ({ path })),
+  describe: ({ path }) => `OIDC token file ${path}`,
+  // Read again for every attempt: the file's owner replaces the token before it expires.
+  obtain: ({ path }) => readTokenFile(path),
+});
 
 export async function readTokenFile(path: string): Promise<string> {
   let token: string;

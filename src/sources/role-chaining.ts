@@ -1,0 +1,37 @@
+// Role chaining: the credentials an earlier step exported (this action or another) sign AssumeRole.
+
+import { InputError } from '../errors.js';
+import { readBoolean } from '../inputs.js';
+import { defineSource } from './source.js';
+
+export const roleChaining = defineSource<true>({
+  gives: 'credentials',
+  selectedBy: 'role-chaining',
+  inputs: ['role-chaining'],
+  variables: { ALIBABA_CLOUD_ACCESS_KEY_ID: 'secret', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret', ALIBABA_CLOUD_SECURITY_TOKEN: 'secret' },
+  read: (input) => (readBoolean(input, 'role-chaining', false) ? true : undefined),
+  check(_settings, config) {
+    if (!config.role) {
+      throw new InputError(
+        'role-chaining',
+        'needs `role-to-assume`: role chaining assumes a role with the credentials of an earlier step.',
+        'Add role-to-assume: acs:ram::<account-id>:role/<name>.',
+      );
+    }
+  },
+  describe: () => 'the ALIBABA_CLOUD_* credentials of an earlier step',
+  verifyUnassumed: true,
+  renews: () => false,
+  async obtain(_settings, { env }) {
+    const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+    const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+    if (!accessKeyId || !accessKeySecret) {
+      throw new InputError(
+        'role-chaining',
+        'found no ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET in the environment.',
+        'Run a step that exports credentials first (for example this action with the OIDC flow), then this one with `role-chaining: true`.',
+      );
+    }
+    return { accessKeyId, accessKeySecret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined };
+  },
+});

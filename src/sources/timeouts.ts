@@ -1,4 +1,0 @@
-export interface Timeouts {
-  readonly connectTimeoutMs: number;
-  readonly readTimeoutMs: number;
-}

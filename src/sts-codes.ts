@@ -1,0 +1,193 @@
+// Every STS error code the action can meet: its kind and what to change. docs/TROUBLESHOOTING.md lists the same
+// codes; a test keeps the two in step. Pure: no I/O.
+
+import type { ErrorKind } from './errors.js';
+
+export interface CodeInfo {
+  readonly kind: ErrorKind;
+  readonly hint: string;
+}
+
+const TRUST_POLICY =
+  "Check the role's trust policy: the Federated principal must be `oidc-provider-arn`, and the oidc:iss, oidc:aud " +
+  'and oidc:sub conditions must match the token claims printed above.';
+
+export const STS_ERROR_CODES: Readonly<Record<string, CodeInfo>> = {
+  'AuthenticationFail.OIDCToken.Expired': {
+    kind: 'trust',
+    hint: 'The OIDC token expired before STS checked it. The action fetches a fresh one on retry; if this persists, check the runner clock and the token file refresh (`oidc-token-file`).',
+  },
+  'AuthenticationFail.OIDCToken.Invalid': {
+    kind: 'trust',
+    hint: "STS could not verify the OIDC token. Check the RAM OIDC identity provider: its issuer URL must be the token's `iss` (https://token.actions.githubusercontent.com for GitHub) and its fingerprint must be current.",
+  },
+  'AuthenticationFail.OIDCToken.IssuerNotMatch': {
+    kind: 'trust',
+    hint: "The token's issuer is not the issuer URL of the OIDC identity provider named by `oidc-provider-arn`. Set the IdP's issuer URL to the token's `iss`, or use the IdP made for this issuer.",
+  },
+  'AuthenticationFail.OIDCToken.AudienceNotMatch': {
+    kind: 'trust',
+    hint: "The token's audience is not a Client ID of the OIDC identity provider. Add the value of `audience` (default sts.aliyuncs.com) to the IdP's Client IDs, or set `audience` to one of them; the trust policy's oidc:aud must match too.",
+  },
+  'AuthenticationFail.OIDCToken.InvalidSignature': {
+    kind: 'trust',
+    hint: "The token's signature does not verify against the issuer's keys. Check the IdP's issuer URL; if you use `oidc-token-file`, the file must hold a token from that issuer.",
+  },
+  'AuthenticationFail.OIDCToken.PublicKeyFingerprintMismatch': {
+    kind: 'trust',
+    hint: "The issuer's TLS certificate no longer matches the IdP's fingerprint. Update the fingerprint of the OIDC identity provider in RAM (docs/SETUP.md shows how to compute it).",
+  },
+  'AuthenticationFail.OIDCToken.IssuerConfigurationBroken': {
+    kind: 'trust',
+    hint: "STS could not read the issuer's OpenID configuration or keys. Check the IdP's issuer URL; for a self-hosted issuer, its /.well-known/openid-configuration must be reachable from the internet.",
+  },
+  'AuthenticationFail.NoPermission': {
+    kind: 'trust',
+    hint: `The role does not trust this token. ${TRUST_POLICY}`,
+  },
+  'EntityNotExist.Role': {
+    kind: 'permission',
+    hint: 'No such role. Check `role-to-assume` (acs:ram::<account-id>:role/<name>): the account ID and the role name as shown in the RAM console.',
+  },
+  'EntityNotExist.OIDCProvider': {
+    kind: 'trust',
+    hint: 'No such OIDC identity provider. Check `oidc-provider-arn` (acs:ram::<account-id>:oidc-provider/<name>) against RAM > SSO > OIDC.',
+  },
+  NoPermission: {
+    kind: 'permission',
+    hint: 'The source identity may not assume this role. Grant it sts:AssumeRole (for example the AliyunSTSAssumeRoleAccess policy) and make the role trust its account or principal; with `role-external-id`, the value must match the trust policy.',
+  },
+  'NoPermission.AssumeRole': {
+    kind: 'permission',
+    hint: 'The source identity may not assume this role. Grant it sts:AssumeRole and make the role trust its account or principal.',
+  },
+  'InvalidParameter.RoleArn': {
+    kind: 'input',
+    hint: 'STS rejected the role ARN. Write `role-to-assume` as acs:ram::<account-id>:role/<name>.',
+  },
+  'InvalidParameter.OIDCProviderArn': {
+    kind: 'input',
+    hint: 'STS rejected the OIDC provider ARN. Write `oidc-provider-arn` as acs:ram::<account-id>:oidc-provider/<name>.',
+  },
+  'InvalidParameter.RoleSessionName': {
+    kind: 'input',
+    hint: 'Set `role-session-name` to 2-64 characters of A-Z a-z 0-9 . @ - _.',
+  },
+  'InvalidParameter.DurationSeconds': {
+    kind: 'input',
+    hint: "Lower `role-session-expiration` to at most the role's maximum session duration (RAM console > role > Maximum session duration), or raise that maximum.",
+  },
+  'InvalidParameter.PolicyGrammar': {
+    kind: 'input',
+    hint: 'Fix `inline-session-policy`: it must be a RAM policy document ({"Version":"1","Statement":[...]}).',
+  },
+  'InvalidParameter.ExternalId': {
+    kind: 'input',
+    hint: "Set `role-external-id` to the ExternalId required by the role's trust policy.",
+  },
+  'InvalidParameter.PolicySize': {
+    kind: 'input',
+    hint: 'Shorten `inline-session-policy`: STS limits its length (2048 characters). Use wildcards or fewer statements.',
+  },
+  MissingParameter: {
+    kind: 'input',
+    hint: 'A required parameter did not reach STS. Check `role-to-assume`, `oidc-provider-arn` and the token source.',
+  },
+  'MissingParameter.RoleArn': { kind: 'input', hint: 'Set `role-to-assume`.' },
+  'MissingParameter.RoleSessionName': { kind: 'input', hint: 'Set `role-session-name`, or leave it out for the default.' },
+  'MissingParameter.OIDCProviderArn': { kind: 'input', hint: 'Set `oidc-provider-arn`.' },
+  MissingSecurityToken: {
+    kind: 'credentials',
+    hint: 'STS AccessKeys (STS.…) need their security token: pass `security-token` (or ALIBABA_CLOUD_SECURITY_TOKEN with `role-chaining`).',
+  },
+  IncompleteSignature: {
+    kind: 'credentials',
+    hint: 'STS found the request signature incomplete. A proxy may be rewriting requests; otherwise report it with the RequestId.',
+  },
+  InvalidSignatureMethod: {
+    kind: 'credentials',
+    hint: 'STS does not accept the signature method. A proxy may be rewriting requests; otherwise report it with the RequestId.',
+  },
+  SignatureNonceUsed: {
+    kind: 'credentials',
+    hint: 'STS saw the same request twice (a replayed nonce). A proxy may be retrying requests; the action sends a fresh nonce each attempt.',
+  },
+  'InvalidTimeStamp.Format': {
+    kind: 'credentials',
+    hint: "STS could not read the request's timestamp. Check the runner's clock and locale settings.",
+  },
+  'InvalidAction.NotFound': {
+    kind: 'input',
+    hint: 'The endpoint does not know this STS action: `sts-endpoint` may point at another service.',
+  },
+  InvalidVersion: {
+    kind: 'input',
+    hint: 'The endpoint does not speak STS 2015-04-01: `sts-endpoint` may point at another service.',
+  },
+  UnsupportedHTTPMethod: {
+    kind: 'input',
+    hint: 'The endpoint refused the HTTP method: `sts-endpoint` may point at another service, or a proxy rewrites requests.',
+  },
+  'InvalidAccessKeyId.NotFound': {
+    kind: 'credentials',
+    hint: 'The AccessKey ID does not exist. Check the secret behind `access-key-id` (or the ALIBABA_CLOUD_ACCESS_KEY_ID of the earlier step with `role-chaining`).',
+  },
+  'InvalidAccessKeyId.Inactive': {
+    kind: 'credentials',
+    hint: 'The AccessKey is disabled. Enable it in the RAM console or use an active one.',
+  },
+  SignatureDoesNotMatch: {
+    kind: 'credentials',
+    hint: 'The AccessKey secret does not belong to the AccessKey ID. Check the secret behind `access-key-secret`.',
+  },
+  'InvalidSecurityToken.Expired': {
+    kind: 'credentials',
+    hint: 'The source STS credentials have expired. Get fresh ones (run the earlier step again, or lower the time between the steps).',
+  },
+  'InvalidSecurityToken.MismatchWithAccessKey': {
+    kind: 'credentials',
+    hint: 'The security token does not belong to the AccessKey ID. Pass the three values of one STS session (`security-token` with its own keys).',
+  },
+  'InvalidSecurityToken.Malformed': {
+    kind: 'credentials',
+    hint: 'The security token is malformed or missing. STS AccessKeys (STS.…) need `security-token`.',
+  },
+  'InvalidTimeStamp.Expired': {
+    kind: 'credentials',
+    hint: "The request's timestamp is too far from STS's clock. Check the runner's clock (NTP).",
+  },
+  Throttling: {
+    kind: 'throttled',
+    hint: 'STS throttled the request. The action retries with backoff; raise `retry-max-attempts` or spread out parallel jobs.',
+  },
+  'Throttling.User': {
+    kind: 'throttled',
+    hint: 'STS throttled the requests of this account. The action retries with backoff; raise `retry-max-attempts` or spread out parallel jobs.',
+  },
+  'Throttling.Api': {
+    kind: 'throttled',
+    hint: 'STS throttled this API. The action retries with backoff; raise `retry-max-attempts` or spread out parallel jobs.',
+  },
+  InternalError: {
+    kind: 'server',
+    hint: 'STS failed on its side. The action retries; if it persists, try another `region` endpoint and quote the RequestId to Alibaba Cloud support.',
+  },
+  ServiceUnavailable: { kind: 'server', hint: 'STS is unavailable. The action retries; if it persists, try another `region` endpoint.' },
+};
+
+/** Kind and hint for an STS error code: the code itself, else its family, else the HTTP status. */
+export function describeStsCode(code: string | undefined, status: number | undefined): CodeInfo {
+  if (code && STS_ERROR_CODES[code]) return STS_ERROR_CODES[code];
+  if (code?.startsWith('Throttling')) return STS_ERROR_CODES.Throttling;
+  if (code?.startsWith('AuthenticationFail.')) return STS_ERROR_CODES['AuthenticationFail.NoPermission'];
+  if (code?.startsWith('InvalidAccessKeyId')) return STS_ERROR_CODES['InvalidAccessKeyId.NotFound'];
+  if (code?.startsWith('InvalidSecurityToken')) return STS_ERROR_CODES['InvalidSecurityToken.Malformed'];
+  if (code?.startsWith('EntityNotExist')) return STS_ERROR_CODES['EntityNotExist.Role'];
+  if (code?.startsWith('NoPermission') || status === 403) return STS_ERROR_CODES.NoPermission;
+  if (code?.startsWith('InvalidParameter') || code?.startsWith('MissingParameter')) {
+    return { kind: 'input', hint: 'STS rejected a parameter; the message above names it. Check the matching input.' };
+  }
+  if (status === 429) return STS_ERROR_CODES.Throttling;
+  if (status !== undefined && status >= 500) return STS_ERROR_CODES.ServiceUnavailable;
+  return { kind: 'server', hint: 'Unexpected answer from STS; quote the RequestId to Alibaba Cloud support.' };
+}
