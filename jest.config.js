@@ -7,4 +7,6 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   testTimeout: 60000,
+  globalSetup: '<rootDir>/__tests__/global-setup.mjs',
+  globalTeardown: '<rootDir>/__tests__/global-teardown.mjs',
 };

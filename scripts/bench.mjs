@@ -12,8 +12,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startEmulator } from '../__tests__/emulator/server.js';
-import { jobEnv, readStep, ROOT, stepEnv } from '../__tests__/e2e/step.mjs';
+import { startEmulator } from '../emulator/server.js';
+import { jobEnv, readStep, ROOT, stepEnv } from '../emulator/step.mjs';
 
 const BUDGET = { oidcMain: 1.6, post: 1.2, exitLagMs: 250 };
 /** Strings only the STS SDK (or its base package) brings into a bundle. */

@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startEmulator } from '../__tests__/emulator/server.js';
-import { jobEnv, readStep, stepEnv } from '../__tests__/e2e/step.mjs';
+import { startEmulator } from '../emulator/server.js';
+import { jobEnv, readStep, stepEnv } from '../emulator/step.mjs';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
@@ -38,7 +38,7 @@ steps:
   const base = jobEnv(job, { ACTIONS_ID_TOKEN_REQUEST_URL: emulator.oidcRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: emulator.oidcRequestToken });
   mkdirSync(base.HOME);
   const { env, files } = stepEnv({ dir: job, step: 1, entry: 'main', env: base, inputs });
-  const main = await run(process.execPath, [join(root, 'dist/main/index.js')], { env }).catch((error) => error);
+  const main = await run(process.execPath, [join(process.env.ACTION_DIST ?? join(root, 'dist'), 'main', 'index.js')], { env }).catch((error) => error);
 
   // What GitHub shows: workflow commands are consumed, masked values print as ***.
   const masks = [...main.stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => m[1]).sort((a, b) => b.length - a.length);

@@ -142,7 +142,7 @@ export const STS_ERROR_CODES: Readonly<Record<string, CodeInfo>> = {
   },
   'InvalidSecurityToken.Expired': {
     kind: 'credentials',
-    hint: 'The source STS credentials have expired. Get fresh ones (run the earlier step again, or lower the time between the steps).',
+    hint: "The source STS credentials have expired: the session behind `security-token` (or, with `role-chaining`, the earlier step's credentials) is over. Get fresh ones closer to this step, or give the step that makes them a longer `role-session-expiration`.",
   },
   'InvalidSecurityToken.MismatchWithAccessKey': {
     kind: 'credentials',

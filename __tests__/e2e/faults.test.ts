@@ -13,10 +13,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ActionError } from '../../src/errors.js';
 import { STS_ERROR_CODES } from '../../src/sts-codes.js';
-import { codes as EMULATOR_CODES } from '../emulator/codes.js';
-import { startEmulator } from '../emulator/server.js';
-import type { AccessKey, Emulator, Fault, FaultTarget, MintTokenOptions, RequestRecord } from '../emulator/types.js';
-import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult, LOG_MODES, type LogMode } from './runner.js';
+import { codes as EMULATOR_CODES } from '../../emulator/codes.js';
+import { startEmulator } from '../../emulator/server.js';
+import type { AccessKey, Emulator, Fault, FaultTarget, MintTokenOptions, RequestRecord } from '../../emulator/types.js';
+import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult, LOG_MODES, type LogMode, oidcJobEnv } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
 const OTHER_ACCOUNT = '6543210987654321';
@@ -83,7 +83,6 @@ interface Identity {
 }
 
 const worlds = new Map<Mode['name'], World>();
-const jobs: Job[] = [];
 const scanned = { scenarios: new Set<string>(), runs: 0 };
 const nonRetryableCodes = new Set<string>();
 
@@ -119,7 +118,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const job of jobs) job.cleanup();
   for (const world of worlds.values()) await world.em.close();
   console.log(
     `faults.test.ts: ${scanned.scenarios.size} scenarios passed, ${scanned.runs} runs of dist/main leak-scanned (every scenario plain and with RUNNER_DEBUG=1); ` +
@@ -192,8 +190,7 @@ async function runMain(world: World, spec: Spec, mode: Mode): Promise<Run> {
   await em.resetRequests();
   const before = new Set(await em.secrets());
   for (const [target, fault, count] of spec.faults ?? []) await em.queueFault(target, fault, count);
-  const job = newJob({ ACTIONS_ID_TOKEN_REQUEST_URL: em.oidcRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: em.oidcRequestToken });
-  jobs.push(job);
+  const job = newJob(oidcJobEnv(em));
   const result = await job.main(spec.inputs, { ...mode.env });
   const requests = await em.requests();
   const secrets = await em.secrets();
@@ -369,7 +366,6 @@ function expectClaims(run: Run, error: string): void {
 /** A scratch directory, removed with the jobs. */
 function scratchDir(): string {
   const job = newJob();
-  jobs.push(job);
   return job.dir;
 }
 

@@ -10,9 +10,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import StsModule from '@alicloud/sts20150401';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
-import { startEmulator } from '../emulator/server.js';
-import type { AccessKey, Emulator, RequestRecord } from '../emulator/types.js';
-import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult } from './runner.js';
+import { startEmulator } from '../../emulator/server.js';
+import type { AccessKey, Emulator, RequestRecord } from '../../emulator/types.js';
+import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult, oidcJobEnv } from './runner.js';
 
 const ACCOUNT_A = '1234567890123456';
 const ACCOUNT_B = '6543210987654321';
@@ -49,27 +49,16 @@ interface ConsumerResult {
 }
 
 let em: Emulator;
-const jobs: Job[] = [];
 
 beforeAll(async () => {
   em = await startEmulator();
 });
 
 afterAll(async () => {
-  for (const job of jobs) job.cleanup();
   await em?.close();
 });
 
-function job(baseEnv: Record<string, string> = {}): Job {
-  const created = newJob(baseEnv);
-  jobs.push(created);
-  return created;
-}
-
-/** The job env of a workflow with `permissions: id-token: write`: the runner sets these two. */
-function oidcEnv(): Record<string, string> {
-  return { ACTIONS_ID_TOKEN_REQUEST_URL: em.oidcRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: em.oidcRequestToken };
-}
+const oidcEnv = () => oidcJobEnv(em);
 
 /** A later step of the job: only the environment it would get, no ~/.aliyun in its HOME. */
 async function consumer(env: Record<string, string>): Promise<ConsumerResult> {
@@ -169,7 +158,7 @@ describe('GitHub OIDC -> AssumeRoleWithOIDC', () => {
     ['without credential outputs', false],
     ['with output-credentials: true', true],
   ])('exports the session to later steps, %s', async (_name, outputCredentials) => {
-    const j = job(oidcEnv());
+    const j = newJob(oidcEnv());
     await em.resetRequests();
     const inputs: Record<string, string> = { 'role-to-assume': roleArn, 'oidc-provider-arn': providerArn, 'sts-endpoint': `http://${em.stsHost}` };
     if (outputCredentials) inputs['output-credentials'] = 'true';
@@ -221,7 +210,7 @@ describe('AccessKey + role-to-assume -> AssumeRole', () => {
     const user = await em.addUser({ accountId: ACCOUNT_A, name: 'deployer' });
     const roleArn = (await em.addRole({ accountId: ACCOUNT_A, name: 'ExternalAudit', externalId: 'ext-1234:audit', maxSessionDuration: 3600 })).arn;
     const policy = { Version: '1', Statement: [{ Effect: 'Allow', Action: ['ecs:Describe*', 'oss:List*'], Resource: '*' }] };
-    const j = job();
+    const j = newJob();
     await em.resetRequests();
     const main = await j.main({
       'access-key-id': user.accessKeyId,
@@ -276,7 +265,7 @@ describe('STS credentials as the source -> AssumeRole', () => {
     const source = await stsSession(user, firstRole, 'earlier-tool');
     expect(source.accessKeyId).toMatch(/^STS\./);
 
-    const j = job();
+    const j = newJob();
     await em.resetRequests();
     const main = await j.main({
       'access-key-id': source.accessKeyId,
@@ -315,7 +304,7 @@ describe('STS credentials as the source -> AssumeRole', () => {
 describe('static AccessKeys without a role', () => {
   it('exports them as they are after one GetCallerIdentity', async () => {
     const user = await em.addUser({ accountId: ACCOUNT_B, name: 'static-ci' });
-    const j = job();
+    const j = newJob();
     await em.resetRequests();
     const main = await j.main({ 'access-key-id': user.accessKeyId, 'access-key-secret': user.accessKeySecret, 'sts-endpoint': `http://${em.stsHost}` });
     expect(main.error).toBeUndefined();
@@ -342,7 +331,7 @@ describe('role chaining and stale tokens', () => {
     const providerArn = (await em.addOidcProvider({ accountId: ACCOUNT_A, name: 'github-chain' })).arn;
     const roleA = (await em.addRole({ accountId: ACCOUNT_A, name: 'Hub', oidc: { providerArn, sub: ['repo:octo-org/*'] } })).arn;
     const roleB = (await em.addRole({ accountId: ACCOUNT_B, name: 'Spoke', trustedAccounts: [ACCOUNT_A] })).arn;
-    const j = job(oidcEnv());
+    const j = newJob(oidcEnv());
     const endpoint = `http://${em.stsHost}`;
 
     const first = await j.main({ 'role-to-assume': roleA, 'oidc-provider-arn': providerArn, 'sts-endpoint': endpoint, 'role-session-name': 'hub-session' });
@@ -386,7 +375,7 @@ describe('role chaining and stale tokens', () => {
     const roleArn = (await em.addRole({ accountId: ACCOUNT_A, name: 'Earlier' })).arn;
     const other = await em.addUser({ accountId: ACCOUNT_C, name: 'other-user' });
     const session = await stsSession(user, roleArn, 'earlier');
-    const j = job();
+    const j = newJob();
     const endpoint = `http://${em.stsHost}`;
 
     const first = await j.main({
@@ -438,7 +427,7 @@ describe('variables that would divert a consumer', () => {
       ALIBABA_CLOUD_OIDC_TOKEN_FILE: '/nonexistent/rrsa/token',
       ALIBABA_CLOUD_ECS_METADATA: 'SomeInstanceRole',
     };
-    const j = job(diverting);
+    const j = newJob(diverting);
     await em.resetRequests();
     const main = await j.main({
       'access-key-id': user.accessKeyId,
@@ -472,7 +461,7 @@ describe('region and delivery options', () => {
   it('exports the five region variables with region: cn-shanghai', async () => {
     const user = await em.addUser({ accountId: ACCOUNT_B, name: 'regional' });
     const roleArn = (await em.addRole({ accountId: ACCOUNT_B, name: 'Regional' })).arn;
-    const j = job();
+    const j = newJob();
     await em.resetRequests();
     const main = await j.main({
       'access-key-id': user.accessKeyId,
@@ -505,7 +494,7 @@ describe('region and delivery options', () => {
   it('with export-env: false and output-credentials: true, writes nothing to GITHUB_ENV and sets the credential outputs', async () => {
     const user = await em.addUser({ accountId: ACCOUNT_B, name: 'outputs-only' });
     const roleArn = (await em.addRole({ accountId: ACCOUNT_B, name: 'OutputsOnly' })).arn;
-    const j = job();
+    const j = newJob();
     await em.resetRequests();
     const main = await j.main({
       'access-key-id': user.accessKeyId,
@@ -567,7 +556,7 @@ describe('use-vpc-endpoint: true', () => {
   it('fails with a network error naming sts-vpc.<region>.aliyuncs.com and exports nothing', async () => {
     const user = await em.addUser({ accountId: ACCOUNT_A, name: 'vpc-user' });
     const roleArn = (await em.addRole({ accountId: ACCOUNT_A, name: 'Vpc' })).arn;
-    const j = job();
+    const j = newJob();
     const preload = join(j.dir, 'dns-stub.mjs');
     const lookups = join(j.dir, 'lookups.txt');
     writeFileSync(lookups, '');

@@ -8,11 +8,11 @@
 // Nothing is mocked: dist/main and dist/post run as child processes against the loopback emulator.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator } from '../emulator/server.js';
-import type { AccessKey, Emulator } from '../emulator/types.js';
-import { findLeaks, newJob, ROOT, type Job, type StepResult, LOG_MODES, type LogMode } from './runner.js';
+import { startEmulator } from '../../emulator/server.js';
+import type { AccessKey, Emulator } from '../../emulator/types.js';
+import { findLeaks, newJob, type Job, type StepResult, LOG_MODES, type LogMode, oidcJobEnv } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
 const OTHER_ACCOUNT = '6543210987654321';
@@ -46,7 +46,6 @@ interface Ctx {
 }
 
 const worlds = new Map<Mode['name'], World>();
-const jobs: Job[] = [];
 const scanned = { scenarios: new Set<string>(), runs: 0, steps: 0 };
 
 beforeAll(async () => {
@@ -67,7 +66,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const job of jobs) job.cleanup();
   for (const world of worlds.values()) await world.em.close();
   console.log(
     `leaks.test.ts: ${scanned.scenarios.size} scenarios passed, ${scanned.runs} runs (plain and RUNNER_DEBUG=1), ${scanned.steps} steps leak-scanned.`,
@@ -91,8 +89,7 @@ async function runScenario(mode: Mode, body: (ctx: Ctx) => Promise<void>): Promi
   const w = worlds.get(mode.name);
   if (!w) throw new Error('no emulator');
   await w.em.clearFaults();
-  const job = newJob({ ACTIONS_ID_TOKEN_REQUEST_URL: w.em.oidcRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: w.em.oidcRequestToken });
-  jobs.push(job);
+  const job = newJob(oidcJobEnv(w.em));
   const steps: Array<{ label: string; result: StepResult; inputs: Inputs }> = [];
   const made: string[] = [];
   const ctx: Ctx = {
@@ -313,12 +310,5 @@ describe('failures that happen while secrets are at hand', () => {
     expectFailed(await main(oidc(w), env), /id-token|OIDC/);
   });
 });
-
-describe('ECS instance RAM role', () => {
-  // The metadata service must sit at 100.100.100.200, which only a network namespace (root, Linux) provides;
-  // ecs-netns.test.ts runs that flow there and scans it for leaks.
-  console.warn('leaks.test.ts: the ECS RAM role flow is not swept here: it needs 100.100.100.200 in a network namespace (see ecs-netns.test.ts).');
-  it('is swept by ecs-netns.test.ts, not here (needs 100.100.100.200 in a network namespace)', () => {
-    expect(readFileSync(join(ROOT, '__tests__/e2e/ecs-netns.test.ts'), 'utf8')).toContain('findLeaks(');
-  });
-});
+// The ECS RAM role flow is swept by ecs-netns.test.ts: its metadata service must sit at 100.100.100.200, which only
+// a network namespace provides.

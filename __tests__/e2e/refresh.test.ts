@@ -13,9 +13,9 @@ import http from 'node:http';
 import net from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator } from '../emulator/server.js';
-import type { AccessKey, Emulator, RequestRecord } from '../emulator/types.js';
-import { ROOT, findLeaks, newJob, runNode, type Job, type JobOptions, type StepResult } from './runner.js';
+import { startEmulator } from '../../emulator/server.js';
+import type { AccessKey, Emulator, RequestRecord } from '../../emulator/types.js';
+import { ROOT, findLeaks, newJob, runNode, type Job, type StepResult, oidcJobEnv, cleanupJobs } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
 const SESSION = 'refresh-e2e';
@@ -28,7 +28,6 @@ let user: AccessKey;
 let providerArn: string;
 let oidcRoleArn: string;
 let akRoleArn: string;
-const jobs: Job[] = [];
 /** Every helper any test started: killed in afterEach if a failing test left it behind. */
 const helperPids = new Set<number>();
 
@@ -46,7 +45,7 @@ afterEach(async () => {
     helperPids.delete(pid);
   }
   await em.clearFaults();
-  while (jobs.length) jobs.pop()?.cleanup();
+  cleanupJobs();
 });
 
 afterAll(async () => {
@@ -54,16 +53,6 @@ afterAll(async () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-
-function job(base: Record<string, string> = {}, options?: JobOptions): Job {
-  const j = newJob(base, options);
-  jobs.push(j);
-  return j;
-}
-
-function oidcJob(): Job {
-  return job({ ACTIONS_ID_TOKEN_REQUEST_URL: em.oidcRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: em.oidcRequestToken });
-}
 
 function oidcInputs(extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -319,7 +308,7 @@ function stsRequests(records: RequestRecord[], target: RequestRecord['target']):
 describe('refresh-credentials: renewals behind the loopback credentials URI', () => {
   it('OIDC flow: a later step with only ALIBABA_CLOUD_CREDENTIALS_URI keeps working across expiries, each renewal with a fresh OIDC token', async () => {
     await em.resetRequests();
-    const j = oidcJob();
+    const j = newJob(oidcJobEnv(em));
     const { main, helper } = await runMain(j, oidcInputs());
     const arn = `acs:ram::${ACCOUNT}:assumed-role/gha-refresh/${SESSION}`;
     expect(main.outputs['assumed-role-arn']).toBe(arn);
@@ -354,7 +343,7 @@ describe('refresh-credentials: renewals behind the loopback credentials URI', ()
 
   it('AccessKey + role-to-assume: renewals are AssumeRole calls signed by the same source key', async () => {
     await em.resetRequests();
-    const j = job();
+    const j = newJob();
     const { main, helper } = await runMain(j, akInputs());
     const arn = `acs:ram::${ACCOUNT}:assumed-role/ak-refresh/${SESSION}`;
     expect(main.outputs['assumed-role-arn']).toBe(arn);
@@ -378,7 +367,7 @@ describe('refresh-credentials: renewals behind the loopback credentials URI', ()
 
   it('a failing renewal is survived: the last good credentials are served until a later try succeeds', async () => {
     await em.resetRequests();
-    const j = job();
+    const j = newJob();
     // A token file (as on ACK RRSA runners) with a token that outlives the test, so that with retries off only
     // the queued faults can fail an attempt. A 3600 s session lasts 12 s here; renewal at ~8.4 s. Each fault fails
     // a whole renewal and the helper tries again ~1 s later, well before the served credentials run out.
@@ -431,7 +420,7 @@ describe('refresh-credentials: renewals behind the loopback credentials URI', ()
   }, 90_000);
 
   it('when every renewal fails until the credentials expire, it answers 503 instead of serving expired keys', async () => {
-    const j = job();
+    const j = newJob();
     // Token file + retries off: only queued faults fail an attempt. A 900 s session lasts 3 s here.
     const tokenFile = join(j.dir, 'oidc-token');
     writeFileSync(tokenFile, await em.mintToken({ expiresInSeconds: 600 }));
@@ -451,7 +440,7 @@ describe('refresh-credentials: renewals behind the loopback credentials URI', ()
   }, 60_000);
 
   it('answers only GET on its random path, only on 127.0.0.1', async () => {
-    const j = job();
+    const j = newJob();
     const { main, helper } = await runMain(j, akInputs());
     const url = new URL(helper.uri);
     const port = Number(url.port);
@@ -517,7 +506,7 @@ describe('refresh-credentials: renewals over HTTPS with a CA the job trusts thro
   it('renews against an https endpoint signed by that CA', async () => {
     const source = await tls.addUser({ accountId: ACCOUNT, name: 'ci' });
     const role = await tls.addRole({ accountId: ACCOUNT, name: 'tls-refresh' });
-    const j = job({ NODE_EXTRA_CA_CERTS: tls.caFile ?? '' });
+    const j = newJob({ NODE_EXTRA_CA_CERTS: tls.caFile ?? '' });
     const main = await j.main({
       'access-key-id': source.accessKeyId,
       'access-key-secret': source.accessKeySecret,
@@ -565,7 +554,7 @@ describe('refresh-credentials: the helper does not outlive the runner', () => {
   ];
 
   it('exits on its own when the process it watches is gone; the post step then finds it ended', async () => {
-    const j = job({}, { wrap: PARENT });
+    const j = newJob({}, { wrap: PARENT });
     const main = await j.main(akInputs());
     expect(main.error).toBeUndefined();
     expect(main.code).toBe(0);
@@ -594,7 +583,7 @@ describe('refresh-credentials: the helper does not outlive the runner', () => {
 describe('refresh-credentials: input errors fail before any request', () => {
   it('static AccessKeys without role-to-assume have nothing to refresh', async () => {
     await em.resetRequests();
-    const j = job();
+    const j = newJob();
     const result = await j.main({
       'access-key-id': user.accessKeyId,
       'access-key-secret': user.accessKeySecret,
@@ -612,7 +601,7 @@ describe('refresh-credentials: input errors fail before any request', () => {
 
   it('export-env: false leaves later steps no way to find the URI', async () => {
     await em.resetRequests();
-    const j = oidcJob();
+    const j = newJob(oidcJobEnv(em));
     const result = await j.main(oidcInputs({ 'export-env': 'false' }));
     expect(result.code).toBe(1);
     expect(result.error).toMatch(/refresh-credentials/);

@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator } from '../emulator/server.js';
-import type { AccessKey, Emulator } from '../emulator/types.js';
-import { DIST, findLeaks, newJob, ROOT, runNode, type Job, type StepResult } from './runner.js';
-import { readStep, stepEnv } from './step.mjs';
+import { startEmulator } from '../../emulator/server.js';
+import type { AccessKey, Emulator } from '../../emulator/types.js';
+import { DIST, findLeaks, newJob, ROOT, runNode, type Job, type StepResult, oidcJobEnv } from './runner.js';
+import { readStep, stepEnv } from '../../emulator/step.mjs';
 
 const ACCOUNT = '1234567890123456';
 // Names that only the STS SDK and its base package (@alicloud/openapi-core) bring into a bundle; minified, so no paths.
@@ -20,7 +20,6 @@ let user: AccessKey;
 let oidcRole: { arn: string };
 let keyRole: { arn: string };
 let providerArn: string;
-const jobs: Job[] = [];
 
 beforeAll(async () => {
   // Idle keep-alive connections stay open far longer than a test may take: a step that kept one (or any other
@@ -33,18 +32,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const job of jobs) job.cleanup();
   await em?.close();
 });
 
-function job(baseEnv: Record<string, string> = {}): Job {
-  const created = newJob(baseEnv);
-  jobs.push(created);
-  return created;
-}
-
 const endpoint = () => `http://${em.stsHost}`;
-const oidcEnv = () => ({ ACTIONS_ID_TOKEN_REQUEST_URL: em.oidcRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: em.oidcRequestToken });
+const oidcEnv = () => oidcJobEnv(em);
 
 /** Runs one step with a clean request log and returns what it did and the requests the emulator saw. */
 async function step(run: () => Promise<StepResult>, inputSecrets: string[] = []): Promise<{ result: StepResult; targets: string[] }> {
@@ -76,7 +68,7 @@ async function expectQuietPost(j: Job): Promise<void> {
 
 describe('each flow makes the minimum of requests (DESIGN.md §1) and exits on its own', () => {
   it('GitHub OIDC: one token request, one AssumeRoleWithOIDC, nothing else', async () => {
-    const j = job(oidcEnv());
+    const j = newJob(oidcEnv());
     const { result, targets } = await step(() => j.main({ 'role-to-assume': oidcRole.arn, 'oidc-provider-arn': providerArn, 'sts-endpoint': endpoint() }));
     // The step's exit is awaited above: reaching this line is the "exits on its own" check (see beforeAll).
     expect(result.error).toBeUndefined();
@@ -87,7 +79,7 @@ describe('each flow makes the minimum of requests (DESIGN.md §1) and exits on i
   });
 
   it('OIDC token file: one AssumeRoleWithOIDC, no token request', async () => {
-    const j = job();
+    const j = newJob();
     const tokenFile = join(j.dir, 'token');
     writeFileSync(tokenFile, await em.mintToken({}));
     const { result, targets } = await step(() =>
@@ -100,7 +92,7 @@ describe('each flow makes the minimum of requests (DESIGN.md §1) and exits on i
   });
 
   it('AccessKey + role-to-assume: one AssumeRole, and no GetCallerIdentity after it', async () => {
-    const j = job();
+    const j = newJob();
     const { result, targets } = await step(
       () => j.main({ 'access-key-id': user.accessKeyId, 'access-key-secret': user.accessKeySecret, 'role-to-assume': keyRole.arn, 'sts-endpoint': endpoint() }),
       [user.accessKeySecret],
@@ -114,7 +106,7 @@ describe('each flow makes the minimum of requests (DESIGN.md §1) and exits on i
   });
 
   it('static AccessKey, no role: one GetCallerIdentity, which proves the keys and names the account', async () => {
-    const j = job();
+    const j = newJob();
     const { result, targets } = await step(
       () => j.main({ 'access-key-id': user.accessKeyId, 'access-key-secret': user.accessKeySecret, 'sts-endpoint': endpoint() }),
       [user.accessKeySecret],
@@ -128,7 +120,7 @@ describe('each flow makes the minimum of requests (DESIGN.md §1) and exits on i
   });
 
   it('role chaining: one AssumeRole with the ALIBABA_CLOUD_* credentials of an earlier step', async () => {
-    const j = job({ ALIBABA_CLOUD_ACCESS_KEY_ID: user.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: user.accessKeySecret });
+    const j = newJob({ ALIBABA_CLOUD_ACCESS_KEY_ID: user.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: user.accessKeySecret });
     const { result, targets } = await step(
       () => j.main({ 'role-chaining': 'true', 'role-to-assume': keyRole.arn, 'sts-endpoint': endpoint() }),
       [user.accessKeySecret],
@@ -141,7 +133,7 @@ describe('each flow makes the minimum of requests (DESIGN.md §1) and exits on i
 
   it('credentials URI + role-to-assume: one GET of the URI, one AssumeRole', async () => {
     const { url } = await em.addCredentialsUri({ accountId: ACCOUNT, roleName: 'requests-source' });
-    const j = job();
+    const j = newJob();
     const { result, targets } = await step(() => j.main({ 'credentials-uri': url, 'role-to-assume': keyRole.arn, 'sts-endpoint': endpoint() }));
     expect(result.error).toBeUndefined();
     expect(result.code).toBe(0);
@@ -181,7 +173,7 @@ describe('once its work is done, nothing keeps the main step alive', () => {
 
   it('GitHub OIDC flow: no timer, no socket', async () => {
     const alive = await aliveAfterWork(
-      job(oidcEnv()),
+      newJob(oidcEnv()),
       { 'role-to-assume': oidcRole.arn, 'oidc-provider-arn': providerArn, 'sts-endpoint': endpoint() },
       'oidc',
     );
@@ -190,14 +182,14 @@ describe('once its work is done, nothing keeps the main step alive', () => {
 
   it('AccessKey + role-to-assume flow: no timer, no socket', async () => {
     const inputs = { 'access-key-id': user.accessKeyId, 'access-key-secret': user.accessKeySecret, 'role-to-assume': keyRole.arn, 'sts-endpoint': endpoint() };
-    const alive = await aliveAfterWork(job(), inputs, 'accesskey');
+    const alive = await aliveAfterWork(newJob(), inputs, 'accesskey');
     expect(alive.filter((resource) => !TRANSIENT.has(resource))).toEqual([]);
   });
 });
 
 describe('the post step', () => {
   it('removes the aliyun CLI profile without a single request', async () => {
-    const j = job(oidcEnv());
+    const j = newJob(oidcEnv());
     const main = await step(() =>
       j.main({ 'role-to-assume': oidcRole.arn, 'oidc-provider-arn': providerArn, 'sts-endpoint': endpoint(), 'aliyun-profile': 'requests' }),
     );

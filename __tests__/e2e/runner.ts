@@ -2,13 +2,14 @@
 // action.yml, GITHUB_ENV/OUTPUT/STATE/STEP_SUMMARY files, STATE_* for the post step, workflow commands on stdout.
 // Nothing is mocked: the bundle is a child process and talks to the emulator over loopback HTTP.
 
+import { afterAll } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { jobEnv, readStep, ROOT, stepEnv } from './step.mjs';
+import { jobEnv, readStep, ROOT, stepEnv } from '../../emulator/step.mjs';
 
-export { parseFileCommand, ROOT } from './step.mjs';
+export { parseFileCommand, ROOT } from '../../emulator/step.mjs';
 /** Every leak-scanned scenario runs in both log modes: RUNNER_DEBUG=1 turns on core.debug output. */
 export const LOG_MODES = [
   { name: 'plain', env: {} },
@@ -16,7 +17,7 @@ export const LOG_MODES = [
 ] as const;
 export type LogMode = (typeof LOG_MODES)[number];
 
-/** The bundles under test: the committed dist/, or ACTION_DIST (a copy built with `npm run package -- --out DIR`). */
+/** The bundles under test: what __tests__/global-setup.mjs built from src/ for this run (ACTION_DIST). */
 export const DIST = process.env.ACTION_DIST ? resolve(process.env.ACTION_DIST) : join(ROOT, 'dist');
 
 export interface StepResult {
@@ -51,11 +52,21 @@ export interface JobOptions {
   readonly wrap?: readonly string[];
 }
 
-// Job folders left by tests that do not call cleanup() go when the test process ends.
+// Every job's folder goes after the test file has run (or sooner, with cleanupJobs()), and in any case when the
+// test process ends.
 const jobDirs = new Set<string>();
-process.once('exit', () => {
+process.once('exit', cleanupJobs);
+afterAll(cleanupJobs);
+
+export function cleanupJobs(): void {
   for (const dir of jobDirs) rmSync(dir, { recursive: true, force: true });
-});
+  jobDirs.clear();
+}
+
+/** The job environment of a workflow with `permissions: id-token: write`: the runner sets these two. */
+export function oidcJobEnv(em: { readonly oidcRequestUrl: string; readonly oidcRequestToken: string }): Record<string, string> {
+  return { ACTIONS_ID_TOKEN_REQUEST_URL: em.oidcRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: em.oidcRequestToken };
+}
 
 /** A job: steps share its env files the way steps of one GitHub job do. */
 export function newJob(baseEnv: Record<string, string> = {}, options: JobOptions = {}): Job {
@@ -100,7 +111,10 @@ export function newJob(baseEnv: Record<string, string> = {}, options: JobOptions
     laterStepEnv: () => ({ ...env, ...exportedSoFar }),
     main: (inputs, extraEnv = {}) => runStep('main', inputs, extraEnv),
     post: (extraEnv = {}) => runStep('post', {}, extraEnv),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => {
+      rmSync(dir, { recursive: true, force: true });
+      jobDirs.delete(dir);
+    },
   };
 }
 

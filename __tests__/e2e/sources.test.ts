@@ -8,10 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { constants as fsConstants, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startEmulator } from '../emulator/server.js';
-import type { AccessKey, Emulator, RequestRecord } from '../emulator/types.js';
+import { startEmulator } from '../../emulator/server.js';
+import type { AccessKey, Emulator, RequestRecord } from '../../emulator/types.js';
 import { prowlerCredentials } from './prowler-precedence.mjs';
-import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult } from './runner.js';
+import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult, oidcJobEnv } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
 const OTHER_ACCOUNT = '6543210987654321';
@@ -46,7 +46,6 @@ let auditRoleArn: string;
 let oidcRoleArn: string;
 let providerArn: string;
 let brokerUri: string;
-const jobs: Job[] = [];
 
 beforeAll(async () => {
   em = await startEmulator();
@@ -59,19 +58,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await em?.close();
-  for (const job of jobs) job.cleanup();
 });
 
 beforeEach(async () => {
   await em.clearFaults();
   await em.resetRequests();
 });
-
-function job(baseEnv: Record<string, string> = {}): Job {
-  const created = newJob(baseEnv);
-  jobs.push(created);
-  return created;
-}
 
 const endpoint = () => `http://${em.stsHost}`;
 
@@ -123,9 +115,7 @@ async function brokerSession(): Promise<{ AccessKeyId: string; AccessKeySecret: 
   return (await res.json()) as { AccessKeyId: string; AccessKeySecret: string; SecurityToken: string };
 }
 
-function githubOidcEnv(): Record<string, string> {
-  return { ACTIONS_ID_TOKEN_REQUEST_URL: em.oidcRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: em.oidcRequestToken };
-}
+const githubOidcEnv = () => oidcJobEnv(em);
 
 // ---------------------------------------------------------------------------------------------------------------
 // The oracle first: the Prowler model must reproduce the provider's documented order, or the checks below mean little.
@@ -247,7 +237,7 @@ describe.each([
   ['a job env that already set Prowler-diverting variables', DIVERTING_ENV],
 ])('every source, in %s', (_label, jobEnv) => {
   it.each(FLOWS.map((flow) => [flow.name, flow] as const))('%s: a later step and Prowler use the exported credentials', async (_name, flow) => {
-    const j = job(jobEnv);
+    const j = newJob(jobEnv);
     const { inputs, env = {}, inputSecrets = [] } = await flow.prepare(j);
     await em.resetRequests(); // preparing may have fetched a session
     const main = await j.main({ ...inputs, 'sts-endpoint': endpoint() }, env);
@@ -299,7 +289,7 @@ describe.each([
 describe('credentials-uri failures', () => {
   it('a cut (truncated) body fails with a clear error after one GET, and nothing is exported', async () => {
     await em.queueFault('credentials-uri', { kind: 'truncated' });
-    const j = job();
+    const j = newJob();
     const main = await j.main({ 'credentials-uri': brokerUri, 'retry-max-attempts': '1', 'sts-endpoint': endpoint() });
     expect(main.code).toBe(1);
     expect(main.error).toMatch(/The credentials URI answered HTTP 200 with a body that is not a JSON object/);
@@ -310,7 +300,7 @@ describe('credentials-uri failures', () => {
 
   it('an answer whose Code is not "Success" fails and names the code', async () => {
     await em.queueFault('credentials-uri', { kind: 'error', code: 'AccessDenied', status: 200, message: 'broker refused this runner' });
-    const j = job();
+    const j = newJob();
     const main = await j.main({ 'credentials-uri': brokerUri, 'retry-max-attempts': '1', 'sts-endpoint': endpoint() });
     expect(main.code).toBe(1);
     expect(main.error).toMatch(/The credentials URI answered Code "AccessDenied" instead of "Success"/);
@@ -323,7 +313,7 @@ describe('credentials-uri failures', () => {
 // ---------------------------------------------------------------------------------------------------------------
 describe('oidc-token-file', () => {
   it('a missing file fails naming the input, before any request', async () => {
-    const j = job();
+    const j = newJob();
     const main = await j.main({
       'oidc-token-file': join(j.dir, 'no-such-token'),
       'oidc-provider-arn': providerArn,
@@ -338,7 +328,7 @@ describe('oidc-token-file', () => {
 
   it('AuthenticationFail.OIDCToken.Expired is retried with the file read again, and succeeds', async () => {
     await em.queueFault('AssumeRoleWithOIDC', { kind: 'error', code: 'AuthenticationFail.OIDCToken.Expired', status: 401 });
-    const j = job();
+    const j = newJob();
     const main = await j.main({
       'oidc-token-file': await mintTokenFile(j),
       'oidc-provider-arn': providerArn,
@@ -358,7 +348,7 @@ describe('oidc-token-file', () => {
 
   it('each attempt reads the current content: an expired token, then the refreshed one (FIFO-served file)', async () => {
     // A named pipe hands out one content per open: the second attempt can only succeed if it opens the file again.
-    const j = job();
+    const j = newJob();
     const path = join(j.dir, 'rrsa-token');
     execFileSync('mkfifo', ['-m', '600', path]);
     const expired = await em.mintToken({ expiresInSeconds: -60 });
@@ -419,7 +409,7 @@ describe('aliyun-profile (OIDC flow)', () => {
   const oidcInputs = () => ({ 'oidc-provider-arn': providerArn, 'role-to-assume': oidcRoleArn, 'sts-endpoint': endpoint(), 'aliyun-profile': 'ci' });
 
   it('writes a StsToken profile (0600 in 0700) that a later step with no credential variables uses; post removes it', async () => {
-    const j = job();
+    const j = newJob();
     const main = await j.main(oidcInputs(), githubOidcEnv());
     expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
     await expectNoLeaks(main);
@@ -465,7 +455,7 @@ describe('aliyun-profile (OIDC flow)', () => {
   });
 
   it('keeps a profile that was already there, and the file, after the post step', async () => {
-    const j = job();
+    const j = newJob();
     const dir = join(j.env.HOME, '.aliyun');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const personal = {
@@ -496,7 +486,7 @@ describe('aliyun-profile (OIDC flow)', () => {
   });
 
   it.each([['config.json'], ['~/.aliyun directory']])('refuses a symlinked %s: exit 1, nothing written through the link, nothing exported', async (what) => {
-    const j = job();
+    const j = newJob();
     const dir = join(j.env.HOME, '.aliyun');
     const original = JSON.stringify({ current: 'other', profiles: [{ name: 'other', mode: 'AK' }] });
     let target: string;
@@ -530,7 +520,7 @@ describe('aliyun-profile (OIDC flow)', () => {
   });
 
   it('refuses a profile name that is already taken, and leaves the file as it was', async () => {
-    const j = job();
+    const j = newJob();
     mkdirSync(join(j.env.HOME, '.aliyun'), { recursive: true, mode: 0o700 });
     const original = JSON.stringify({ current: 'ci', profiles: [{ name: 'ci', mode: 'AK', access_key_id: 'LTAIsomeoneelse001', access_key_secret: 'x' }] });
     writeFileSync(configPath(j), original, { mode: 0o600 });
@@ -550,7 +540,7 @@ describe('aliyun-profile (OIDC flow)', () => {
 // ---------------------------------------------------------------------------------------------------------------
 describe('allowed-account-ids and mask-account-id', () => {
   it('passes when the credentials belong to an allowed account', async () => {
-    const j = job();
+    const j = newJob();
     const main = await j.main({ 'credentials-uri': brokerUri, 'allowed-account-ids': `${OTHER_ACCOUNT}, ${ACCOUNT}`, 'sts-endpoint': endpoint() });
     expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
     // Unassumed URI credentials need one GetCallerIdentity to know their account.
@@ -560,7 +550,7 @@ describe('allowed-account-ids and mask-account-id', () => {
   });
 
   it('fails and exports nothing when the account is not allowed', async () => {
-    const j = job();
+    const j = newJob();
     const main = await j.main({
       'access-key-id': user.accessKeyId,
       'access-key-secret': user.accessKeySecret,
@@ -575,7 +565,7 @@ describe('allowed-account-ids and mask-account-id', () => {
   });
 
   it('fails before any request when role-to-assume is in an account that is not allowed', async () => {
-    const j = job();
+    const j = newJob();
     const main = await j.main({
       'access-key-id': user.accessKeyId,
       'access-key-secret': user.accessKeySecret,
@@ -590,7 +580,7 @@ describe('allowed-account-ids and mask-account-id', () => {
   });
 
   it('mask-account-id masks the account before a validation message could name it', async () => {
-    const j = job();
+    const j = newJob();
     const main = await j.main({
       'access-key-id': user.accessKeyId,
       'access-key-secret': user.accessKeySecret,
@@ -610,7 +600,7 @@ describe('allowed-account-ids and mask-account-id', () => {
   });
 
   it('mask-account-id registers the account ID before any use and writes *** in the summary', async () => {
-    const j = job();
+    const j = newJob();
     const main = await j.main({
       'access-key-id': user.accessKeyId,
       'access-key-secret': user.accessKeySecret,
@@ -635,7 +625,7 @@ describe('allowed-account-ids and mask-account-id', () => {
 // ---------------------------------------------------------------------------------------------------------------
 describe('job summary', () => {
   it('is a Markdown table of account, session, source, expiry, region, endpoint and variables, without secrets', async () => {
-    const j = job({ ALIBABA_CLOUD_ROLE_ARN: `acs:ram::${OTHER_ACCOUNT}:role/StaleRole` });
+    const j = newJob({ ALIBABA_CLOUD_ROLE_ARN: `acs:ram::${OTHER_ACCOUNT}:role/StaleRole` });
     const main = await j.main({
       'access-key-id': user.accessKeyId,
       'access-key-secret': user.accessKeySecret,

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator } from '../emulator/server.js';
-import type { AccessKey, Emulator } from '../emulator/types.js';
-import { findLeaks, newJob, type Job, type StepResult } from './runner.js';
+import { startEmulator } from '../../emulator/server.js';
+import type { AccessKey, Emulator } from '../../emulator/types.js';
+import { findLeaks, newJob, type Job, type StepResult, oidcJobEnv } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
 const ROLE = `acs:ram::${ACCOUNT}:role/Deploy`;
@@ -24,7 +24,6 @@ const STS_KEY = { accessKeyId: 'STS.NUgYrLnoValidationOnly0001', accessKeySecret
 
 let em: Emulator;
 let user: AccessKey;
-const jobs: Job[] = [];
 
 beforeAll(async () => {
   em = await startEmulator();
@@ -34,7 +33,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const job of jobs) job.cleanup();
   await em?.close();
 });
 
@@ -414,10 +412,9 @@ function fileOf(job: Job, kind: 'env' | 'output' | 'state', step = 1): string {
 
 async function runCase(c: Case): Promise<{ job: Job; main: StepResult; secrets: string[] }> {
   const job = newJob({
-    ...(c.noIdToken ? {} : { ACTIONS_ID_TOKEN_REQUEST_URL: em.oidcRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: em.oidcRequestToken }),
+    ...(c.noIdToken ? {} : oidcJobEnv(em)),
     ...c.env,
   });
-  jobs.push(job);
   const inputs = c.inputs({ keys: { 'access-key-id': user.accessKeyId, 'access-key-secret': user.accessKeySecret }, role: { 'role-to-assume': ROLE } });
   // The emulator is the STS endpoint: had validation let the input through, the request would show up there.
   if (!c.ownEndpoint) inputs['sts-endpoint'] ??= `http://${em.stsHost}`;
@@ -428,11 +425,6 @@ async function runCase(c: Case): Promise<{ job: Job; main: StepResult; secrets: 
 }
 
 describe('bad input fails before any request', () => {
-  it('has at least 30 distinct cases', () => {
-    expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
-    expect(cases.length).toBeGreaterThanOrEqual(30);
-  });
-
   it.each(cases)('$name', async (c) => {
     const { job, main, secrets } = await runCase(c);
     expect(main.code).toBe(1);

@@ -10,14 +10,14 @@ import { fileURLToPath } from 'node:url';
 import StsModule from '@alicloud/sts20150401';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import CredentialsModule from '@alicloud/credentials';
-import { startEmulator } from './server.js';
-import { connectEmulator } from './client.js';
-import { codes } from './codes.js';
-import type { Emulator, RequestRecord } from './types.js';
+import { startEmulator } from '../../emulator/server.js';
+import { connectEmulator } from '../../emulator/client.js';
+import { codes } from '../../emulator/codes.js';
+import type { Emulator, RequestRecord } from '../../emulator/types.js';
 
 const StsClient = StsModule.default;
 const Credential = CredentialsModule.default;
-const here = path.dirname(fileURLToPath(import.meta.url));
+const here = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../emulator');
 
 const ACCOUNT = '1234567890123456';
 const OTHER_ACCOUNT = '6543210987654321';
@@ -610,7 +610,7 @@ describe('tls', () => {
         console.log(JSON.stringify([a.accessKeyId, b.accessKeyId]));`;
       const out = await new Promise<string>((resolve, reject) => {
         const child = spawn(process.execPath, ['--input-type=module', '-e', script, em.stsHost, u.accessKeyId, u.accessKeySecret, arn, PROVIDER, tokenFile], {
-          cwd: path.resolve(here, '../..'),
+          cwd: path.resolve(here, '..'),
           env: { ...process.env, NODE_EXTRA_CA_CERTS: em.caFile },
           stdio: ['ignore', 'pipe', 'pipe'],
         });

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
-export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 
 /** @type {Record<string, { default?: string }> | undefined} */
 let inputs;

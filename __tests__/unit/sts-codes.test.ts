@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { codes } from '../../emulator/codes.js';
+import { describeStsCode, STS_ERROR_CODES } from '../../src/sts-codes.js';
+
+const INPUTS = Object.keys((parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as { inputs: Record<string, unknown> }).inputs);
+// What a user can change outside the workflow file: settings in RAM, of the IdP, of the runner, of the network.
+const SETTINGS =
+  /trust policy|RAM console|identity provider|IdP|sts:AssumeRole|AliyunSTSAssumeRoleAccess|AccessKey|clock|proxy|Maximum session duration|fingerprint|issuer/i;
+
+describe('describeStsCode', () => {
+  it('classifies codes, families and statuses', () => {
+    expect(describeStsCode('Throttling.User', 400).kind).toBe('throttled');
+    expect(describeStsCode('Throttling.Whatever', 400).kind).toBe('throttled');
+    expect(describeStsCode('AuthenticationFail.OIDCToken.Something', 400).kind).toBe('trust');
+    expect(describeStsCode('SignatureDoesNotMatch', 400).kind).toBe('credentials');
+    expect(describeStsCode(undefined, 503).kind).toBe('server');
+    expect(describeStsCode('Unknown', 403).kind).toBe('permission');
+  });
+
+  it('gives every code a hint that says what to change: an input, a setting, or that the action retries', () => {
+    const inputsNamed = (hint: string) => [...hint.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]).filter((name) => INPUTS.includes(name));
+    const vague = Object.entries(STS_ERROR_CODES).filter(([, { kind, hint }]) => {
+      if (kind === 'input') return inputsNamed(hint).length === 0;
+      if (kind === 'throttled' || kind === 'server') return !/the action retries/i.test(hint);
+      return inputsNamed(hint).length === 0 && !SETTINGS.test(hint);
+    });
+    expect(vague.map(([code]) => code)).toEqual([]);
+    // Every input a hint names in backticks exists.
+    const unknown = Object.values(STS_ERROR_CODES).flatMap(({ hint }) =>
+      [...hint.matchAll(/`([a-z]+(?:-[a-z]+)+)`/g)].map((m) => m[1]).filter((name) => !INPUTS.includes(name)),
+    );
+    expect(unknown).toEqual([]);
+  });
+});
+
+describe('the STS error table', () => {
+  it('has an entry with a hint for every code the emulator (modelled on STS) answers', async () => {
+    const missing = codes.map(({ code }) => code).filter((code) => !STS_ERROR_CODES[code]);
+    expect(missing).toEqual([]);
+  });
+  it('is documented code by code in docs/TROUBLESHOOTING.md', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../docs/TROUBLESHOOTING.md', import.meta.url), 'utf8');
+    const undocumented = Object.keys(STS_ERROR_CODES).filter((code) => !doc.includes(`\`${code}\``));
+    expect(undocumented).toEqual([]);
+  });
+});
