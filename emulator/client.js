@@ -19,6 +19,7 @@ const METHODS = /** @type {const} */ ([
   'addCredentialsUri',
   'queueFault',
   'clearFaults',
+  'setFlowControl',
   'requests',
   'resetRequests',
   'secrets',

@@ -64,7 +64,12 @@ export const codes = [
     source: 'emulator',
     when: 'the ACS3-HMAC-SHA256 or HMAC-SHA1 signature does not verify with the secret of the AccessKey (wrong secret, tampered parameters, headers or body); the Message carries the server string to sign',
   },
-  { code: 'Throttling.User', status: 400, source: 'fault', when: "queueFault(target, {kind:'throttle'})" },
+  {
+    code: 'Throttling.User',
+    status: 400,
+    source: 'emulator',
+    when: "setFlowControl({perSecond}) and more requests a second for one account, or queueFault(target, {kind:'throttle'})",
+  },
   { code: 'InternalError', status: 500, source: 'fault', when: "queueFault(target, {kind:'status', status:500})" },
   {
     code: 'ServiceUnavailable',

@@ -311,6 +311,26 @@ export async function startEmulator(opts = {}) {
     return { keys: [{ ...signingKey.publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' }] };
   }
 
+  /** @type {Map<string, Array<() => void>>} one-shot callbacks of onceRequested(), run when such a request arrives */
+  const arrivalHooks = new Map();
+
+  // --- flow control: STS admits so many requests a second per account, and answers Throttling.User above that ---
+  /** @type {{ perSecond: number } | null} */
+  let flowControl = null;
+  /** @type {Map<string, { tokens: number, at: number }>} */
+  const buckets = new Map();
+  /** A token bucket per account that holds a second's worth of requests; refused requests take no token. @param {string} accountId */
+  function admit(accountId) {
+    if (!flowControl) return;
+    const now = Date.now();
+    const bucket = buckets.get(accountId) ?? { tokens: flowControl.perSecond, at: now };
+    bucket.tokens = Math.min(flowControl.perSecond, bucket.tokens + ((now - bucket.at) / 1000) * flowControl.perSecond);
+    bucket.at = now;
+    buckets.set(accountId, bucket);
+    if (bucket.tokens < 1) throw new StsError('Throttling.User', 'Request was denied due to user flow control.');
+    bucket.tokens -= 1;
+  }
+
   // --- faults and the request log ---
   /** @param {string} target */
   function takeFault(target) {
@@ -433,6 +453,30 @@ export async function startEmulator(opts = {}) {
         else if (family === 'oidc-token') sendJson(ctx, status, { message: http.STATUS_CODES[status] ?? 'error' }, {}, `http${status}`);
         else if (family === 'metadata') send(ctx, status, http.STATUS_CODES[status] ?? 'error', { 'content-type': 'text/plain' }, `http${status}`);
         else sendJson(ctx, status, { Code: code, Message: message }, {}, code);
+        return true;
+      }
+      case 'answer': {
+        // Whatever the test wants STS (or a broker, the token endpoint) to say: malformed, hostile, inconsistent.
+        const body = typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body);
+        send(ctx, fault.status ?? 200, body, { 'content-type': 'application/json;charset=utf-8' }, 'answer');
+        return true;
+      }
+      case 'oversized': {
+        // A body of `bytes` spaces (valid JSON white space) and then {}: the record counts what the client took.
+        record(ctx, 200, 'oversized');
+        const entry = log[log.length - 1];
+        entry.bytesSent = 0;
+        ctx.res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        const pump = () => {
+          while ((entry.bytesSent ?? 0) < fault.bytes) {
+            if (ctx.res.destroyed || ctx.res.writableEnded) return;
+            entry.bytesSent = (entry.bytesSent ?? 0) + chunk.length;
+            if (!ctx.res.write(chunk)) return void ctx.res.once('drain', pump);
+          }
+          ctx.res.end('{}');
+        };
+        pump();
         return true;
       }
       case 'error': {
@@ -775,6 +819,7 @@ export async function startEmulator(opts = {}) {
     const action = params.get('Action') ?? (req.headers['x-acs-action'] === undefined ? undefined : String(req.headers['x-acs-action']));
     const target = action && STS_ACTIONS.has(action) ? /** @type {'AssumeRole'} */ (action) : 'sts';
     ctx.record.target = target;
+    for (const hook of arrivalHooks.get(target)?.splice(0) ?? []) hook();
     /** @type {Record<string, string>} */
     const logged = {};
     for (const [k, v] of params) if (!['OIDCToken', 'SecurityToken', 'Signature'].includes(k)) logged[k] = v;
@@ -794,7 +839,9 @@ export async function startEmulator(opts = {}) {
       /** @type {Record<string, unknown>} */
       let result;
       if (action === 'AssumeRoleWithOIDC') {
-        // Anonymous API: a signature, if any, is not looked at.
+        // Anonymous API: a signature, if any, is not looked at; the role's account is the one throttled.
+        const roleAccount = ROLE_ARN.exec(params.get('RoleArn') ?? '')?.[1];
+        if (roleAccount) admit(roleAccount);
         result = assumeRoleWithOidc(params);
       } else {
         /** @type {Principal} */
@@ -802,6 +849,7 @@ export async function startEmulator(opts = {}) {
         if (authorization) principal = verifyAcs3(ctx, authorization);
         else if (params.has('Signature')) principal = verifyRpcSha1(ctx, params);
         else throw new StsError('MissingParameter', 'The input parameter "AccessKeyId" that is mandatory for processing this request is not supplied.');
+        admit(principal.accountId);
         result = action === 'GetCallerIdentity' ? getCallerIdentity(principal) : assumeRole(principal, params);
       }
       const id = requestId();
@@ -1040,7 +1088,7 @@ export async function startEmulator(opts = {}) {
     async queueFault(target, fault, count = 1) {
       const targets = ['AssumeRole', 'AssumeRoleWithOIDC', 'GetCallerIdentity', 'sts', 'oidc-token', 'metadata', 'credentials-uri'];
       if (!targets.includes(target)) throw new Error(`target must be one of ${targets.join(', ')}`);
-      const kinds = ['status', 'throttle', 'reset', 'stall', 'truncated', 'html502', 'error'];
+      const kinds = ['status', 'throttle', 'reset', 'stall', 'truncated', 'html502', 'error', 'answer', 'oversized'];
       if (!fault || !kinds.includes(fault.kind)) throw new Error(`fault.kind must be one of ${kinds.join(', ')}`);
       if (fault.kind === 'error' && (typeof fault.code !== 'string' || !Number.isInteger(fault.status)))
         throw new Error('an error fault needs code and status');
@@ -1050,6 +1098,17 @@ export async function startEmulator(opts = {}) {
     },
     async clearFaults() {
       faults.clear();
+    },
+    /** In-process only: `fn` runs once, when the next request of `target` arrives, before it is answered. */
+    onceRequested(target, fn) {
+      const hooks = arrivalHooks.get(target) ?? [];
+      hooks.push(fn);
+      arrivalHooks.set(target, hooks);
+    },
+    async setFlowControl(o) {
+      if (o !== null && !(Number(o?.perSecond) > 0)) throw new Error('setFlowControl takes {perSecond: N} with N > 0, or null');
+      flowControl = o && { perSecond: Number(o.perSecond) };
+      buckets.clear();
     },
     async requests() {
       return log.map((r) => ({ ...r }));

@@ -124,7 +124,11 @@ export type Fault =
   | { kind: 'stall'; ms: number }
   | { kind: 'truncated' }
   | { kind: 'html502' }
-  | { kind: 'error'; code: string; status: number; message?: string };
+  | { kind: 'error'; code: string; status: number; message?: string }
+  /** Any answer: `body` is sent as it is (a string) or as JSON. */
+  | { kind: 'answer'; status?: number; body: unknown }
+  /** 200 with a body of `bytes` bytes; the request record's `bytesSent` says how many the client took. */
+  | { kind: 'oversized'; bytes: number };
 
 export type RequestTarget =
   | 'AssumeRole'
@@ -156,6 +160,8 @@ export interface RequestRecord {
   params?: Record<string, string>;
   /** For metadata requests: whether an IMDSv2 token header was sent. */
   imdsToken?: boolean;
+  /** For an `oversized` fault: the bytes sent before the client stopped reading. */
+  bytesSent?: number;
   /** Date.now() when the request was answered (or the fault applied). */
   time: number;
 }
@@ -205,6 +211,10 @@ export interface EmulatorAdmin {
   addCredentialsUri(opts: AddCredentialsUriOptions): Promise<{ url: string }>;
   queueFault(target: FaultTarget, fault: Fault, count?: number): Promise<void>;
   clearFaults(): Promise<void>;
+  /** In-process only (not over the admin API): `fn` runs once, when the next STS request of `target` arrives. */
+  onceRequested(target: 'AssumeRole' | 'AssumeRoleWithOIDC' | 'GetCallerIdentity' | 'sts', fn: () => void): void;
+  /** STS flow control: above `perSecond` requests a second for one account, 400 Throttling.User; null turns it off. */
+  setFlowControl(opts: { perSecond: number } | null): Promise<void>;
   requests(): Promise<RequestRecord[]>;
   resetRequests(): Promise<void>;
   secrets(): Promise<string[]>;

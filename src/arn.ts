@@ -9,6 +9,13 @@ const OIDC_PROVIDER_ARN = new RegExp(`^acs:ram::${ACCOUNT}:oidc-provider/${NAME}
 // An assumed session reads `acs:ram::<account>:role/<role>/<session>` in AssumeRole answers and
 // `acs:ram::<account>:assumed-role/<role>/<session>` in GetCallerIdentity; users read `:user/<name>`.
 const ANY_RAM_ARN = new RegExp(`^acs:ram::${ACCOUNT}:`, 'i');
+const SESSION = '[A-Za-z0-9.@_-]{1,64}';
+const ASSUMED_ROLE_USER_ARN = new RegExp(`^acs:ram::${ACCOUNT}:role/(?:[A-Za-z0-9._-]+/)*[A-Za-z0-9._-]{1,64}/${SESSION}$`, 'i');
+// GetCallerIdentity: a user, an assumed-role session, or the account itself (root).
+const CALLER_ARN = new RegExp(
+  `^acs:ram::${ACCOUNT}:(?:root|user/[A-Za-z0-9._@-]{1,128}|assumed-role/(?:[A-Za-z0-9._-]+/)*[A-Za-z0-9._-]{1,64}/${SESSION})$`,
+  'i',
+);
 
 export interface RoleArn {
   readonly arn: string;
@@ -30,6 +37,16 @@ export function parseOidcProviderArn(value: string): { arn: string; accountId: s
 /** The account ID of any RAM ARN (role, assumed role, user, IdP), or undefined if it is not one. */
 export function accountIdOf(arn: string): string | undefined {
   return ANY_RAM_ARN.exec(arn)?.[1];
+}
+
+/** AssumedRoleUser.Arn of an AssumeRole(WithOIDC) answer: `acs:ram::<account>:role/<role>/<session>`. */
+export function isAssumedRoleUserArn(value: string): boolean {
+  return ASSUMED_ROLE_USER_ARN.test(value);
+}
+
+/** The Arn of a GetCallerIdentity answer. */
+export function isCallerArn(value: string): boolean {
+  return CALLER_ARN.test(value);
 }
 
 /** `acs:ram::<account>:role/<role>/<session>` (AssumeRole's form) → the `assumed-role` form users see elsewhere. */

@@ -41,3 +41,64 @@ export function serializeCredentials(credentials: Credentials): SerializedCreden
 export function deserializeCredentials(credentials: SerializedCredentials): Credentials {
   return { ...credentials, expiration: credentials.expiration ? new Date(credentials.expiration) : undefined };
 }
+
+/** Credentials as a server, a file or the environment hand them over, before any check. */
+export interface RawCredentials {
+  readonly accessKeyId?: unknown;
+  readonly accessKeySecret?: unknown;
+  readonly securityToken?: unknown;
+  readonly expiration?: unknown;
+}
+
+// What real keys look like, loosely: enough to refuse an object, an empty string, a ':' (which would make the
+// runner mask every colon of the log), white space or a NUL byte, which would break the file commands.
+const KEY_ID = /^[A-Za-z0-9.]{8,128}$/;
+const SECRET = /^[\x21-\x7E]{8,256}$/;
+const TOKEN = /^[\x21-\x7E]{16,16384}$/;
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+/** Credentials that expire sooner than this are refused: no consumer could use them, and renewing them would spin. */
+export const MIN_VALIDITY_MS = 60_000;
+
+/**
+ * Checks credentials from anywhere but the action's inputs: what is wrong with them (never quoting a value), or the
+ * credentials. STS sessions need a token and an expiration; permanent keys have neither.
+ */
+export function parseCredentials(
+  raw: RawCredentials,
+  session: boolean,
+  now = Date.now(),
+): { readonly credentials: Credentials; readonly problem?: undefined } | { readonly problem: string } {
+  const { accessKeyId, accessKeySecret, securityToken, expiration } = raw;
+  const missing = [
+    ['AccessKeyId', accessKeyId],
+    ['AccessKeySecret', accessKeySecret],
+    ...(session ? [['SecurityToken', securityToken] as const, ['Expiration', expiration] as const] : []),
+  ]
+    .filter(([, value]) => value === undefined || value === null || value === '')
+    .map(([name]) => name);
+  if (missing.length > 0) return { problem: `lack ${missing.join(', ')}` };
+  if (typeof accessKeyId !== 'string' || !KEY_ID.test(accessKeyId)) return { problem: 'have an AccessKeyId that is not 8-128 letters, digits or dots' };
+  if (typeof accessKeySecret !== 'string' || !SECRET.test(accessKeySecret)) {
+    return { problem: 'have an AccessKeySecret that is not 8-256 printable characters without spaces' };
+  }
+  if (securityToken !== undefined && securityToken !== null && securityToken !== '' && (typeof securityToken !== 'string' || !TOKEN.test(securityToken))) {
+    return { problem: 'have a SecurityToken that is not 16-16384 printable characters without spaces' };
+  }
+  let expires: Date | undefined;
+  if (expiration !== undefined && expiration !== null && expiration !== '') {
+    if (typeof expiration !== 'string' || !ISO_UTC.test(expiration) || Number.isNaN(Date.parse(expiration))) {
+      return { problem: 'have an Expiration that is not an ISO 8601 UTC time (2026-04-23T10:00:00Z)' };
+    }
+    expires = new Date(expiration);
+    if (expires.getTime() <= now) return { problem: `expired at ${expiration}` };
+    if (expires.getTime() - now < MIN_VALIDITY_MS) return { problem: `expire at ${expiration}, in less than a minute` };
+  }
+  return {
+    credentials: {
+      accessKeyId,
+      accessKeySecret,
+      securityToken: typeof securityToken === 'string' && securityToken ? securityToken : undefined,
+      expiration: expires,
+    },
+  };
+}

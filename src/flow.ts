@@ -10,7 +10,7 @@ import { printableClaims } from './jwt.js';
 import type { Plan } from './plan.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
 import type { ChosenCredentialSource, ChosenSource, SourceContext } from './sources/source.js';
-import { assumeRole, assumeRoleWithOidc, getCallerIdentity, type StsSettings } from './sts.js';
+import { assumeRole, assumeRoleWithOidc, connectSts, getCallerIdentity, type StsSettings } from './sts.js';
 
 /** What the flow needs besides the plan, derived from the config alone (so the refresh helper derives the same). */
 export interface FlowSettings {
@@ -34,13 +34,10 @@ export interface FlowResult {
 }
 
 const TIMEOUTS: Timeouts = { connectTimeoutMs: 3000, readTimeoutMs: 5000 };
-// The STS SDK's HTTP client also uses its connect timeout as the socket's idle timeout, so a shorter connect
-// timeout would cut every silent answer short of the read timeout.
-const STS_TIMEOUTS: Timeouts = { connectTimeoutMs: 5000, readTimeoutMs: 5000 };
 
 export function flowSettings(config: Config): FlowSettings {
   return {
-    sts: { endpoint: config.endpoint, ...STS_TIMEOUTS },
+    sts: { endpoint: config.endpoint, ...TIMEOUTS },
     timeouts: TIMEOUTS,
     retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
   };
@@ -67,28 +64,35 @@ async function obtain(plan: Plan, ctx: FlowContext): Promise<FlowResult> {
     });
   const sourceCtx: SourceContext = { env: sourceEnv(plan.source, ctx.env), timeouts: ctx.timeouts, retry, log: ctx.log };
 
-  switch (plan.kind) {
-    case 'oidc':
-      return retry('AssumeRoleWithOIDC', async () => {
-        // A GitHub token lives about five minutes: every attempt gets a fresh one.
-        const token = await plan.source.obtain(sourceCtx);
-        ctx.onSecret(token);
-        try {
-          return await assumeRoleWithOidc(ctx.sts, token, plan.role);
-        } catch (error) {
-          throw withClaims(error, token);
-        }
-      });
-    case 'assume': {
-      const source = await credentialsOf(plan.source, sourceCtx, ctx);
-      return retry('AssumeRole', () => assumeRole(ctx.sts, source, plan.role));
+  if (plan.kind === 'as-is' && !plan.verify) return { credentials: await credentialsOf(plan.source, sourceCtx, ctx) };
+  // Every other flow ends at STS: its connection (DNS, TCP, TLS, a proxy's tunnel) is opened now, while the source
+  // works, and the first STS request is sent on it. No request reaches STS before the source has answered.
+  const sts = connectSts(ctx.sts);
+  try {
+    switch (plan.kind) {
+      case 'oidc':
+        return await retry('AssumeRoleWithOIDC', async (n) => {
+          // A GitHub token lives about five minutes: every attempt gets a fresh one.
+          const token = await plan.source.obtain(sourceCtx);
+          ctx.onSecret(token);
+          try {
+            return await assumeRoleWithOidc(ctx.sts, token, plan.role, n === 1 ? sts : undefined);
+          } catch (error) {
+            throw withClaims(error, token);
+          }
+        });
+      case 'assume': {
+        const source = await credentialsOf(plan.source, sourceCtx, ctx);
+        return await retry('AssumeRole', (n) => assumeRole(ctx.sts, source, plan.role, n === 1 ? sts : undefined));
+      }
+      case 'as-is': {
+        const credentials = await credentialsOf(plan.source, sourceCtx, ctx);
+        const identity = await retry('GetCallerIdentity', (n) => getCallerIdentity(ctx.sts, credentials, n === 1 ? sts : undefined));
+        return { credentials, identity };
+      }
     }
-    case 'as-is': {
-      const credentials = await credentialsOf(plan.source, sourceCtx, ctx);
-      if (!plan.verify) return { credentials };
-      const identity = await retry('GetCallerIdentity', () => getCallerIdentity(ctx.sts, credentials));
-      return { credentials, identity };
-    }
+  } finally {
+    sts.close();
   }
 }
 

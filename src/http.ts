@@ -1,8 +1,12 @@
-// A small HTTP client for the non-STS calls (GitHub's token endpoint, the metadata service, a credentials URI):
-// node:http with connect and read timeouts, no keep-alive, and errors that are ActionErrors.
+// The action's one HTTP client, for every request it makes (STS, GitHub's token endpoint, the metadata service, a
+// credentials URI): node:http(s) with connect and read timeouts, HTTPS_PROXY / HTTP_PROXY / NO_PROXY (proxy.ts),
+// a cap on answer sizes, one request per connection, and errors that are ActionErrors. A connection can be opened
+// ahead of its request (preconnect), so that DNS, TCP and TLS overlap with other work.
 
 import type { IncomingHttpHeaders } from 'node:http';
+import { isIP, type Socket } from 'node:net';
 import { ActionError } from './errors.js';
+import { type ProxyServer, ProxySettingError, proxyFor } from './proxy.js';
 
 export interface Timeouts {
   readonly connectTimeoutMs: number;
@@ -16,6 +20,8 @@ export interface HttpRequest extends Timeouts {
   readonly body?: string;
   /** Names the service in error messages, e.g. "GitHub's OIDC token endpoint". */
   readonly service: string;
+  /** A connection to the same origin opened beforehand; used if it is still unused. */
+  readonly connection?: Connection;
 }
 
 export interface HttpResponse {
@@ -24,53 +30,220 @@ export interface HttpResponse {
   readonly body: string;
 }
 
+/** A connection opened ahead of its request. Whoever opens one closes it when done, used or not. */
+export interface Connection {
+  /** The connection for one request; undefined once taken. */
+  take(): Promise<Socket> | undefined;
+  close(): void;
+}
+
 const MAX_BODY_BYTES = 1 << 20;
 
+/** Opens a connection to the origin of `url` (through the proxy the environment names) without sending anything. */
+export function preconnect(url: string, timeouts: Timeouts, service: string): Connection {
+  const target = new URL(url);
+  let pending: Promise<Socket> | undefined = open(target, proxyOf(target, service), timeouts.connectTimeoutMs, service);
+  // A connection that fails while nobody waits for it is no crash: the request that takes it reports the error.
+  pending.catch(() => {});
+  return {
+    take() {
+      const taken = pending;
+      pending = undefined;
+      return taken;
+    },
+    /** An untaken connection is destroyed as soon as it exists, so it never holds the process open. */
+    close() {
+      const left = pending;
+      pending = undefined;
+      left?.then(
+        (socket) => socket.destroy(),
+        () => {},
+      );
+    },
+  };
+}
+
 export async function request(req: HttpRequest): Promise<HttpResponse> {
-  const url = new URL(req.url);
-  const { request: send } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  const target = new URL(req.url);
+  const proxy = proxyOf(target, req.service);
+  const socket = await (req.connection?.take() ?? open(target, proxy, req.connectTimeoutMs, req.service));
+  const { request: send } = target.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise<HttpResponse>((resolve, reject) => {
-    const fail = (message: string) =>
-      reject(new ActionError('network', `${req.service} did not answer: ${message}`, `Check that the runner can reach ${url.host}.`));
-    const headers = { ...req.headers, connection: 'close', ...(req.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(req.body)) }) };
-    const outgoing = send(url, { method: req.method ?? 'GET', headers, agent: false }, (res) => {
+    const fail = (reason: string) => reject(networkError(req.service, target, proxy, reason));
+    const headers = {
+      ...req.headers,
+      host: target.host,
+      connection: 'close',
+      ...(proxy?.authorization && target.protocol === 'http:' ? { 'proxy-authorization': proxy.authorization } : {}),
+      ...(req.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(req.body)) }),
+    };
+    // Plain http through a proxy is sent to the proxy in absolute form; https goes through the CONNECT tunnel.
+    const path = proxy && target.protocol === 'http:' ? target.href : `${target.pathname}${target.search}`;
+    const outgoing = send({ method: req.method ?? 'GET', path, headers, createConnection: () => socket });
+    const readTimer = setTimeout(() => outgoing.destroy(new Error(`read timeout: no answer within ${req.readTimeoutMs} ms`)), req.readTimeoutMs);
+    outgoing.on('response', (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_BODY_BYTES) outgoing.destroy(new Error('answer too large'));
+        if (size > MAX_BODY_BYTES) outgoing.destroy(new Error(`the answer is larger than ${MAX_BODY_BYTES} bytes`));
         else chunks.push(chunk);
       });
       res.on('end', () => {
         clearTimeout(readTimer);
+        socket.destroy();
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
       });
       res.on('error', (error) => fail(error.message));
     });
-    const connectTimer = setTimeout(
-      () => outgoing.destroy(new Error(`connect timeout: no connection within ${req.connectTimeoutMs} ms`)),
-      req.connectTimeoutMs,
-    );
-    let readTimer: NodeJS.Timeout | undefined;
-    outgoing.on('socket', (socket) => {
-      const started = () => {
-        clearTimeout(connectTimer);
-        readTimer = setTimeout(() => outgoing.destroy(new Error(`read timeout: no answer within ${req.readTimeoutMs} ms`)), req.readTimeoutMs);
-      };
-      if (socket.connecting) socket.once('connect', started);
-      else started();
-    });
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(connectTimer);
       clearTimeout(readTimer);
+      socket.destroy();
       fail(error.code ? `${error.code} ${error.message}` : error.message);
-    });
-    outgoing.on('close', () => {
-      clearTimeout(connectTimer);
-      clearTimeout(readTimer);
     });
     outgoing.end(req.body);
   });
+}
+
+function proxyOf(target: URL, service: string): ProxyServer | undefined {
+  try {
+    return proxyFor(target, process.env);
+  } catch (error) {
+    if (!(error instanceof ProxySettingError)) throw error;
+    throw new ActionError(
+      'input',
+      `${service} cannot be reached: ${error.message}`,
+      'Fix the proxy variable of the runner or the job, or list the host in NO_PROXY.',
+    );
+  }
+}
+
+/** A connected socket to `target`: TCP (and TLS for https), through a CONNECT tunnel of `proxy` for https. */
+async function open(target: URL, proxy: ProxyServer | undefined, connectTimeoutMs: number, service: string): Promise<Socket> {
+  const https = target.protocol === 'https:';
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(target.port || (https ? 443 : 80));
+  const { connect: tcp } = await import('node:net');
+  const deadline = Date.now() + connectTimeoutMs;
+  const within = <T>(what: Promise<T>, cleanup: () => void) => withTimeout(what, deadline - Date.now(), connectTimeoutMs, cleanup);
+  try {
+    if (!proxy) {
+      if (!https) {
+        const socket = tcp({ host, port });
+        return await within(connected(socket), () => socket.destroy());
+      }
+      const { connect: tls } = await import('node:tls');
+      const socket = tls({ host, port, servername: isIP(host) ? undefined : host });
+      return await within(secured(socket), () => socket.destroy());
+    }
+    const tunnel = tcp({ host: proxy.host, port: proxy.port });
+    await within(connected(tunnel), () => tunnel.destroy());
+    if (!https) return tunnel;
+    await within(connectThrough(tunnel, proxy, `${host}:${port}`), () => tunnel.destroy());
+    const { connect: tls } = await import('node:tls');
+    const socket = tls({ socket: tunnel, servername: isIP(host) ? undefined : host });
+    return await within(secured(socket), () => socket.destroy());
+  } catch (error) {
+    if (error instanceof ActionError) throw error;
+    const e = error as NodeJS.ErrnoException;
+    throw networkError(service, target, proxy, e.code ? `${e.code} ${e.message}` : e.message);
+  }
+}
+
+function connected(socket: Socket): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+function secured(socket: Socket): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    socket.once('secureConnect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** Asks the proxy for a tunnel and reads its answer; anything but 200 fails. */
+function connectThrough(socket: Socket, proxy: ProxyServer, authority: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let head = '';
+    const onData = (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) {
+        if (head.length > 16_384) finish(new Error('the proxy answered CONNECT with an over-long header'));
+        return;
+      }
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
+      if (status === 200) return finish();
+      const refused = new Error(`the proxy answered CONNECT ${authority} with HTTP ${status || '(unreadable)'}`) as Error & { status: number };
+      refused.status = status;
+      finish(refused);
+    };
+    const finish = (error?: Error) => {
+      socket.off('data', onData);
+      socket.off('error', finish);
+      socket.off('end', onEnd);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onEnd = () => finish(new Error('the proxy closed the connection during CONNECT'));
+    socket.on('data', onData);
+    socket.once('error', finish);
+    socket.once('end', onEnd);
+    const auth = proxy.authorization ? `ProxyServer-Authorization: ${proxy.authorization}\r\n` : '';
+    socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${auth}\r\n`);
+  }).catch((error: Error & { status?: number }) => {
+    // A proxy that refuses (407, 403) is a setting to fix; a proxy that fails (5xx) may work on the next try.
+    if (error.status && error.status < 500) {
+      throw new ActionError(
+        error.status === 407 ? 'credentials' : 'permission',
+        `The proxy ${proxy.display} (${proxy.variable}) refused the tunnel: ${error.message}.`,
+        error.status === 407
+          ? `The proxy wants credentials: write them into ${proxy.variable} as http://user:password@host:port.`
+          : `Allow the runner to reach ${authority} through the proxy, or list the host in NO_PROXY.`,
+      );
+    }
+    throw error;
+  });
+}
+
+function withTimeout<T>(what: Promise<T>, leftMs: number, totalMs: number, cleanup: () => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => {
+        cleanup();
+        reject(new Error(`connect timeout: no connection within ${totalMs} ms`));
+      },
+      Math.max(0, leftMs),
+    );
+    what.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+function networkError(service: string, target: URL, proxy: ProxyServer | undefined, reason: string): ActionError {
+  if (!proxy) return new ActionError('network', `${service} did not answer: ${reason}`, `Check that the runner can reach ${target.host}.`);
+  return new ActionError(
+    'network',
+    `${service} did not answer through the proxy ${proxy.display} (${proxy.variable}): ${reason}`,
+    `Check that the proxy is up and lets the runner reach ${target.host}, or list the host in NO_PROXY.`,
+  );
 }
 
 /** Parses a JSON object body; anything else (an HTML error page, a cut body) is a retryable server error. */

@@ -1,6 +1,13 @@
 // Reads the claims of a JWT without verifying it: only to show the user which claims STS compared with the
 // role's trust policy. Pure: no I/O.
 
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** The shape of a compact JWS: three base64url parts. Anything else is no token (and is never printed or masked). */
+export function isJwt(value: string): boolean {
+  return value.length <= 64 * 1024 && JWT.test(value);
+}
+
 /** Claims that identify the workflow and are safe to print. The token itself never is. */
 const PRINTABLE_CLAIMS = ['iss', 'aud', 'sub', 'job_workflow_ref', 'repository', 'ref', 'environment'] as const;
 

@@ -8,9 +8,11 @@ import { CONFIG_VARIABLES, readConfig } from './config.js';
 import { serializeCredentials } from './credentials.js';
 import { formatFailure } from './errors.js';
 import { deliver } from './export/deliver.js';
+import { info } from './export/log.js';
 import { mask } from './export/mask.js';
 import { flowSettings, runPlan, sourceEnv } from './flow.js';
 import { describePlan, makePlan } from './plan.js';
+import { proxySecrets } from './proxy.js';
 import { startRefreshHelper } from './refresh/start.js';
 import { SECRET_INPUTS } from './sources/index.js';
 import { jobContext } from './sources/source.js';
@@ -25,6 +27,7 @@ export async function run(): Promise<void> {
   };
   try {
     for (const name of SECRET_INPUTS) keepSecret(core.getInput(name));
+    for (const secret of proxySecrets(process.env)) keepSecret(secret);
     // Before validation, whose messages may name the role's account.
     if (/^true$/i.test(core.getInput('mask-account-id'))) mask(accountIdOf(core.getInput('role-to-assume')));
     // Every input read is kept: the refresh helper reads the same inputs and so makes the same plan.
@@ -34,19 +37,20 @@ export async function run(): Promise<void> {
     const config = readConfig(input, env);
     const plan = makePlan(config, input, jobContext(env));
     for (const [name, kind] of Object.entries(plan.source.variables)) if (kind === 'secret') keepSecret(env[name]);
-    core.info(describePlan(plan, config.endpoint));
+    info(describePlan(plan, config.endpoint));
 
-    const result = await runPlan(plan, { ...flowSettings(config), env, onSecret: keepSecret, log: core.info });
+    const result = await runPlan(plan, { ...flowSettings(config), env, onSecret: keepSecret, log: info });
     if (config.maskAccountId && result.identity) mask(result.identity.accountId);
     checkCredentialsAccount(result.identity, config.allowedAccountIds);
     let refreshUri: string | undefined;
     if (config.refreshCredentials) {
       const helperEnv = { ...pick(env, CONFIG_VARIABLES), ...sourceEnv(plan.source, env) };
       const helper = await startRefreshHelper({ inputs, env: helperEnv, credentials: serializeCredentials(result.credentials) }, env.RUNNER_TEMP);
-      core.saveState(STATE_REFRESH, JSON.stringify({ pid: helper.pid, logFile: helper.logFile }));
-      // The random path is what keeps other local processes out: treat it as a secret.
+      core.saveState(STATE_REFRESH, JSON.stringify(helper));
+      // The random path is what keeps other local processes out, the stop token what lets the post step stop it.
       keepSecret(new URL(helper.url).pathname.slice(1));
-      core.info(`Refresh helper (process ${helper.pid}) serves the credentials on a loopback credentials URI and renews them before they expire.`);
+      keepSecret(helper.stopToken);
+      info(`Refresh helper (process ${helper.pid}) serves the credentials on a loopback credentials URI and renews them before they expire.`);
       refreshUri = helper.url;
     }
     await deliver(config, plan, result, refreshUri);

@@ -2,9 +2,9 @@
 // It never loads the STS SDK, and it succeeds even when the main step failed half-way.
 
 import { randomBytes } from 'node:crypto';
-import { EOL } from 'node:os';
-import type { ProfileState } from './export/profile.js';
+import { EOL, homedir } from 'node:os';
 import { STATE_PROFILE, STATE_REFRESH } from './state.js';
+import { oneLine } from './text.js';
 
 // What this step needs of @actions/core, written out the way @actions/core writes it: the package's entry point
 // also loads its HTTP client (undici), which made this step ~3x a bare `node` start for a step that mostly
@@ -12,7 +12,7 @@ import { STATE_PROFILE, STATE_REFRESH } from './state.js';
 // on demand.
 const core = {
   getState: (name: string): string => process.env[`STATE_${name}`] || '',
-  info: (message: string): void => void process.stdout.write(message + EOL),
+  info: (message: string): void => void process.stdout.write(oneLine(message) + EOL),
   warning: (message: string): void => command('warning', message),
   startGroup: (name: string): void => command('group', name),
   endGroup: (): void => command('endgroup', ''),
@@ -31,15 +31,16 @@ export async function post(): Promise<void> {
   }
   if (refresh) {
     await cleanUp('stop the refresh helper', async () => {
-      const { pid, logFile } = JSON.parse(refresh) as { pid: number; logFile: string };
-      const { stopRefreshHelper } = await import('./refresh/stop.js');
-      const report = await stopRefreshHelper(pid, logFile);
+      const [{ stopRefreshHelper }, { isHelperState }] = await Promise.all([import('./refresh/stop.js'), import('./refresh/protocol.js')]);
+      const state: unknown = JSON.parse(refresh);
+      if (!isHelperState(state)) throw new Error('the saved state of the refresh helper is not what the main step writes; nothing was stopped');
+      const report = await stopRefreshHelper(state, process.env.RUNNER_TEMP || undefined);
       core.startGroup('Refresh helper log');
       // The log quotes answers of STS or a broker: stop the runner from reading any line of it as a command.
       const fence = randomBytes(16).toString('hex');
-      core.info(`::stop-commands::${fence}`);
-      core.info(report.log);
-      core.info(`::${fence}::`);
+      process.stdout.write(`::stop-commands::${fence}${EOL}`);
+      for (const line of report.log.trimEnd().split('\n')) core.info(line);
+      process.stdout.write(`::${fence}::${EOL}`);
       core.endGroup();
       if (report.stopped) core.info(report.message);
       else core.warning(report.message);
@@ -47,8 +48,11 @@ export async function post(): Promise<void> {
   }
   if (profile) {
     await cleanUp('remove the aliyun CLI profile', async () => {
-      const { removeProfile } = await import('./export/profile.js');
-      core.info(removeProfile(JSON.parse(profile) as ProfileState));
+      const { isProfileState, profilePath, removeProfile } = await import('./export/profile.js');
+      const state: unknown = JSON.parse(profile);
+      if (!isProfileState(state)) throw new Error('the saved state of the aliyun CLI profile is not what the main step writes; nothing was removed');
+      // Always the file of the current HOME: the state names the profile, never a path.
+      core.info(await removeProfile(profilePath(homedir()), state));
     });
   }
 }

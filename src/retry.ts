@@ -1,5 +1,7 @@
 // Classified retries: only what can succeed on a second try is tried again, with full-jitter exponential
-// backoff, an attempt cap and an overall deadline so a failing step ends in about a minute.
+// backoff, an attempt cap and an overall deadline so a failing step ends in about a minute. Throttling is the
+// exception to the cap: STS flow control clears as a burst of parallel jobs passes, so a throttled attempt is
+// tried again until the deadline, however many attempts that takes (unless retries are off: maxAttempts 1).
 
 import { ActionError } from './errors.js';
 
@@ -37,7 +39,8 @@ export async function withRetry<T>(policy: RetryPolicy, attempt: (n: number) => 
     try {
       return await attempt(n);
     } catch (error) {
-      if (!(error instanceof ActionError) || !error.retryable || n >= policy.maxAttempts) throw error;
+      if (!(error instanceof ActionError) || !error.retryable || policy.maxAttempts <= 1) throw error;
+      if (error.kind !== 'throttled' && n >= policy.maxAttempts) throw error;
       const waitMs = Math.round(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (n - 1)));
       if (now() + waitMs - start >= policy.deadlineMs) throw error;
       hooks.onRetry?.({ attempt: n, maxAttempts: policy.maxAttempts, error, waitMs });

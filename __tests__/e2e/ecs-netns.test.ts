@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EmulatorInfo, RequestRecord, SetupFile, SetupResult } from '../../emulator/types.js';
-import type { prowlerCredentials } from './prowler-precedence.mjs';
+import type { prowlerCredentials } from '../consumers/prowler.mjs';
 import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult } from './runner.js';
 
 const METADATA_IP = '100.100.100.200';
@@ -19,7 +19,7 @@ const INSTANCE_ROLE = 'EcsRunnerRole';
 const CLI = join(ROOT, 'emulator', 'cli.js');
 const CLIENT = join(ROOT, 'emulator', 'client.js');
 const CONSUMER = join(ROOT, '__tests__', 'e2e', 'consumer.mjs');
-const PRECEDENCE = join(ROOT, '__tests__', 'e2e', 'prowler-precedence.mjs');
+const PRECEDENCE = join(ROOT, '__tests__', 'consumers', 'prowler.mjs');
 const CREDENTIAL_VARS = /^(ALIBABA_CLOUD|ALIBABACLOUD|ALICLOUD|ALIYUN)_/;
 const PROFILE_VARS = ['ALIBABA_CLOUD_PROFILE', 'ALIBABACLOUD_PROFILE', 'ALICLOUD_PROFILE'];
 
@@ -286,11 +286,9 @@ function ecsSuite(): void {
     expect(seen).toMatchObject({ ok: true, accessKeyId: main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID });
     expect(seen.provider).toMatch(/cli_profile/);
     expect(seen.calls?.[0]?.arn).toMatch(new RegExp(`:assumed-role/${INSTANCE_ROLE}/`));
-    expect(await prowler(bare)).toMatchObject({
-      method: 'default-chain',
-      provider: 'cli_profile/static_sts',
-      accessKeyId: main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID,
-    });
+    // Prowler never reads the profile: without variables it has no credentials; with them, the exported ones.
+    expect(await prowler(bare)).toMatchObject({ method: 'none', accessKeyId: null });
+    expect(await prowler(j.laterStepEnv())).toMatchObject({ method: 'sts', accessKeyId: main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID });
 
     const post = await j.post();
     expect(post.code).toBe(0);

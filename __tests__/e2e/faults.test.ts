@@ -297,6 +297,9 @@ function logged(target: FaultTarget, fault: Fault): Logged {
     case 'truncated':
     case 'html502':
       return { code: 'server', requestId: false };
+    case 'answer':
+    case 'oversized':
+      throw new Error(`no retry line is defined for a ${fault.kind} fault`);
   }
 }
 
@@ -379,12 +382,14 @@ async function withTokenFile(w: World, options: MintTokenOptions, extra: Inputs 
 
 // ---------------------------------------------------------------------------------------------
 
-describe('retryable failures, fewer than the attempts: retried, one line per retry, then success', () => {
+describe('retryable failures: retried (throttling even past retry-max-attempts), one line per retry, then success', () => {
   const RECOVERED: ReadonlyArray<readonly [FaultTarget, Fault, number, number?]> = [
     ['AssumeRoleWithOIDC', { kind: 'status', status: 500 }, 2],
     ['AssumeRoleWithOIDC', { kind: 'status', status: 502 }, 1],
     ['AssumeRoleWithOIDC', { kind: 'status', status: 503 }, 1],
     ['AssumeRoleWithOIDC', { kind: 'throttle' }, 2, 3],
+    // Flow control clears as a burst passes: throttling is retried past the attempt cap, until the deadline.
+    ['AssumeRoleWithOIDC', { kind: 'throttle' }, 4, 2],
     ['AssumeRoleWithOIDC', { kind: 'reset' }, 1],
     ['AssumeRoleWithOIDC', { kind: 'truncated' }, 1],
     ['AssumeRoleWithOIDC', { kind: 'html502' }, 1],
@@ -398,6 +403,7 @@ describe('retryable failures, fewer than the attempts: retried, one line per ret
     ['GetCallerIdentity', { kind: 'status', status: 502 }, 1],
     ['GetCallerIdentity', { kind: 'error', code: 'ServiceUnavailable', status: 503 }, 1],
     ['GetCallerIdentity', { kind: 'throttle' }, 1],
+    ['GetCallerIdentity', { kind: 'throttle' }, 3, 2],
     ['GetCallerIdentity', { kind: 'reset' }, 1],
     ['GetCallerIdentity', { kind: 'truncated' }, 2],
     ['GetCallerIdentity', { kind: 'html502' }, 1],
@@ -405,6 +411,7 @@ describe('retryable failures, fewer than the attempts: retried, one line per ret
     ['oidc-token', { kind: 'status', status: 503 }, 2],
     ['oidc-token', { kind: 'reset' }, 1],
     ['oidc-token', { kind: 'throttle' }, 1],
+    ['oidc-token', { kind: 'throttle' }, 3, 2],
     ['oidc-token', { kind: 'truncated' }, 1],
     ['oidc-token', { kind: 'html502' }, 1],
   ];
@@ -542,7 +549,8 @@ describe('retryable failures on every attempt: the step fails with the last erro
   }
   const EXHAUSTED: readonly Exhausted[] = [
     { target: 'AssumeRoleWithOIDC', fault: { kind: 'status', status: 500 }, attempts: 3, says: /^AssumeRoleWithOIDC failed: InternalError: / },
-    { target: 'AssumeRoleWithOIDC', fault: { kind: 'throttle' }, attempts: 2, says: /^AssumeRoleWithOIDC failed: Throttling\.User: / },
+    // retry-max-attempts: 1 turns every retry off, throttling's too.
+    { target: 'AssumeRoleWithOIDC', fault: { kind: 'throttle' }, attempts: 1, says: /^AssumeRoleWithOIDC failed: Throttling\.User: / },
     { target: 'AssumeRoleWithOIDC', fault: { kind: 'reset' }, attempts: 2, says: /^AssumeRoleWithOIDC could not reach STS: .*ECONNRESET/ },
     { target: 'AssumeRoleWithOIDC', fault: { kind: 'html502' }, attempts: 2, says: /^AssumeRoleWithOIDC: STS answered with a body that is not JSON/ },
     { target: 'AssumeRole', fault: { kind: 'status', status: 503 }, attempts: 2, says: /^AssumeRole failed: ServiceUnavailable: / },
@@ -550,10 +558,9 @@ describe('retryable failures on every attempt: the step fails with the last erro
     { target: 'AssumeRole', fault: { kind: 'truncated' }, attempts: 2, says: /^AssumeRole: STS answered with a body that is not JSON/ },
     { target: 'AssumeRole', fault: { kind: 'status', status: 500 }, attempts: DEFAULT_ATTEMPTS, says: /^AssumeRole failed: InternalError: / },
     { target: 'GetCallerIdentity', fault: { kind: 'html502' }, attempts: 2, says: /^GetCallerIdentity: STS answered with a body that is not JSON/ },
-    { target: 'GetCallerIdentity', fault: { kind: 'throttle' }, attempts: 3, says: /^GetCallerIdentity failed: Throttling\.User: / },
     { target: 'GetCallerIdentity', fault: { kind: 'status', status: 502 }, attempts: 1, says: /^GetCallerIdentity failed: ServiceUnavailable: / },
     { target: 'oidc-token', fault: { kind: 'status', status: 500 }, attempts: 2, says: /^GitHub's OIDC token endpoint answered HTTP 500\./ },
-    { target: 'oidc-token', fault: { kind: 'throttle' }, attempts: 2, says: /^GitHub's OIDC token endpoint answered HTTP 429\./ },
+    { target: 'oidc-token', fault: { kind: 'throttle' }, attempts: 1, says: /^GitHub's OIDC token endpoint answered HTTP 429\./ },
     { target: 'oidc-token', fault: { kind: 'reset' }, attempts: 2, says: /^GitHub's OIDC token endpoint did not answer: .*ECONNRESET/ },
     { target: 'oidc-token', fault: { kind: 'html502' }, attempts: 2, says: /^GitHub's OIDC token endpoint answered HTTP 502\./ },
   ];

@@ -8,7 +8,11 @@
 // Nothing is mocked: dist/main and dist/post run as child processes against the loopback emulator.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type net from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator } from '../../emulator/types.js';
@@ -312,3 +316,258 @@ describe('failures that happen while secrets are at hand', () => {
 });
 // The ECS RAM role flow is swept by ecs-netns.test.ts: its metadata service must sit at 100.100.100.200, which only
 // a network namespace provides.
+
+// ---------------------------------------------------------------------------------------------
+
+/** The workflow commands a step wrote: the names of the lines the runner would read as commands. */
+function commandsOf(stdout: string): string[] {
+  return stdout
+    .split(/\r?\n/)
+    .map((line) => /^::([a-zA-Z-]+)/.exec(line.trimStart())?.[1])
+    .filter((name): name is string => name !== undefined);
+}
+
+/** The main step wrote only its own commands: masks, the failure, warnings, debug lines. Nothing a value started. */
+function expectOwnCommandsOnly(result: StepResult): void {
+  expect(commandsOf(result.stdout).filter((name) => !['add-mask', 'error', 'warning', 'debug'].includes(name))).toEqual([]);
+}
+
+const HOSTILE = '\n::stop-commands::pwned\n::add-mask::%\n';
+
+describe('values from inputs, files and servers never start a workflow command, and servers are checked', () => {
+  scenario('an OIDC token file whose path holds a line break and a command', async ({ w, job, main }) => {
+    const dir = join(job.dir, `tokens${HOSTILE}`);
+    mkdirSync(dir);
+    const path = join(dir, 'token');
+    writeFileSync(path, await w.em.mintToken());
+    const result = await main(oidc(w, { 'oidc-token-file': path }));
+    expectOk(result);
+    expectOwnCommandsOnly(result);
+    expect(result.stdout).toContain('Credentials from OIDC token file');
+    // The job summary keeps the value in one cell of one row.
+    expect(result.summary.split('\n').filter((line) => line.startsWith('| Source |'))).toHaveLength(1);
+    expect(result.summary).not.toMatch(/^::/m);
+  });
+
+  scenario('an audience with Markdown and HTML reaches the job summary as code, on one line', async ({ w, main }) => {
+    const audience = 'x|y<img/src=//evil.example/p.png>*_[z](//evil.example)`';
+    const provider = (await w.em.addOidcProvider({ accountId: ACCOUNT, name: 'markup', clientIds: [audience] })).arn;
+    const role = (await w.em.addRole({ accountId: ACCOUNT, name: 'markup-role', oidc: { providerArn: provider } })).arn;
+    const result = await main({ 'role-to-assume': role, 'oidc-provider-arn': provider, audience, 'sts-endpoint': w.em.url });
+    expectOk(result);
+    const rows = result.summary.split('\n').filter((line) => line.startsWith('| '));
+    const source = rows.find((line) => line.startsWith('| Source |')) ?? '';
+    // One code span, the pipe escaped, no backtick of the value left to end the span early.
+    expect(source).toBe("| Source | `GitHub OIDC (audience x\\|y<img/src=//evil.example/p.png>*_[z](//evil.example)')` |");
+    // Every row still has exactly its two cells.
+    for (const row of rows) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(4);
+  });
+
+  scenario('AssumeRoleWithOIDC answers an AssumedRoleUser.Arn with a command in it: refused, nothing printed from it', async ({ w, main }) => {
+    const session = await stsSession(w);
+    await w.em.queueFault('AssumeRoleWithOIDC', {
+      kind: 'answer',
+      body: {
+        RequestId: 'A1B2',
+        AssumedRoleUser: { Arn: `acs:ram::${ACCOUNT}:role/oidc-role/s${HOSTILE}`, AssumedRoleId: 'x' },
+        Credentials: {
+          AccessKeyId: session['access-key-id'],
+          AccessKeySecret: session['access-key-secret'],
+          SecurityToken: session['security-token'],
+          Expiration: '2099-01-01T00:00:00Z',
+        },
+      },
+    });
+    const result = await main(oidc(w, { 'retry-max-attempts': '1' }));
+    expectFailed(result, /^AssumeRoleWithOIDC answered with an AssumedRoleUser\.Arn that is not the ARN of a role session\./);
+    expectOwnCommandsOnly(result);
+  });
+
+  scenario('GetCallerIdentity answers an account ID with a command in it: refused', async ({ w, main }) => {
+    await w.em.queueFault('GetCallerIdentity', { kind: 'answer', body: { RequestId: 'A1', AccountId: `1${HOSTILE}`, Arn: `acs:ram::${ACCOUNT}:user/ci` } });
+    const result = await main(keys(w, { 'retry-max-attempts': '1' }));
+    expectFailed(result, /^GetCallerIdentity answered with an AccountId and Arn that are not/);
+    expectOwnCommandsOnly(result);
+  });
+
+  scenario('a retried STS error whose Code and RequestId hold commands: the retry line quotes neither', async ({ w, main }) => {
+    await w.em.queueFault('AssumeRole', { kind: 'answer', status: 503, body: { Code: `Busy${HOSTILE}`, RequestId: HOSTILE, Message: `m${HOSTILE}` } });
+    const result = await main(keys(w, { 'role-to-assume': w.akRole }));
+    expectOk(result);
+    expectOwnCommandsOnly(result);
+    expect(result.stdout).toMatch(/^AssumeRole: attempt 1\/5 failed \(server\); retrying in \d+ ms\.$/m);
+  });
+
+  const BAD_CREDENTIALS: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['a secret of one colon', { AccessKeySecret: ':' }, /AccessKeySecret that is not 8-256 printable characters/],
+    ['an object as AccessKeyId', { AccessKeyId: { id: 'STS.x' } }, /AccessKeyId that is not 8-128 letters, digits or dots/],
+    ['a NUL byte in the security token', { SecurityToken: `CAIS${'a'.repeat(40)}\u0000b` }, /SecurityToken that is not 16-16384 printable/],
+    ['an Expiration in the past', { Expiration: '2020-01-01T00:00:00Z' }, /expired at 2020-01-01T00:00:00Z/],
+    ['an Expiration that is no time', { Expiration: 'tomorrow' }, /Expiration that is not an ISO 8601 UTC time/],
+    ['an Expiration 30 s away', { Expiration: new Date(Date.now() + 30_000).toISOString().replace(/\.\d+Z$/, 'Z') }, /in less than a minute/],
+  ];
+  for (const [name, override, says] of BAD_CREDENTIALS) {
+    scenario(`AssumeRole answers credentials with ${name}: refused as a malformed answer, nothing masked or exported from it`, async ({ w, main }) => {
+      const session = await stsSession(w);
+      const credentials = {
+        AccessKeyId: session['access-key-id'],
+        AccessKeySecret: session['access-key-secret'],
+        SecurityToken: session['security-token'],
+        Expiration: '2099-01-01T00:00:00Z',
+        ...override,
+      };
+      await w.em.queueFault('AssumeRole', {
+        kind: 'answer',
+        body: { RequestId: 'A1', AssumedRoleUser: { Arn: `acs:ram::${ACCOUNT}:role/ak-role/s` }, Credentials: credentials },
+      });
+      const result = await main(keys(w, { 'role-to-assume': w.akRole, 'retry-max-attempts': '1' }));
+      expectFailed(result, new RegExp(`^AssumeRole answered with credentials that .*${says.source}`));
+      expectOwnCommandsOnly(result);
+      // A ':' mask would hide every colon of the job's log.
+      expect(result.masks.filter((mask) => mask.length < 8)).toEqual([]);
+    });
+  }
+
+  scenario('a credentials URI that answers credentials expiring in 30 s: refused (every source is checked)', async ({ w, main }) => {
+    const session = await stsSession(w);
+    await w.em.queueFault('credentials-uri', {
+      kind: 'answer',
+      body: {
+        Code: 'Success',
+        AccessKeyId: session['access-key-id'],
+        AccessKeySecret: session['access-key-secret'],
+        SecurityToken: session['security-token'],
+        Expiration: new Date(Date.now() + 30_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      },
+    });
+    expectFailed(await main({ 'credentials-uri': w.credentialsUri, 'retry-max-attempts': '1', 'sts-endpoint': w.em.url }), /in less than a minute/);
+  });
+
+  scenario('an STS answer of 300 MiB: cut off at 1 MiB, not read in full', async ({ w, main }) => {
+    await w.em.queueFault('AssumeRole', { kind: 'oversized', bytes: 300 * 1024 * 1024 });
+    const result = await main(keys(w, { 'role-to-assume': w.akRole, 'retry-max-attempts': '1' }));
+    expectFailed(result, /the answer is larger than 1048576 bytes/);
+    const [record] = (await w.em.requests()).filter((r) => r.fault === 'oversized');
+    // What the kernel's socket buffers took on top of the 1 MiB read: far less than 300 MiB.
+    expect(record.bytesSent).toBeLessThan(32 * 1024 * 1024);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('the post step acts only on state it can check', () => {
+  it('a forged profile state naming the user’s own profile (or an old-style path) removes and rewrites nothing', async () => {
+    const w = worlds.get('plain') as World;
+    const job = newJob();
+    const config = join(job.env.HOME, '.aliyun', 'config.json');
+    mkdirSync(join(job.env.HOME, '.aliyun'), { mode: 0o700 });
+    const personal = `${JSON.stringify({ current: 'personal', profiles: [{ name: 'personal', mode: 'AK', access_key_id: 'LTAIpersonal0000000001', access_key_secret: 'personal-secret-0000000000001', region_id: 'cn-beijing' }] })}\n`;
+    writeFileSync(config, personal, { mode: 0o640 });
+    const victim = join(job.dir, 'victim.json');
+    writeFileSync(victim, '{"profiles":[{"name":"personal"}]}', { mode: 0o644 });
+    const forged = [
+      { name: 'personal', marker: 'configure-alibabacloud-credentials.000000000000000000000000', createdFile: true, createdDir: true },
+      { path: victim, name: 'personal', createdFile: true, createdDir: true },
+    ];
+    for (const state of forged) {
+      const post = await job.post({ 'STATE_aliyun-profile': JSON.stringify(state) });
+      expect(post.code).toBe(0);
+      expect(readFileSync(config, 'utf8')).toBe(personal);
+      expect(statSync(config).mode & 0o777).toBe(0o640);
+      expect(readFileSync(victim, 'utf8')).toBe('{"profiles":[{"name":"personal"}]}');
+      expect(statSync(victim).mode & 0o777).toBe(0o644);
+      expect(findLeaks(post, await w.em.secrets())).toEqual([]);
+    }
+  });
+
+  it('a forged helper state: no process is signalled, no other file is printed, a foreign port only gets a refused request', async () => {
+    const job = newJob();
+    // A process whose command line merely contains the helper's flag, and a server that is not the helper.
+    const decoy = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', '--', '--refresh-helper'], { stdio: 'ignore' });
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const path = 'a'.repeat(64);
+      const states = [
+        { pid: decoy.pid, url: `http://127.0.0.1:${port}/${path}`, stopToken: 'b'.repeat(64), logFile: '/etc/passwd' },
+        { pid: decoy.pid, url: `http://10.0.0.1:${port}/${path}`, stopToken: 'b'.repeat(64), logFile: join(job.env.RUNNER_TEMP, 'x.log') },
+        { pid: decoy.pid, logFile: '/etc/passwd' },
+      ];
+      for (const state of states) {
+        const post = await job.post({ 'STATE_refresh-helper': JSON.stringify(state) });
+        expect(post.code).toBe(0);
+        expect(post.stdout).not.toMatch(/root:x?:0:0/);
+        expect(post.stdout).toMatch(/^::warning::/m);
+      }
+      // Only the loopback URL of the helper's shape was asked, once, to stop; nothing else reached anything.
+      expect(seen).toEqual([`DELETE /${path}`]);
+      expect(decoy.exitCode).toBeNull();
+      expect(decoy.signalCode).toBeNull();
+      expect(() => process.kill(decoy.pid as number, 0)).not.toThrow();
+    } finally {
+      decoy.kill('SIGKILL');
+      server.close();
+    }
+  });
+});
+
+describe('a HOME shared by parallel jobs', () => {
+  it('eight jobs write and remove their profiles at once, three rounds: all written, all removed, the user’s profile untouched', async () => {
+    const w = worlds.get('plain') as World;
+    const home = mkdtempSync(join(tmpdir(), 'cac-shared-home-'));
+    try {
+      const config = join(home, '.aliyun', 'config.json');
+      mkdirSync(join(home, '.aliyun'), { mode: 0o700 });
+      const personal = {
+        current: 'personal',
+        profiles: [
+          {
+            name: 'personal',
+            mode: 'AK',
+            access_key_id: 'LTAIpersonal0000000002',
+            access_key_secret: 'personal-secret-0000000000002',
+            region_id: 'cn-beijing',
+          },
+        ],
+      };
+      writeFileSync(config, JSON.stringify(personal), { mode: 0o600 });
+      for (let round = 0; round < 3; round++) {
+        const jobs = Array.from({ length: 8 }, () => newJob({ ...oidcJobEnv(w.em), HOME: home }));
+        const mains = await Promise.all(jobs.map((job, i) => job.main(oidc(w, { 'aliyun-profile': `job-${i}` }))));
+        for (const main of mains) expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+        const written = JSON.parse(readFileSync(config, 'utf8')) as { current: string; profiles: Array<{ name: string; sts_token?: string }> };
+        expect(written.profiles.map((p) => p.name).sort()).toEqual(['personal', ...jobs.map((_, i) => `job-${i}`)].sort());
+        expect(written.current).toBe('personal');
+        const posts = await Promise.all(jobs.map((job) => job.post()));
+        for (const post of posts) expect(post.code).toBe(0);
+        expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual(personal);
+        // No secret of any job is left in the file or beside it (temporary files, locks).
+        const left = readFileSync(config, 'utf8');
+        for (const main of mains) expect(left).not.toContain(main.exported.ALIBABA_CLOUD_SECURITY_TOKEN);
+        expect(readdirSync(join(home, '.aliyun'))).toEqual(['config.json']);
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a config.json whose "profiles" is not an array is refused and left byte-identical', async () => {
+    const w = worlds.get('plain') as World;
+    const job = newJob(oidcJobEnv(w.em));
+    const config = join(job.env.HOME, '.aliyun', 'config.json');
+    mkdirSync(join(job.env.HOME, '.aliyun'), { mode: 0o700 });
+    const text = '{"current":"x","profiles":{"name":"x","mode":"AK"},"meta_path":""}';
+    writeFileSync(config, text, { mode: 0o600 });
+    const main = await job.main(oidc(w, { 'aliyun-profile': 'ci' }));
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(/is not an aliyun CLI configuration \(an object with a "profiles" array\); it was left as it is\./);
+    expect(main.exported).toEqual({});
+    expect(readFileSync(config, 'utf8')).toBe(text);
+    expect(findLeaks(main, await w.em.secrets())).toEqual([]);
+  });
+});

@@ -4,76 +4,81 @@
 // emulator, and the later step is consumer.mjs (@alicloud/credentials' default chain + STS GetCallerIdentity)
 // given nothing but ALIBABA_CLOUD_CREDENTIALS_URI.
 //
-// The emulator runs at timeScale 1/300: a 900 s session lasts 3 s of real time, so a consumer that runs ~10 s
-// lives through several expiries and renewals (the helper renews at 70% of the session).
+// The emulator runs at timeScale 1/13: a 900 s session lasts 70 s of real time (the action refuses credentials that
+// expire within a minute, so sessions cannot be shorter), and the helper renews at 70% of it. The long tests run
+// concurrently, each against an emulator of its own, so that their faults and requests do not mix.
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator, RequestRecord } from '../../emulator/types.js';
-import { ROOT, findLeaks, newJob, runNode, type Job, type StepResult, oidcJobEnv, cleanupJobs } from './runner.js';
+import { findLeaks, newJob, oidcJobEnv, ROOT, runNode, type Job, type StepResult } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
 const SESSION = 'refresh-e2e';
 const CONSUMER = join(ROOT, '__tests__', 'e2e', 'consumer.mjs');
 const STATE_REFRESH = 'refresh-helper';
 const HELPER_FLAG = '--refresh-helper';
+const TIME_SCALE = 1 / 13;
+/** A 900 s session, in real milliseconds. */
+const SESSION_MS = Math.ceil(900 * TIME_SCALE) * 1000;
 
-let em: Emulator;
-let user: AccessKey;
-let providerArn: string;
-let oidcRoleArn: string;
-let akRoleArn: string;
-/** Every helper any test started: killed in afterEach if a failing test left it behind. */
+/** Every helper any test started: killed at the end if a failing test left it behind. */
 const helperPids = new Set<number>();
-
-beforeAll(async () => {
-  em = await startEmulator({ timeScale: 1 / 300 });
-  user = await em.addUser({ accountId: ACCOUNT, name: 'ci' });
-  providerArn = (await em.addOidcProvider({ accountId: ACCOUNT, name: 'github' })).arn;
-  oidcRoleArn = (await em.addRole({ accountId: ACCOUNT, name: 'gha-refresh', oidc: { providerArn, sub: ['repo:octo-org/octo-repo:*'] } })).arn;
-  akRoleArn = (await em.addRole({ accountId: ACCOUNT, name: 'ak-refresh' })).arn;
-});
-
-afterEach(async () => {
-  for (const pid of helperPids) {
-    if (isOurHelper(pid)) process.kill(pid, 'SIGKILL');
-    helperPids.delete(pid);
-  }
-  await em.clearFaults();
-  cleanupJobs();
-});
+const worlds: World[] = [];
 
 afterAll(async () => {
-  await em?.close();
+  for (const pid of helperPids) if (isOurHelper(pid)) process.kill(pid, 'SIGKILL');
+  await Promise.all(worlds.map((w) => w.em.close()));
 });
 
-// ---------------------------------------------------------------------------------------------------------------
+interface World {
+  readonly em: Emulator;
+  readonly user: AccessKey;
+  readonly providerArn: string;
+  readonly oidcRoleArn: string;
+  readonly akRoleArn: string;
+}
 
-function oidcInputs(extra: Record<string, string> = {}): Record<string, string> {
+/** An emulator of the test's own, with an OIDC provider, a role for each flow and a RAM user. */
+async function newWorld(options: { tls?: boolean } = {}): Promise<World> {
+  const em = await startEmulator({ timeScale: TIME_SCALE, ...options });
+  const providerArn = (await em.addOidcProvider({ accountId: ACCOUNT, name: 'github' })).arn;
+  const w: World = {
+    em,
+    user: await em.addUser({ accountId: ACCOUNT, name: 'ci' }),
+    providerArn,
+    oidcRoleArn: (await em.addRole({ accountId: ACCOUNT, name: 'gha-refresh', oidc: { providerArn, sub: ['repo:octo-org/octo-repo:*'] } })).arn,
+    akRoleArn: (await em.addRole({ accountId: ACCOUNT, name: 'ak-refresh' })).arn,
+  };
+  worlds.push(w);
+  return w;
+}
+
+function oidcInputs(w: World, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    'role-to-assume': oidcRoleArn,
-    'oidc-provider-arn': providerArn,
+    'role-to-assume': w.oidcRoleArn,
+    'oidc-provider-arn': w.providerArn,
     'role-session-name': SESSION,
     'role-session-expiration': '900',
-    'sts-endpoint': `http://${em.stsHost}`,
+    'sts-endpoint': `${w.em.url.startsWith('https') ? 'https' : 'http'}://${w.em.stsHost}`,
     'refresh-credentials': 'true',
     ...extra,
   };
 }
 
-function akInputs(extra: Record<string, string> = {}): Record<string, string> {
+function akInputs(w: World, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    'access-key-id': user.accessKeyId,
-    'access-key-secret': user.accessKeySecret,
-    'role-to-assume': akRoleArn,
+    'access-key-id': w.user.accessKeyId,
+    'access-key-secret': w.user.accessKeySecret,
+    'role-to-assume': w.akRoleArn,
     'role-session-name': SESSION,
     'role-session-expiration': '900',
-    'sts-endpoint': `http://${em.stsHost}`,
+    'sts-endpoint': `${w.em.url.startsWith('https') ? 'https' : 'http'}://${w.em.stsHost}`,
     'refresh-credentials': 'true',
     ...extra,
   };
@@ -85,21 +90,25 @@ interface Helper {
   readonly uri: string;
   /** The random path segment: a secret like the credentials it guards. */
   readonly pathSecret: string;
+  /** What lets the post step stop it: a secret too. */
+  readonly stopToken: string;
 }
 
 /** The helper a successful main step left: its state for the post step and the URI exported to later steps. */
 function helperOf(result: StepResult, exported: Record<string, string>): Helper {
   const raw = result.state[STATE_REFRESH];
   expect(raw).toBeDefined();
-  const { pid, logFile } = JSON.parse(raw) as { pid: number; logFile: string };
+  const { pid, logFile, url, stopToken } = JSON.parse(raw) as { pid: number; logFile: string; url: string; stopToken: string };
   expect(Number.isInteger(pid)).toBe(true);
   helperPids.add(pid);
   const uri = exported.ALIBABA_CLOUD_CREDENTIALS_URI;
   expect(uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{64}$/);
-  return { pid, logFile, uri, pathSecret: new URL(uri).pathname.slice(1) };
+  expect(url).toBe(uri);
+  expect(stopToken).toMatch(/^[0-9a-f]{64}$/);
+  return { pid, logFile, uri, pathSecret: new URL(uri).pathname.slice(1), stopToken };
 }
 
-async function runMain(j: Job, inputs: Record<string, string>): Promise<{ main: StepResult; helper: Helper }> {
+async function runMain(w: World, j: Job, inputs: Record<string, string>): Promise<{ main: StepResult; helper: Helper }> {
   const main = await j.main(inputs);
   expect(main.error).toBeUndefined();
   expect(main.code).toBe(0);
@@ -107,12 +116,16 @@ async function runMain(j: Job, inputs: Record<string, string>): Promise<{ main: 
   expect(isOurHelper(helper.pid)).toBe(true);
   // The path is masked (it is what keeps other local processes out), and nothing secret reached the log.
   expect(main.masks).toContain(helper.pathSecret);
-  expect(findLeaks(main, [...(await em.secrets()), user.accessKeySecret, helper.pathSecret])).toEqual([]);
+  expect(main.masks).toContain(helper.stopToken);
+  expect(findLeaks(main, [...(await w.em.secrets()), w.user.accessKeySecret, helper.pathSecret, helper.stopToken])).toEqual([]);
   // The helper got its secrets (source keys, the OIDC request token, the path) over IPC: none is in its argv or
   // environment, which other processes of the same user can read.
   const own = readProc(helper.pid);
   if (own === undefined) console.warn("no /proc here: the helper's argv and environment are not checked");
-  else expect(findLeaks({ stdout: own, stderr: '', summary: '' }, [...(await em.secrets()), user.accessKeySecret, helper.pathSecret])).toEqual([]);
+  else
+    expect(
+      findLeaks({ stdout: own, stderr: '', summary: '' }, [...(await w.em.secrets()), w.user.accessKeySecret, helper.pathSecret, helper.stopToken]),
+    ).toEqual([]);
   return { main, helper };
 }
 
@@ -137,8 +150,8 @@ interface ConsumerOutput {
   error?: string;
 }
 
-async function consume(env: Record<string, string>, calls: number, pauseMs: number): Promise<ConsumerOutput> {
-  const { code, stdout, stderr } = await runNode(CONSUMER, env, [em.stsHost, String(calls), String(pauseMs)]);
+async function consume(w: World, env: Record<string, string>, calls: number, pauseMs: number): Promise<ConsumerOutput> {
+  const { code, stdout, stderr } = await runNode(CONSUMER, env, [w.em.stsHost, String(calls), String(pauseMs)]);
   const line = stdout.trim().split('\n').pop() ?? '';
   let out: ConsumerOutput;
   try {
@@ -170,17 +183,17 @@ function helperLog(helper: Helper): string {
 }
 
 /** The helper's own log holds no secret, no AccessKey ID and not the random path. */
-async function expectCleanLog(helper: Helper, extra: string[] = []): Promise<string> {
+async function expectCleanLog(w: World, helper: Helper, extra: string[] = []): Promise<string> {
   const log = helperLog(helper);
   expect(log).toContain('Serving credentials on 127.0.0.1:');
-  const secrets = [...(await em.secrets()), user.accessKeySecret, user.accessKeyId, helper.pathSecret, ...extra];
+  const secrets = [...(await w.em.secrets()), w.user.accessKeySecret, w.user.accessKeyId, helper.pathSecret, helper.stopToken, ...extra];
   expect(findLeaks({ stdout: log, stderr: '', summary: '' }, secrets)).toEqual([]);
   expect(log).not.toMatch(/eyJ[A-Za-z0-9_-]{5,}\./);
   return log;
 }
 
 /** The post step stops the helper, shows its log in a group and leaks nothing; the URI is dead afterwards. */
-async function expectPostStops(j: Job, helper: Helper): Promise<StepResult> {
+async function expectPostStops(w: World, j: Job, helper: Helper): Promise<StepResult> {
   const post = await j.post();
   expect(post.code).toBe(0);
   expect(post.stdout).not.toMatch(/^::warning::/m);
@@ -189,7 +202,7 @@ async function expectPostStops(j: Job, helper: Helper): Promise<StepResult> {
   expect(group).not.toBeNull();
   expect(group?.[1]).toContain('Serving credentials on 127.0.0.1:');
   expect(group?.[1]).toContain('Stopping: asked to by the post step.');
-  expect(findLeaks(post, [...(await em.secrets()), user.accessKeySecret, helper.pathSecret])).toEqual([]);
+  expect(findLeaks(post, [...(await w.em.secrets()), w.user.accessKeySecret, helper.pathSecret, helper.stopToken])).toEqual([]);
   expect(isGone(helper.pid)).toBe(true);
   const after = await get(helper.uri);
   expect(after.status).toBe(0);
@@ -247,11 +260,11 @@ interface Reply {
   error?: string;
 }
 
-function get(url: string, method = 'GET', host?: string): Promise<Reply> {
+function get(url: string, method = 'GET', headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve) => {
     const target = new URL(url);
     const req = http.request(
-      { host: host ?? target.hostname, port: target.port, path: target.pathname + target.search, method, agent: false, timeout: 3000 },
+      { host: target.hostname, port: target.port, path: target.pathname + target.search, method, headers, agent: false, timeout: 3000 },
       (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
@@ -306,142 +319,165 @@ function stsRequests(records: RequestRecord[], target: RequestRecord['target']):
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('refresh-credentials: renewals behind the loopback credentials URI', () => {
-  it('OIDC flow: a later step with only ALIBABA_CLOUD_CREDENTIALS_URI keeps working across expiries, each renewal with a fresh OIDC token', async () => {
-    await em.resetRequests();
-    const j = newJob(oidcJobEnv(em));
-    const { main, helper } = await runMain(j, oidcInputs());
-    const arn = `acs:ram::${ACCOUNT}:assumed-role/gha-refresh/${SESSION}`;
-    expect(main.outputs['assumed-role-arn']).toBe(arn);
-    expect(main.summary).toMatch(/Refresh/);
+  it.concurrent(
+    'OIDC flow: a later step with only ALIBABA_CLOUD_CREDENTIALS_URI keeps working across two expiries, each renewal with a fresh OIDC token',
+    async () => {
+      const w = await newWorld();
+      const j = newJob(oidcJobEnv(w.em));
+      const { main, helper } = await runMain(w, j, oidcInputs(w));
+      const arn = `acs:ram::${ACCOUNT}:assumed-role/gha-refresh/${SESSION}`;
+      expect(main.outputs['assumed-role-arn']).toBe(arn);
+      expect(main.summary).toMatch(/Refresh/);
 
-    // 4 calls 3 s apart: ~9 s, three 3 s sessions.
-    const out = await consume(uriOnlyEnv(j), 4, 3000);
-    const ids = expectWorkedAcrossRenewals(out, arn, 4);
+      // 4 calls, spread over a little more than two sessions: the last one comes after the second expiry.
+      const pause = Math.ceil((2 * SESSION_MS + 5_000) / 3);
+      const out = await consume(w, uriOnlyEnv(j), 4, pause);
+      const ids = expectWorkedAcrossRenewals(out, arn, 4);
+      expect(ids.size).toBeGreaterThanOrEqual(3);
 
-    const records = await em.requests();
-    const assumes = stsRequests(records, 'AssumeRoleWithOIDC');
-    const tokens = stsRequests(records, 'oidc-token');
-    expect(assumes.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(3);
-    expect(tokens.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(3);
-    for (const r of tokens) expect(r.status).toBe(200);
-    // At this time scale a GitHub token lives 1 s, cut to the whole second: STS may find one expired, and the
-    // action then retries with a fresh one. That is the only failure allowed here.
-    for (const r of assumes) if (r.status !== 200) expect(r.code).toBe('AuthenticationFail.OIDCToken.Expired');
-    // A fresh token for every assume: between two assumes there is a token request of its own. (The emulator
-    // also refuses a token past its 1 s lifetime, so a reused token could not have given a 200.)
-    for (let i = 0; i < assumes.length; i++) {
-      const after = i === 0 ? 0 : assumes[i - 1].time;
-      expect(tokens.some((t) => t.time >= after && t.time <= assumes[i].time)).toBe(true);
-    }
-    // The helper never signs anything itself: every GetCallerIdentity came from the consumer, with served keys.
-    for (const r of stsRequests(records, 'GetCallerIdentity')) expect(ids.has(r.accessKeyId ?? '')).toBe(true);
-
-    const log = await expectCleanLog(helper, [...ids]);
-    expect(log).toContain('Renewed the credentials');
-    await expectPostStops(j, helper);
-  }, 90_000);
-
-  it('AccessKey + role-to-assume: renewals are AssumeRole calls signed by the same source key', async () => {
-    await em.resetRequests();
-    const j = newJob();
-    const { main, helper } = await runMain(j, akInputs());
-    const arn = `acs:ram::${ACCOUNT}:assumed-role/ak-refresh/${SESSION}`;
-    expect(main.outputs['assumed-role-arn']).toBe(arn);
-
-    const out = await consume(uriOnlyEnv(j), 4, 3000);
-    const ids = expectWorkedAcrossRenewals(out, arn, 4);
-    // The consumer never saw the source key: only assumed-role keys were served.
-    expect(ids.has(user.accessKeyId)).toBe(false);
-
-    const assumes = stsRequests(await em.requests(), 'AssumeRole');
-    expect(assumes.length).toBeGreaterThanOrEqual(3);
-    for (const r of assumes) {
-      expect(r.status).toBe(200);
-      expect(r.accessKeyId).toBe(user.accessKeyId);
-      expect(r.params?.RoleArn).toBe(akRoleArn);
-    }
-
-    await expectCleanLog(helper, [...ids]);
-    await expectPostStops(j, helper);
-  }, 90_000);
-
-  it('a failing renewal is survived: the last good credentials are served until a later try succeeds', async () => {
-    await em.resetRequests();
-    const j = newJob();
-    // A token file (as on ACK RRSA runners) with a token that outlives the test, so that with retries off only
-    // the queued faults can fail an attempt. A 3600 s session lasts 12 s here; renewal at ~8.4 s. Each fault fails
-    // a whole renewal and the helper tries again ~1 s later, well before the served credentials run out.
-    const tokenFile = join(j.dir, 'oidc-token');
-    writeFileSync(tokenFile, await em.mintToken({ expiresInSeconds: 600 }));
-    const { helper } = await runMain(j, oidcInputs({ 'oidc-token-file': tokenFile, 'role-session-expiration': '3600', 'retry-max-attempts': '1' }));
-    const arn = `acs:ram::${ACCOUNT}:assumed-role/gha-refresh/${SESSION}`;
-    // The main step is done: these faults can only hit the helper's renewals. A reset makes the SDK's error
-    // message repeat the request URL, whose query holds the OIDC token: the log must not show it.
-    await em.queueFault('AssumeRoleWithOIDC', { kind: 'status', status: 503 });
-    await em.queueFault('AssumeRoleWithOIDC', { kind: 'reset' });
-
-    // Watch what the URI serves while a consumer works through the failures (6 calls, 3 s apart: ~15 s).
-    const served: { at: number; id: string; expiration: number }[] = [];
-    let watching = true;
-    const watcher = (async () => {
-      while (watching) {
-        const reply = await get(helper.uri);
-        if (reply.status === 200) {
-          const body = JSON.parse(reply.body) as { AccessKeyId: string; Expiration: string };
-          served.push({ at: Date.now(), id: body.AccessKeyId, expiration: Date.parse(body.Expiration) });
-        }
-        await sleep(200);
+      const records = await w.em.requests();
+      const assumes = stsRequests(records, 'AssumeRoleWithOIDC');
+      const tokens = stsRequests(records, 'oidc-token');
+      expect(assumes.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(3);
+      for (const r of [...assumes, ...tokens]) expect(r.status).toBe(200);
+      // A fresh token for every assume: between two assumes there is a token request of its own.
+      for (let i = 0; i < assumes.length; i++) {
+        const after = i === 0 ? 0 : assumes[i - 1].time;
+        expect(tokens.some((t) => t.time >= after && t.time <= assumes[i].time)).toBe(true);
       }
-    })();
-    const out = await consume(uriOnlyEnv(j), 6, 3000);
-    watching = false;
-    await watcher;
-    const ids = expectWorkedAcrossRenewals(out, arn, 6);
+      // The helper never signs anything itself: every GetCallerIdentity came from the consumer, with served keys.
+      for (const r of stsRequests(records, 'GetCallerIdentity')) expect(ids.has(r.accessKeyId ?? '')).toBe(true);
 
-    const records = await em.requests();
-    expect(stsRequests(records, 'oidc-token')).toEqual([]);
-    const assumes = stsRequests(records, 'AssumeRoleWithOIDC');
-    const failed = assumes.filter((r) => r.status !== 200);
-    expect(failed.map((r) => r.fault)).toEqual(['status', 'reset']);
-    const recovered = assumes.find((r) => r.status === 200 && r.time > failed[1].time);
-    expect(recovered).toBeDefined();
-    // From the first failure until the renewal that worked, the URI served one and the same, still valid, key.
-    const during = served.filter((s) => s.at > failed[0].time && s.at < (recovered?.time ?? 0));
-    expect(during.length).toBeGreaterThan(0);
-    expect(new Set(during.map((s) => s.id)).size).toBe(1);
-    for (const s of during) expect(s.expiration).toBeGreaterThan(s.at);
-    // ...and new credentials after it.
-    expect(served.some((s) => s.at > (recovered?.time ?? 0) + 500 && s.id !== during[0].id)).toBe(true);
+      const log = await expectCleanLog(w, helper, [...ids]);
+      expect(log).toContain('Renewed the credentials');
+      await expectPostStops(w, j, helper);
+    },
+    4 * SESSION_MS,
+  );
 
-    const log = await expectCleanLog(helper, [...ids, ...served.map((s) => s.id)]);
-    expect(log.match(/Renewal failed, serving the previous credentials/g)).toHaveLength(2);
-    expect(log).toMatch(/Renewal failed[^\n]*\n[\s\S]*Renewed the credentials/);
-    await expectPostStops(j, helper);
-  }, 90_000);
+  it.concurrent(
+    'AccessKey + role-to-assume: renewals are AssumeRole calls signed by the same source key',
+    async () => {
+      const w = await newWorld();
+      const j = newJob();
+      const { main, helper } = await runMain(w, j, akInputs(w));
+      const arn = `acs:ram::${ACCOUNT}:assumed-role/ak-refresh/${SESSION}`;
+      expect(main.outputs['assumed-role-arn']).toBe(arn);
 
-  it('when every renewal fails until the credentials expire, it answers 503 instead of serving expired keys', async () => {
+      const out = await consume(w, uriOnlyEnv(j), 3, Math.ceil(SESSION_MS * 0.6));
+      const ids = expectWorkedAcrossRenewals(out, arn, 3);
+      // The consumer never saw the source key: only assumed-role keys were served.
+      expect(ids.has(w.user.accessKeyId)).toBe(false);
+
+      const assumes = stsRequests(await w.em.requests(), 'AssumeRole');
+      expect(assumes.length).toBeGreaterThanOrEqual(2);
+      for (const r of assumes) {
+        expect(r.status).toBe(200);
+        expect(r.accessKeyId).toBe(w.user.accessKeyId);
+        expect(r.params?.RoleArn).toBe(w.akRoleArn);
+      }
+
+      await expectCleanLog(w, helper, [...ids]);
+      await expectPostStops(w, j, helper);
+    },
+    3 * SESSION_MS,
+  );
+
+  it.concurrent(
+    'a failing renewal is survived: the last good credentials are served, tries back off (1 s, 2 s), a later try succeeds',
+    async () => {
+      const w = await newWorld();
+      const j = newJob();
+      // A token file (as on ACK RRSA runners) with a token that outlives the test, so that with retries off only
+      // the queued faults can fail an attempt; each fault fails a whole renewal.
+      const tokenFile = join(j.dir, 'oidc-token');
+      writeFileSync(tokenFile, await w.em.mintToken({ expiresInSeconds: 3600 }));
+      const { helper } = await runMain(w, j, oidcInputs(w, { 'oidc-token-file': tokenFile, 'retry-max-attempts': '1' }));
+      const arn = `acs:ram::${ACCOUNT}:assumed-role/gha-refresh/${SESSION}`;
+      // The main step is done: these faults can only hit the helper's renewals.
+      await w.em.queueFault('AssumeRoleWithOIDC', { kind: 'status', status: 503 });
+      await w.em.queueFault('AssumeRoleWithOIDC', { kind: 'reset' });
+
+      // Watch what the URI serves while a consumer works through the failures.
+      const served: { at: number; id: string; expiration: number }[] = [];
+      let watching = true;
+      const watcher = (async () => {
+        while (watching) {
+          const reply = await get(helper.uri);
+          if (reply.status === 200) {
+            const body = JSON.parse(reply.body) as { AccessKeyId: string; Expiration: string };
+            served.push({ at: Date.now(), id: body.AccessKeyId, expiration: Date.parse(body.Expiration) });
+          }
+          await sleep(250);
+        }
+      })();
+      const out = await consume(w, uriOnlyEnv(j), 4, Math.ceil(SESSION_MS / 3));
+      watching = false;
+      await watcher;
+      const ids = expectWorkedAcrossRenewals(out, arn, 4);
+
+      const records = await w.em.requests();
+      expect(stsRequests(records, 'oidc-token')).toEqual([]);
+      const assumes = stsRequests(records, 'AssumeRoleWithOIDC');
+      const failed = assumes.filter((r) => r.status !== 200);
+      expect(failed.map((r) => r.fault)).toEqual(['status', 'reset']);
+      const recovered = assumes.find((r) => r.status === 200 && r.time > failed[1].time);
+      expect(recovered).toBeDefined();
+      // Backing off: about 1 s between the first two tries, about 2 s before the third.
+      expect(failed[1].time - failed[0].time).toBeGreaterThanOrEqual(900);
+      expect((recovered?.time ?? 0) - failed[1].time).toBeGreaterThanOrEqual(1_900);
+      // From the first failure until the renewal that worked, the URI served one and the same, still valid, key.
+      const during = served.filter((s) => s.at > failed[0].time && s.at < (recovered?.time ?? 0));
+      expect(during.length).toBeGreaterThan(0);
+      expect(new Set(during.map((s) => s.id)).size).toBe(1);
+      for (const s of during) expect(s.expiration).toBeGreaterThan(s.at);
+      // ...and new credentials after it.
+      expect(served.some((s) => s.at > (recovered?.time ?? 0) + 500 && s.id !== during[0].id)).toBe(true);
+
+      const log = await expectCleanLog(w, helper, [...ids, ...served.map((s) => s.id)]);
+      expect(log.match(/Renewal failed, serving the previous credentials; next try in (\d+) ms/g)).toEqual([
+        'Renewal failed, serving the previous credentials; next try in 1000 ms',
+        'Renewal failed, serving the previous credentials; next try in 2000 ms',
+      ]);
+      expect(log).toMatch(/Renewal failed[^\n]*\n[\s\S]*Renewed the credentials/);
+      await expectPostStops(w, j, helper);
+    },
+    3 * SESSION_MS,
+  );
+
+  it.concurrent(
+    'when every renewal fails until the credentials expire, it answers 503 instead of serving expired keys',
+    async () => {
+      const w = await newWorld();
+      const j = newJob();
+      // Token file + retries off: only queued faults fail an attempt.
+      const tokenFile = join(j.dir, 'oidc-token');
+      writeFileSync(tokenFile, await w.em.mintToken({ expiresInSeconds: 3600 }));
+      const { helper } = await runMain(w, j, oidcInputs(w, { 'oidc-token-file': tokenFile, 'retry-max-attempts': '1' }));
+      await w.em.queueFault('AssumeRoleWithOIDC', { kind: 'status', status: 503 }, 500);
+      const first = await get(helper.uri);
+      expect(first.status).toBe(200);
+      const { Expiration } = JSON.parse(first.body) as { Expiration: string };
+      await sleep(Math.max(0, Date.parse(Expiration) - Date.now()) + 500);
+      const late = await get(helper.uri);
+      expect(late.status).toBe(503);
+      expect(JSON.parse(late.body)).toMatchObject({ Code: 'Expired' });
+      expect(late.body).not.toMatch(/AccessKey|SecurityToken/);
+      const log = await expectCleanLog(w, helper);
+      // Backing off, never faster than once a second, and never more than a minute apart.
+      const waits = [...log.matchAll(/next try in (\d+) ms/g)].map((m) => Number(m[1]));
+      expect(waits.length).toBeGreaterThanOrEqual(3);
+      expect(waits.slice(0, 4)).toEqual([1000, 2000, 4000, 8000].slice(0, Math.min(4, waits.length)));
+      for (const wait of waits) expect(wait).toBeLessThanOrEqual(60_000);
+      await expectPostStops(w, j, helper);
+    },
+    2 * SESSION_MS,
+  );
+
+  it('answers only GET on its random path, on 127.0.0.1, to clients that name it 127.0.0.1 or localhost, and never to a browser', async () => {
+    const w = await newWorld();
     const j = newJob();
-    // Token file + retries off: only queued faults fail an attempt. A 900 s session lasts 3 s here.
-    const tokenFile = join(j.dir, 'oidc-token');
-    writeFileSync(tokenFile, await em.mintToken({ expiresInSeconds: 600 }));
-    const { helper } = await runMain(j, oidcInputs({ 'oidc-token-file': tokenFile, 'retry-max-attempts': '1' }));
-    await em.queueFault('AssumeRoleWithOIDC', { kind: 'status', status: 503 }, 50);
-    const first = await get(helper.uri);
-    expect(first.status).toBe(200);
-    const { Expiration } = JSON.parse(first.body) as { Expiration: string };
-    await sleep(Math.max(0, Date.parse(Expiration) - Date.now()) + 500);
-    const late = await get(helper.uri);
-    expect(late.status).toBe(503);
-    expect(JSON.parse(late.body)).toMatchObject({ Code: 'Expired' });
-    expect(late.body).not.toMatch(/AccessKey|SecurityToken/);
-    const log = await expectCleanLog(helper);
-    expect(log).toMatch(/Renewal failed/);
-    await expectPostStops(j, helper);
-  }, 60_000);
-
-  it('answers only GET on its random path, only on 127.0.0.1', async () => {
-    const j = newJob();
-    const { main, helper } = await runMain(j, akInputs());
+    const { main, helper } = await runMain(w, j, akInputs(w));
     const url = new URL(helper.uri);
     const port = Number(url.port);
     const servedSecret = j.laterStepEnv().ALIBABA_CLOUD_ACCESS_KEY_SECRET;
@@ -455,27 +491,35 @@ describe('refresh-credentials: renewals behind the loopback credentials URI', ()
     expect(body.AccessKeySecret).toBe(servedSecret);
     expect(body.SecurityToken).toBe(j.laterStepEnv().ALIBABA_CLOUD_SECURITY_TOKEN);
     expect(body.Expiration).toBe(main.outputs.expiration);
+    expect((await get(helper.uri, 'GET', { host: `localhost:${port}` })).status).toBe(200);
 
-    const wrong = [
-      `${url.origin}/`,
-      `${url.origin}/${helper.pathSecret.slice(0, -1)}`,
-      `${url.origin}/${helper.pathSecret}/`,
-      `${url.origin}/${helper.pathSecret.toUpperCase()}`,
-      `${url.origin}/${'0'.repeat(64)}`,
-      `${url.origin}/credentials`,
+    const refused: Array<[string, string, Record<string, string>, number[]]> = [
+      ['root', `${url.origin}/`, {}, [404]],
+      ['short path', `${url.origin}/${helper.pathSecret.slice(0, -1)}`, {}, [404]],
+      ['trailing slash', `${url.origin}/${helper.pathSecret}/`, {}, [404]],
+      ['upper case', `${url.origin}/${helper.pathSecret.toUpperCase()}`, {}, [404]],
+      ['zeros', `${url.origin}/${'0'.repeat(64)}`, {}, [404]],
+      ['another path', `${url.origin}/credentials`, {}, [404]],
+      // DNS rebinding: a page of evil.example whose name now points at 127.0.0.1.
+      ['foreign Host', helper.uri, { host: `evil.example:${port}` }, [403]],
+      ['Host without the port', helper.uri, { host: '127.0.0.1' }, [403]],
+      ['a browser (Origin)', helper.uri, { origin: 'http://localhost:3000' }, [403]],
+      ['a browser (Origin null)', helper.uri, { origin: 'null' }, [403]],
     ];
-    for (const target of wrong) {
-      const reply = await get(target);
-      expect([target, reply.status]).toEqual([target, 404]);
+    for (const [name, target, headers, statuses] of refused) {
+      const reply = await get(target, 'GET', headers);
+      expect([name, statuses.includes(reply.status)]).toEqual([name, true]);
       expect(reply.body).not.toContain(body.AccessKeyId);
       expect(reply.body).not.toContain(servedSecret);
     }
     for (const method of ['POST', 'PUT', 'DELETE']) {
       const reply = await get(helper.uri, method);
-      expect([method, [404, 405].includes(reply.status)]).toEqual([method, true]);
+      expect([method, reply.status]).toEqual([method, 405]);
       expect(reply.body).not.toContain(body.AccessKeyId);
-      expect(reply.body).not.toContain(servedSecret);
     }
+    // A DELETE with a wrong stop token stops nothing.
+    expect((await get(helper.uri, 'DELETE', { 'x-refresh-helper-stop': '0'.repeat(64) })).status).toBe(405);
+    expect((await get(helper.uri)).status).toBe(200);
 
     // Listening on 127.0.0.1 only: the kernel's socket table, where Linux has one, and no other address connects.
     const listening = listeningAddresses(port);
@@ -487,59 +531,47 @@ describe('refresh-credentials: renewals behind the loopback credentials URI', ()
       .map((a) => a!.address);
     for (const address of ['::1', ...others]) expect([address, await tryConnect(address, port)]).not.toEqual([address, 'connected']);
 
-    await expectCleanLog(helper);
-    await expectPostStops(j, helper);
+    // It holds no file of the job open: only its log (as stdout and stderr), /dev/null, and its own sockets.
+    const fds = openFiles(helper.pid);
+    if (fds === undefined) console.warn("no /proc/<pid>/fd here: the helper's open files are not checked");
+    else {
+      const files = fds.filter((target) => target.startsWith('/'));
+      expect(files.filter((target) => target !== helper.logFile && target !== '/dev/null')).toEqual([]);
+      expect(files.filter((target) => target === helper.logFile)).toHaveLength(2);
+    }
+
+    await expectCleanLog(w, helper);
+    await expectPostStops(w, j, helper);
   }, 60_000);
 });
 
 describe('refresh-credentials: renewals over HTTPS with a CA the job trusts through NODE_EXTRA_CA_CERTS', () => {
   // Self-hosted runners behind a TLS-inspecting proxy, or an STS endpoint with a private CA, trust it through
   // NODE_EXTRA_CA_CERTS. The main step does; the helper it starts must too, or every renewal fails.
-  let tls: Emulator;
-  beforeAll(async () => {
-    tls = await startEmulator({ timeScale: 1 / 300, tls: true });
-  });
-  afterAll(async () => {
-    await tls?.close();
-  });
+  it.concurrent(
+    'renews against an https endpoint signed by that CA',
+    async () => {
+      const w = await newWorld({ tls: true });
+      const j = newJob({ NODE_EXTRA_CA_CERTS: w.em.caFile ?? '' });
+      const { helper } = await runMain(w, j, akInputs(w));
+      const first = JSON.parse((await get(helper.uri)).body) as { AccessKeyId: string };
 
-  it('renews against an https endpoint signed by that CA', async () => {
-    const source = await tls.addUser({ accountId: ACCOUNT, name: 'ci' });
-    const role = await tls.addRole({ accountId: ACCOUNT, name: 'tls-refresh' });
-    const j = newJob({ NODE_EXTRA_CA_CERTS: tls.caFile ?? '' });
-    const main = await j.main({
-      'access-key-id': source.accessKeyId,
-      'access-key-secret': source.accessKeySecret,
-      'role-to-assume': role.arn,
-      'role-session-name': SESSION,
-      'role-session-expiration': '900',
-      'sts-endpoint': `https://${tls.stsHost}`,
-      'refresh-credentials': 'true',
-    });
-    expect(main.error).toBeUndefined();
-    expect(main.code).toBe(0);
-    const helper = helperOf(main, j.laterStepEnv());
-    expect(findLeaks(main, [...(await tls.secrets()), source.accessKeySecret, helper.pathSecret])).toEqual([]);
-    const first = JSON.parse((await get(helper.uri)).body) as { AccessKeyId: string };
-
-    // Three 3 s sessions: the served key must change, by AssumeRole calls that STS answered.
-    await sleep(7_000);
-    const later = await get(helper.uri);
-    expect(later.status).toBe(200);
-    const body = JSON.parse(later.body) as { AccessKeyId: string; Expiration: string };
-    expect(body.AccessKeyId).not.toBe(first.AccessKeyId);
-    expect(Date.parse(body.Expiration)).toBeGreaterThan(Date.now());
-    const assumes = stsRequests(await tls.requests(), 'AssumeRole');
-    expect(assumes.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(3);
-    const log = helperLog(helper);
-    expect(log).not.toContain('Renewal failed');
-    expect(findLeaks({ stdout: log, stderr: '', summary: '' }, [...(await tls.secrets()), source.accessKeyId, helper.pathSecret])).toEqual([]);
-
-    const post = await j.post();
-    expect(post.code).toBe(0);
-    expect(isGone(helper.pid)).toBe(true);
-    expect(findLeaks(post, [...(await tls.secrets()), helper.pathSecret])).toEqual([]);
-  }, 60_000);
+      // Past the first renewal (70% of the session): the served key must change, by AssumeRole calls STS answered.
+      await sleep(SESSION_MS * 0.8);
+      const later = await get(helper.uri);
+      expect(later.status).toBe(200);
+      const body = JSON.parse(later.body) as { AccessKeyId: string; Expiration: string };
+      expect(body.AccessKeyId).not.toBe(first.AccessKeyId);
+      expect(Date.parse(body.Expiration)).toBeGreaterThan(Date.now());
+      const assumes = stsRequests(await w.em.requests(), 'AssumeRole');
+      expect(assumes.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(2);
+      const log = helperLog(helper);
+      expect(log).not.toContain('Renewal failed');
+      await expectCleanLog(w, helper, [first.AccessKeyId, body.AccessKeyId]);
+      await expectPostStops(w, j, helper);
+    },
+    2 * SESSION_MS,
+  );
 });
 
 describe('refresh-credentials: the helper does not outlive the runner', () => {
@@ -554,18 +586,19 @@ describe('refresh-credentials: the helper does not outlive the runner', () => {
   ];
 
   it('exits on its own when the process it watches is gone; the post step then finds it ended', async () => {
+    const w = await newWorld();
     const j = newJob({}, { wrap: PARENT });
-    const main = await j.main(akInputs());
+    const main = await j.main(akInputs(w));
     expect(main.error).toBeUndefined();
     expect(main.code).toBe(0);
     const parentPid = Number(/^parent-pid=(\d+)$/m.exec(main.stdout)?.[1]);
     expect(parentPid).toBeGreaterThan(0);
     const helper = helperOf(main, j.laterStepEnv());
-    expect(findLeaks(main, [...(await em.secrets()), user.accessKeySecret, helper.pathSecret])).toEqual([]);
+    expect(findLeaks(main, [...(await w.em.secrets()), w.user.accessKeySecret, helper.pathSecret, helper.stopToken])).toEqual([]);
 
     // A liveness check, not a performance figure: 5 s watch interval plus generous slack.
     expect(await waitUntilGone(helper.pid, 15_000)).toBe(true);
-    const log = await expectCleanLog(helper);
+    const log = await expectCleanLog(w, helper);
     expect(log).toContain(`Stopping: the runner process ${parentPid} is gone.`);
     // Later steps of such a job find nothing behind the URI...
     expect((await get(helper.uri)).status).toBe(0);
@@ -576,18 +609,18 @@ describe('refresh-credentials: the helper does not outlive the runner', () => {
     expect(post.stdout).not.toMatch(/^::warning::/m);
     expect(post.stdout).toContain(`The refresh helper (process ${helper.pid}) had already ended.`);
     expect(post.stdout).toMatch(/^::group::Refresh helper log\n[\s\S]*the runner process \d+ is gone[\s\S]*^::endgroup::$/m);
-    expect(findLeaks(post, [...(await em.secrets()), user.accessKeySecret, helper.pathSecret])).toEqual([]);
+    expect(findLeaks(post, [...(await w.em.secrets()), w.user.accessKeySecret, helper.pathSecret, helper.stopToken])).toEqual([]);
   }, 60_000);
 });
 
 describe('refresh-credentials: input errors fail before any request', () => {
   it('static AccessKeys without role-to-assume have nothing to refresh', async () => {
-    await em.resetRequests();
+    const w = await newWorld();
     const j = newJob();
     const result = await j.main({
-      'access-key-id': user.accessKeyId,
-      'access-key-secret': user.accessKeySecret,
-      'sts-endpoint': `http://${em.stsHost}`,
+      'access-key-id': w.user.accessKeyId,
+      'access-key-secret': w.user.accessKeySecret,
+      'sts-endpoint': `http://${w.em.stsHost}`,
       'refresh-credentials': 'true',
     });
     expect(result.code).toBe(1);
@@ -595,22 +628,51 @@ describe('refresh-credentials: input errors fail before any request', () => {
     expect(result.error).toMatch(/role-to-assume/);
     expect(result.state[STATE_REFRESH]).toBeUndefined();
     expect(result.exported).toEqual({});
-    expect(await em.requests()).toEqual([]);
-    expect(findLeaks(result, [...(await em.secrets()), user.accessKeySecret])).toEqual([]);
+    expect(await w.em.requests()).toEqual([]);
+    expect(findLeaks(result, [...(await w.em.secrets()), w.user.accessKeySecret])).toEqual([]);
   });
 
   it('export-env: false leaves later steps no way to find the URI', async () => {
-    await em.resetRequests();
-    const j = newJob(oidcJobEnv(em));
-    const result = await j.main(oidcInputs({ 'export-env': 'false' }));
+    const w = await newWorld();
+    const j = newJob(oidcJobEnv(w.em));
+    const result = await j.main(oidcInputs(w, { 'export-env': 'false' }));
     expect(result.code).toBe(1);
     expect(result.error).toMatch(/refresh-credentials/);
     expect(result.error).toMatch(/export-env/);
     expect(result.state[STATE_REFRESH]).toBeUndefined();
     expect(result.exported).toEqual({});
-    expect(await em.requests()).toEqual([]);
-    expect(findLeaks(result, await em.secrets())).toEqual([]);
+    expect(await w.em.requests()).toEqual([]);
+    expect(findLeaks(result, await w.em.secrets())).toEqual([]);
+  });
+
+  it('a RUNNER_TEMP that is a symbolic link is refused, and nothing is exported', async () => {
+    const w = await newWorld();
+    const j = newJob();
+    const real = join(j.dir, 'elsewhere');
+    mkdirSync(real);
+    const link = join(j.dir, 'temp-link');
+    symlinkSync(real, link);
+    const result = await j.main(akInputs(w), { RUNNER_TEMP: link });
+    expect(result.code).toBe(1);
+    expect(result.error).toMatch(/^RUNNER_TEMP \(.*temp-link\) is a symbolic link/);
+    expect(result.state[STATE_REFRESH]).toBeUndefined();
+    expect(result.exported).toEqual({});
+    expect(readdirSync(real)).toEqual([]);
+    expect(findLeaks(result, [...(await w.em.secrets()), w.user.accessKeySecret])).toEqual([]);
   });
 });
 
-// ---------------------------------------------------------------------------------------------------------------
+/** Where the process's file descriptors point (Linux), or undefined without /proc. */
+function openFiles(pid: number): string[] | undefined {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).map((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    });
+  } catch {
+    return undefined;
+  }
+}

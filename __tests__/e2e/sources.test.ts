@@ -1,22 +1,21 @@
 // e2e: every credential source of Prowler's Alibaba Cloud guide, run through the built action (dist/) against
 // the loopback emulator, and checked the way a later step sees it: @alicloud/credentials + STS GetCallerIdentity
-// (consumer.mjs) and Prowler's own choice of credentials (prowler-precedence.mjs, a model of Prowler's provider
+// (consumer.mjs) and Prowler's own choice of credentials (consumers/prowler.mjs, a model of Prowler's provider
 // code: Prowler itself is a Python program that cannot run here). Also the aliyun CLI profile, account checks,
 // account masking and the job summary. Nothing is mocked: the action is a child process, STS is real HTTP.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { constants as fsConstants, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { open, writeFile } from 'node:fs/promises';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator, RequestRecord } from '../../emulator/types.js';
-import { prowlerCredentials } from './prowler-precedence.mjs';
+import { aliyunCliCredentials } from '../consumers/aliyun-cli.mjs';
+import { prowlerCredentials } from '../consumers/prowler.mjs';
 import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult, oidcJobEnv } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
 const OTHER_ACCOUNT = '6543210987654321';
 const CONSUMER = join(ROOT, '__tests__', 'e2e', 'consumer.mjs');
-const PRECEDENCE = join(ROOT, '__tests__', 'e2e', 'prowler-precedence.mjs');
+const PRECEDENCE = join(ROOT, '__tests__', 'consumers', 'prowler.mjs');
 const CREDENTIAL_VARS = /^(ALIBABA_CLOUD|ALIBABACLOUD|ALICLOUD|ALIYUN)_/;
 const PROFILE_VARS = ['ALIBABA_CLOUD_PROFILE', 'ALIBABACLOUD_PROFILE', 'ALICLOUD_PROFILE'];
 
@@ -89,7 +88,7 @@ async function consumer(env: Record<string, string>): Promise<ConsumerResult> {
 
 async function prowler(env: Record<string, string>, args: string[] = []): Promise<ProwlerChoice> {
   const { stdout, stderr } = await runNode(PRECEDENCE, env, args);
-  return lastJsonLine<ProwlerChoice>(stdout, `prowler-precedence (stderr: ${stderr})`);
+  return lastJsonLine<ProwlerChoice>(stdout, `prowler model (stderr: ${stderr})`);
 }
 
 /** A later step that carries no credential variable at all: only HOME, PATH and the profile selection. */
@@ -119,10 +118,10 @@ const githubOidcEnv = () => oidcJobEnv(em);
 
 // ---------------------------------------------------------------------------------------------------------------
 // The oracle first: the Prowler model must reproduce the provider's documented order, or the checks below mean little.
-describe('prowler-precedence.mjs (model of Prowler setup_session)', () => {
+describe('consumers/prowler.mjs (model of Prowler setup_session)', () => {
   const keys = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIexample0001', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret' };
 
-  it('follows the guide: URI, OIDC, ECS, role ARN, STS, AccessKey, default chain', () => {
+  it('follows setup_session: URI, OIDC, ECS, role ARN, STS, AccessKey, then no credentials', () => {
     const everything = { ...keys, ALIBABA_CLOUD_SECURITY_TOKEN: 't', ...DIVERTING_ENV };
     expect(prowlerCredentials(everything).method).toBe('credentials-uri');
     const noUri = { ...everything, ALIBABA_CLOUD_CREDENTIALS_URI: '' };
@@ -137,7 +136,8 @@ describe('prowler-precedence.mjs (model of Prowler setup_session)', () => {
       method: 'access-key',
       accessKeyId: 'LTAIcompat00001',
     });
-    expect(prowlerCredentials({ HOME: '/nonexistent' })).toMatchObject({ method: 'default-chain', provider: 'unresolved', accessKeyId: null });
+    // Prowler's step 7 ends without credentials: its SDK refuses a config without a type.
+    expect(prowlerCredentials({ HOME: '/nonexistent' })).toMatchObject({ method: 'none', accessKeyId: null });
   });
 
   it('treats exported empty strings as unset, and --oidc-role-arn does not revive a blanked provider ARN', () => {
@@ -303,7 +303,7 @@ describe('credentials-uri failures', () => {
     const j = newJob();
     const main = await j.main({ 'credentials-uri': brokerUri, 'retry-max-attempts': '1', 'sts-endpoint': endpoint() });
     expect(main.code).toBe(1);
-    expect(main.error).toMatch(/The credentials URI answered Code "AccessDenied" instead of "Success"/);
+    expect(main.error).toMatch(/The credentials URI answered Code AccessDenied\.\n.*Code "Success"/);
     expect(main.exported).toEqual({});
     expect(countByTarget(await em.requests())).toEqual({ 'credentials-uri': 1 });
     await expectNoLeaks(main);
@@ -321,7 +321,7 @@ describe('oidc-token-file', () => {
       'sts-endpoint': endpoint(),
     });
     expect(main.code).toBe(1);
-    expect(main.error).toMatch(/^Input oidc-token-file: cannot read .*no-such-token \(ENOENT\)/);
+    expect(main.error).toMatch(/^Input oidc-token-file: .*no-such-token cannot be read \(ENOENT\)/);
     expect(main.exported).toEqual({});
     expect(await em.requests()).toEqual([]);
   });
@@ -346,29 +346,20 @@ describe('oidc-token-file', () => {
     await expectNoLeaks(main);
   });
 
-  it('each attempt reads the current content: an expired token, then the refreshed one (FIFO-served file)', async () => {
-    // A named pipe hands out one content per open: the second attempt can only succeed if it opens the file again.
+  it('each attempt reads the current content: an expired token, then the refreshed one', async () => {
+    // The token's owner (kubelet, on ACK) replaces the file; the second attempt succeeds only if it reads it again.
     const j = newJob();
     const path = join(j.dir, 'rrsa-token');
-    execFileSync('mkfifo', ['-m', '600', path]);
     const expired = await em.mintToken({ expiresInSeconds: -60 });
     const fresh = await em.mintToken();
-    const served: string[] = [];
-    let mainDone = false;
-    const serve = (async () => {
-      await writeFile(path, expired);
-      served.push('expired');
-      // The action closes the file before it calls STS: wait for that call, then offer the next content.
-      while (!mainDone && !(await em.requests()).some((r) => r.target === 'AssumeRoleWithOIDC')) await new Promise((r) => setTimeout(r, 20));
-      if (mainDone) return;
-      await writeFile(path, fresh);
-      served.push('fresh');
-    })();
-    const mainPromise = j.main({ 'oidc-token-file': path, 'oidc-provider-arn': providerArn, 'role-to-assume': oidcRoleArn, 'sts-endpoint': endpoint() });
-    const main = await mainPromise.finally(() => (mainDone = true));
-    await unblockFifoWriter(path, serve);
+    writeFileSync(path, expired);
+    // When the first attempt reaches STS, the file is replaced the way kubelet does it: a new file renamed over it.
+    em.onceRequested('AssumeRoleWithOIDC', () => {
+      writeFileSync(`${path}.new`, fresh);
+      renameSync(`${path}.new`, path);
+    });
+    const main = await j.main({ 'oidc-token-file': path, 'oidc-provider-arn': providerArn, 'role-to-assume': oidcRoleArn, 'sts-endpoint': endpoint() });
 
-    expect(served).toEqual(['expired', 'fresh']);
     expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
     const calls = (await em.requests()).filter((r) => r.target === 'AssumeRoleWithOIDC');
     // The emulator's own verdict on the first token (no queued fault): it had expired.
@@ -382,26 +373,6 @@ describe('oidc-token-file', () => {
     await expectNoLeaks(main, [expired, fresh]);
   });
 });
-
-/** If the action never opened the FIFO again, a writer is still blocked in open(): let it through, then wait for it. */
-async function unblockFifoWriter(path: string, writer: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const pending = await Promise.race([
-    writer.then(
-      () => false,
-      () => false,
-    ),
-    new Promise<boolean>((r) => (timer = setTimeout(() => r(true), 200))),
-  ]);
-  clearTimeout(timer);
-  if (!pending) return;
-  const reader = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-  try {
-    await writer.catch(() => undefined);
-  } finally {
-    await reader.close();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 describe('aliyun-profile (OIDC flow)', () => {
@@ -441,8 +412,10 @@ describe('aliyun-profile (OIDC flow)', () => {
     expect(seen).toMatchObject({ ok: true, accessKeyId: profile.access_key_id });
     expect(seen.provider).toMatch(/cli_profile/);
     expect(seen.calls?.[0]?.arn).toMatch(new RegExp(`^acs:ram::${ACCOUNT}:assumed-role/GithubOidcRole/`));
-    // Prowler with no variables falls to the default chain, which finds the same profile.
-    expect(await prowler(bare)).toMatchObject({ method: 'default-chain', provider: 'cli_profile/static_sts', accessKeyId: profile.access_key_id });
+    // The aliyun CLI (model of its source) selects the profile by name.
+    expect(await aliyunCliCredentials(bare)).toMatchObject({ ok: true, profile: 'ci', mode: 'StsToken', accessKeyId: profile.access_key_id });
+    // Prowler never reads the profile: without variables it has no credentials (docs/CONSUMERS.md).
+    expect(await prowler(bare)).toMatchObject({ method: 'none', accessKeyId: null });
     // With the variables, Prowler takes the exported STS credentials (the same session).
     expect(await prowler(j.laterStepEnv())).toMatchObject({ method: 'sts', accessKeyId: profile.access_key_id });
 
@@ -640,7 +613,7 @@ describe('job summary', () => {
     expect(rows.Account).toBe(`\`${ACCOUNT}\``);
     expect(rows['Role session']).toBe(`\`acs:ram::${ACCOUNT}:assumed-role/ProwlerAuditRole/summary-check\``);
     expect(rows['Session name']).toBe('`summary-check`');
-    expect(rows.Source).toBe('AccessKey (inputs)');
+    expect(rows.Source).toBe('`AccessKey (inputs)`');
     expect(rows.Expires).toBe(main.outputs.expiration);
     expect(rows.Expires).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(rows.Region).toBe('`cn-hangzhou`');

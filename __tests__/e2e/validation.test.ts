@@ -5,7 +5,8 @@
 // GITHUB_OUTPUT or GITHUB_STATE, and without echoing a secret input. No mocks.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator } from '../../emulator/types.js';
@@ -462,5 +463,35 @@ describe('bad input fails before any request', () => {
     expect(fileOf(job, 'state', 2)).toBe('');
     expect(findLeaks(post, secrets)).toEqual([]);
     expect(await em.requests()).toEqual([]);
+  });
+});
+
+describe('oidc-token-file that is not a small regular file fails at once, names the input, reads and sends nothing', () => {
+  const files: Array<[string, (path: string) => void, RegExp]> = [
+    // A FIFO whose writer never comes: opening it for reading would hang the step.
+    ['a FIFO', (path) => execFileSync('mkfifo', ['-m', '600', path]), /is not a regular file/],
+    ['a directory', (path) => mkdirSync(path), /is not a regular file/],
+    // 200 MiB, sparse: a JWT is a few KiB; the file is refused by its size, not read, not masked, not sent.
+    [
+      'a 200 MiB file',
+      (path) => {
+        writeFileSync(path, 'eyJ');
+        truncateSync(path, 200 * 1024 * 1024);
+      },
+      /is 209715200 bytes, more than an OIDC token takes \(65536\)/,
+    ],
+  ];
+  it.each(files)('%s', async (_name, make, says) => {
+    if (process.platform === 'win32' && _name === 'a FIFO') return void console.warn('no mkfifo on Windows: the FIFO case is not run');
+    const job = newJob();
+    const path = join(job.dir, 'token');
+    make(path);
+    await em.resetRequests();
+    const main = await job.main({ 'oidc-token-file': path, 'oidc-provider-arn': PROVIDER, 'role-to-assume': ROLE, 'sts-endpoint': `http://${em.stsHost}` });
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(new RegExp(`^Input oidc-token-file: .*token ${says.source}`));
+    expect(main.masks).toEqual([]);
+    expect(await em.requests()).toEqual([]);
+    expect(fileOf(job, 'env')).toBe('');
   });
 });

@@ -40,12 +40,39 @@ describe('withRetry', () => {
         policy,
         async () => {
           calls++;
-          throw new ActionError('throttled', 'slow');
+          throw new ActionError('server', 'down');
         },
         noSleep,
       ),
-    ).rejects.toThrow('slow');
+    ).rejects.toThrow('down');
     expect(calls).toBe(4);
+  });
+  it('retries throttling past the attempt cap until the deadline, unless retries are off', async () => {
+    let clock = 0;
+    let calls = 0;
+    const throttled = async () => {
+      calls++;
+      throw new ActionError('throttled', 'slow');
+    };
+    const waits: number[] = [];
+    await expect(
+      withRetry({ ...policy, deadlineMs: 30_000 }, throttled, {
+        random: () => 1,
+        now: () => clock,
+        sleep: async (ms) => {
+          clock += ms;
+        },
+        onRetry: (e) => waits.push(e.waitMs),
+      }),
+    ).rejects.toThrow('slow');
+    // 100, 200, 400, 800, then the 1000 ms cap: attempts go on past maxAttempts (4) until 30 s have passed.
+    expect(calls).toBeGreaterThan(policy.maxAttempts);
+    expect(waits.slice(0, 5)).toEqual([100, 200, 400, 800, 1000]);
+    expect(clock).toBeLessThanOrEqual(30_000);
+    expect(clock + 1000).toBeGreaterThanOrEqual(30_000);
+    calls = 0;
+    await expect(withRetry({ ...policy, maxAttempts: 1 }, throttled, noSleep)).rejects.toThrow('slow');
+    expect(calls).toBe(1);
   });
   it('starts no attempt past the deadline', async () => {
     let clock = 0;

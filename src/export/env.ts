@@ -1,12 +1,20 @@
-// Applies a VariablePlan to the job: every later step sees these variables.
+// Applies a VariablePlan to the job: every later step sees these variables, and the log says what was cleared or
+// set for which consumer.
 
 import * as core from '@actions/core';
-import type { VariablePlan } from './variables.js';
+import { info } from './log.js';
+import { IGNORE_PROFILE, type VariablePlan } from './variables.js';
 
 export function exportVariables(plan: VariablePlan): void {
   for (const [name, value] of plan.set) core.exportVariable(name, value);
-  for (const name of plan.blank) {
+  for (const { name, diverts } of plan.blank) {
     core.exportVariable(name, '');
-    core.info(`Cleared ${name} for the later steps: it would make Prowler and the SDKs use other credentials than these.`);
+    info(`Cleared ${name} for the later steps: ${diverts}.`);
+  }
+  if (plan.set.has(IGNORE_PROFILE.name)) {
+    info(
+      `Set ${IGNORE_PROFILE.name}=${IGNORE_PROFILE.value}: the aliyun CLI would otherwise use the current profile of ~/.aliyun/config.json. ` +
+        'It then takes the region from --region only (else cn-hangzhou); give `aliyun-profile` to keep `region`.',
+    );
   }
 }

@@ -2,6 +2,7 @@
 // summaries, so a masked account ID is written as ***.
 
 import * as core from '@actions/core';
+import { oneLine } from '../text.js';
 
 export interface SummaryFacts {
   readonly accountId?: string;
@@ -18,14 +19,22 @@ export interface SummaryFacts {
   readonly credentialsUri?: boolean;
 }
 
-function summaryMarkdown(facts: SummaryFacts): string {
-  const hide = (text: string) => (facts.maskAccountId && facts.accountId ? text.split(facts.accountId).join('***') : text);
-  const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+/**
+ * A value in a table cell, as code: nothing in a code span is rendered (no Markdown, HTML or link), and the value
+ * stays on one line, with no backtick to end the span and no pipe to end the cell. Every value that did not come
+ * from the action's own text goes through here.
+ */
+export function code(value: string): string {
+  return `\`${oneLine(value).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+}
+
+export function summaryMarkdown(facts: SummaryFacts): string {
+  const hide = (value: string) => (facts.maskAccountId && facts.accountId ? value.split(facts.accountId).join('***') : value);
   const rows: Array<[string, string]> = [
     ['Account', facts.accountId ? code(hide(facts.accountId)) : 'not looked up'],
     ['Role session', facts.assumedRoleArn ? code(hide(facts.assumedRoleArn)) : 'none (source credentials used as they are)'],
     ['Session name', facts.roleSessionName ? code(facts.roleSessionName) : '-'],
-    ['Source', hide(facts.source)],
+    ['Source', code(hide(facts.source))],
     ['Expires', facts.expiration ?? 'never (permanent AccessKey)'],
     ['Region', facts.region ? code(facts.region) : '-'],
     ['STS endpoint', code(facts.endpoint)],
@@ -34,7 +43,7 @@ function summaryMarkdown(facts: SummaryFacts): string {
   ];
   if (facts.profile) rows.push(['aliyun CLI profile', `${code(facts.profile)} (removed by the post step)`]);
   if (facts.credentialsUri) rows.push(['Refresh', 'a local credentials URI renews the credentials before they expire']);
-  const table = rows.map(([name, value]) => `| ${name} | ${value.replace(/\|/g, '\\|')} |`).join('\n');
+  const table = rows.map(([name, value]) => `| ${name} | ${value} |`).join('\n');
   return `### Alibaba Cloud credentials\n\n| | |\n|---|---|\n${table}\n`;
 }
 

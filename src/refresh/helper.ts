@@ -1,24 +1,32 @@
-// The refresh helper: a detached process that serves the job's current credentials on a loopback
-// credentials URI and assumes the role again before they expire. Started by start.ts, stopped by the post
-// step; it also leaves on its own when the runner is gone or the job's time is up. It logs no secrets.
+// The refresh helper: a detached process that serves the job's current credentials on a loopback credentials URI
+// and runs the plan again before they expire. Started by start.ts; the post step asks it to stop (stop.ts); it also
+// leaves on its own when the runner is gone or the job's time is up. It logs no secrets, one line per event.
 
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readConfig } from '../config.js';
-import { deserializeCredentials, isoSeconds, type Credentials } from '../credentials.js';
+import { type Credentials, deserializeCredentials, isoSeconds } from '../credentials.js';
 import { formatFailure } from '../errors.js';
 import { flowSettings, runPlan } from '../flow.js';
 import { makePlan } from '../plan.js';
 import { jobContext } from '../sources/source.js';
+import { oneLine } from '../text.js';
 import { isRunning } from './process.js';
-import type { HelperReply, HelperStart } from './protocol.js';
+import { type HelperReply, type HelperStart, STOP_HEADER } from './protocol.js';
 
 const WATCH_INTERVAL_MS = 5_000;
 // Renew once this share of the session has passed, so consumers that fetch near expiry get fresh credentials.
 const RENEW_AT = 0.7;
-const MIN_RETRY_MS = 1_000;
+const MIN_DELAY_MS = 1_000;
+// setTimeout fires at once for delays past 2^31-1 ms; far-off expirations are checked again within the hour.
+const MAX_DELAY_MS = 60 * 60_000;
+// Credentials whose expiry the source does not tell (the default chain's) are fetched again this often; the SDK's
+// own providers renew 15 minutes before expiry, so these are never stale.
+const UNKNOWN_EXPIRY_DELAY_MS = 5 * 60_000;
+// Failed renewals are tried again after 1 s, 2 s, 4 s … up to this.
+const MAX_BACKOFF_MS = 60_000;
 
 function log(message: string): void {
-  process.stdout.write(`${new Date().toISOString()} ${message}\n`);
+  process.stdout.write(`${new Date().toISOString()} ${oneLine(message)}\n`);
 }
 
 export function serveRefreshes(): void {
@@ -40,30 +48,11 @@ async function start(init: HelperStart): Promise<void> {
   const config = readConfig(input, init.env);
   const plan = makePlan(config, input, jobContext(init.env));
   let current: Credentials = deserializeCredentials(init.credentials);
-  const server = createServer((req, res) => {
-    if (req.method !== 'GET' || req.url !== init.path) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
-      return;
-    }
-    // Expired credentials would fail later, far from the cause; an error here names it.
-    if (current.expiration && current.expiration.getTime() <= Date.now()) {
-      res
-        .writeHead(503, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ Code: 'Expired', Message: 'The credentials expired and every renewal since has failed; see the refresh helper log.' }));
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-    res.end(
-      JSON.stringify({
-        Code: 'Success',
-        AccessKeyId: current.accessKeyId,
-        AccessKeySecret: current.accessKeySecret,
-        SecurityToken: current.securityToken,
-        Expiration: current.expiration ? isoSeconds(current.expiration) : undefined,
-      }),
-    );
-  });
-  const port = await listen(server);
+  let port = 0;
+  const server = createServer((req, res) =>
+    answer(req, res, { path: init.path, port, stopToken: init.stopToken, current: () => current, stop: () => stop('asked to by the post step') }),
+  );
+  port = await listen(server);
   log(`Serving credentials on 127.0.0.1:${port} until ${new Date(init.exitBy).toISOString()}; credentials expire ${describeExpiry(current)}.`);
   reply({ ready: true, port });
 
@@ -73,7 +62,7 @@ async function start(init: HelperStart): Promise<void> {
     server.closeAllConnections();
     process.exit(0);
   };
-  process.on('SIGTERM', () => stop('asked to by the post step'));
+  process.on('SIGTERM', () => stop('terminated'));
   process.on('SIGINT', () => stop('interrupted'));
   // Under `docker exec` (container jobs) the parent is PID 0 or 1: nothing to watch, the post step and the
   // time limit stop the helper.
@@ -84,39 +73,89 @@ async function start(init: HelperStart): Promise<void> {
     if (Date.now() >= init.exitBy) stop("the job's time is up");
   }, WATCH_INTERVAL_MS);
 
+  let failures = 0;
   const renew = async (): Promise<void> => {
     try {
-      const result = await runPlan(plan, { ...flowSettings(config), env: init.env, onSecret: () => {}, log: (message) => log(printable(message)) });
+      const result = await runPlan(plan, { ...flowSettings(config), env: init.env, onSecret: () => {}, log });
       current = result.credentials;
+      failures = 0;
       log(`Renewed the credentials; they expire ${describeExpiry(current)}.`);
-      schedule(renewDelay(current));
+      schedule(renewalDelay(current));
     } catch (error) {
-      // Keep serving the last good credentials; try again well before they run out.
-      const left = (current.expiration?.getTime() ?? Date.now()) - Date.now();
-      const wait = Math.max(MIN_RETRY_MS, Math.min(30_000, left / 4));
-      log(`Renewal failed, serving the previous credentials; next try in ${Math.round(wait)} ms. ${printable(formatFailure(error).split('\n')[0])}`);
+      // Keep serving the last good credentials (until they expire) and try again, backing off.
+      failures++;
+      const wait = retryDelay(failures);
+      log(`Renewal failed, serving the previous credentials; next try in ${Math.round(wait)} ms. ${formatFailure(error).split('\n')[0]}`);
       schedule(wait);
     }
   };
   const schedule = (ms: number) => setTimeout(() => void renew(), ms);
-  schedule(renewDelay(current));
+  schedule(renewalDelay(current));
 }
 
-// setTimeout fires at once for delays past 2^31-1 ms; far-off expirations are checked again within the hour.
-const MAX_DELAY_MS = 60 * 60_000;
-
-function renewDelay(credentials: Credentials, now = Date.now()): number {
-  if (!credentials.expiration) return MAX_DELAY_MS;
-  return Math.min(MAX_DELAY_MS, Math.max(MIN_RETRY_MS, (credentials.expiration.getTime() - now) * RENEW_AT));
+interface Served {
+  readonly path: string;
+  readonly port: number;
+  readonly stopToken: string;
+  current(): Credentials;
+  stop(): void;
 }
 
-/** Text from STS or a broker goes into the log on one line without control characters. */
-function printable(text: string): string {
-  return text.replace(/\p{Cc}+/gu, ' ');
+/**
+ * One request to the helper. Only this machine's clients by name (127.0.0.1 or localhost, the helper's port) and
+ * never a browser (no Origin): a web page on a developer's machine cannot read the credentials by rebinding DNS.
+ */
+export function answer(req: IncomingMessage, res: ServerResponse, served: Served): void {
+  const hosts = [`127.0.0.1:${served.port}`, `localhost:${served.port}`];
+  if (!hosts.includes(String(req.headers.host ?? '').toLowerCase()) || req.headers.origin !== undefined) {
+    res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden\n');
+    return;
+  }
+  if (req.url !== served.path) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
+    return;
+  }
+  if (req.method === 'DELETE' && req.headers[STOP_HEADER] === served.stopToken) {
+    res.writeHead(202, { 'content-type': 'text/plain' }).end('Stopping\n', () => served.stop());
+    return;
+  }
+  if (req.method !== 'GET') {
+    res.writeHead(405, { 'content-type': 'text/plain', allow: 'GET' }).end('Method not allowed\n');
+    return;
+  }
+  const current = served.current();
+  // Expired credentials would fail later, far from the cause; an error here names it.
+  if (current.expiration && current.expiration.getTime() <= Date.now()) {
+    res
+      .writeHead(503, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ Code: 'Expired', Message: 'The credentials expired and every renewal since has failed; see the refresh helper log.' }));
+    return;
+  }
+  // The shape every consumer of a credentials URI accepts: Code "Success", Expiration to the second (docs/CONSUMERS.md).
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(
+    JSON.stringify({
+      Code: 'Success',
+      AccessKeyId: current.accessKeyId,
+      AccessKeySecret: current.accessKeySecret,
+      SecurityToken: current.securityToken,
+      Expiration: current.expiration ? isoSeconds(current.expiration) : undefined,
+    }),
+  );
+}
+
+/** When to renew credentials that were just obtained. */
+export function renewalDelay(credentials: Credentials, now = Date.now()): number {
+  if (!credentials.expiration) return credentials.securityToken ? UNKNOWN_EXPIRY_DELAY_MS : MAX_DELAY_MS;
+  return Math.min(MAX_DELAY_MS, Math.max(MIN_DELAY_MS, (credentials.expiration.getTime() - now) * RENEW_AT));
+}
+
+/** When to try again after the n-th failed renewal in a row: 1 s, 2 s, 4 s … up to a minute. */
+export function retryDelay(failures: number): number {
+  return Math.min(MAX_BACKOFF_MS, MIN_DELAY_MS * 2 ** (failures - 1));
 }
 
 function describeExpiry(credentials: Credentials): string {
-  return credentials.expiration ? `at ${isoSeconds(credentials.expiration)}` : 'never';
+  return credentials.expiration ? `at ${isoSeconds(credentials.expiration)}` : 'at a time the source does not tell';
 }
 
 function listen(server: Server): Promise<number> {

@@ -4,42 +4,49 @@
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionError } from '../errors.js';
-import { HELPER_FLAG, type HelperReply, type HelperStart } from './protocol.js';
-
-export interface HelperHandle {
-  readonly pid: number;
-  readonly url: string;
-  readonly logFile: string;
-}
+import { HELPER_FLAG, type HelperReply, type HelperStart, type HelperState, LOG_DIR_PREFIX } from './protocol.js';
 
 const READY_TIMEOUT_MS = 10_000;
-// Node reads these at start only: the CAs the main step trusted (a private CA, a TLS-inspecting proxy) must be
-// trusted by the helper's renewals too. No secrets: those go over the IPC channel.
-const TRUST_VARS = ['NODE_EXTRA_CA_CERTS', 'NODE_USE_SYSTEM_CA'];
+// The network settings of the job: the CAs the main step trusted (a private CA, a TLS-inspecting proxy; Node reads
+// these at start only) and the proxy its requests went through. The credentials go over the IPC channel.
+const NETWORK_VARS = ['NODE_EXTRA_CA_CERTS', 'NODE_USE_SYSTEM_CA', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
 // GitHub ends a job after 6 hours by default; the helper does not outlive that.
 const MAX_LIFETIME_MS = 6 * 60 * 60_000;
 
-/** `runnerTemp` is RUNNER_TEMP, where the log goes; without it, a fresh private directory of the system's. */
-export async function startRefreshHelper(init: Omit<HelperStart, 'path' | 'watchPid' | 'exitBy'>, runnerTemp: string | undefined): Promise<HelperHandle> {
+/** `runnerTemp` is RUNNER_TEMP, where the log goes. */
+export async function startRefreshHelper(
+  init: Omit<HelperStart, 'path' | 'stopToken' | 'watchPid' | 'exitBy'>,
+  runnerTemp: string | undefined,
+): Promise<HelperState> {
   const path = `/${randomBytes(32).toString('hex')}`;
+  const stopToken = randomBytes(32).toString('hex');
   // RUNNER_TEMP may not exist yet (self-hosted runners, `env:` overrides): a missing directory must not fail the step.
   if (runnerTemp) mkdirSync(runnerTemp, { recursive: true, mode: 0o700 });
-  const logDir = runnerTemp || mkdtempSync(join(tmpdir(), 'alibabacloud-credentials-'));
-  const logFile = join(logDir, `alibabacloud-credentials-refresh-${process.pid}.log`);
+  if (runnerTemp && lstatSync(runnerTemp).isSymbolicLink()) {
+    throw new ActionError(
+      'input',
+      `RUNNER_TEMP (${runnerTemp}) is a symbolic link; the refresh helper does not write its log through links.`,
+      'Point RUNNER_TEMP at a real directory of the runner, or turn off `refresh-credentials`.',
+    );
+  }
+  const logDir = runnerTemp || mkdtempSync(join(tmpdir(), LOG_DIR_PREFIX));
+  const logFile = join(logDir, `alibabacloud-credentials-refresh-${randomBytes(8).toString('hex')}.log`);
   // 'wx': never append to, or through, a file someone else put there.
   const logFd = openSync(logFile, 'wx', 0o600);
   // process.argv[1] is this bundle (dist/main/index.js); the flag makes it the helper.
   const child = spawn(process.execPath, [process.argv[1], HELPER_FLAG], {
     detached: true,
+    windowsHide: true,
+    // Only the log (as stdout and stderr) and the IPC channel, which is closed once the helper listens.
     stdio: ['ignore', logFd, logFd, 'ipc'],
-    env: { PATH: process.env.PATH ?? '', ...trustSettings(process.env) },
+    env: { PATH: process.env.PATH ?? '', ...networkSettings(process.env) },
   });
   closeSync(logFd);
-  const start: HelperStart = { ...init, path, watchPid: process.ppid, exitBy: Date.now() + MAX_LIFETIME_MS };
+  const start: HelperStart = { ...init, path, stopToken, watchPid: process.ppid, exitBy: Date.now() + MAX_LIFETIME_MS };
   const reply = await new Promise<HelperReply>((resolve) => {
     const timer = setTimeout(() => resolve({ ready: false, error: `no answer within ${READY_TIMEOUT_MS} ms` }), READY_TIMEOUT_MS);
     child.once('message', (message: HelperReply) => {
@@ -69,9 +76,9 @@ export async function startRefreshHelper(init: Omit<HelperStart, 'path' | 'watch
       `Its log is ${logFile}. Turn off \`refresh-credentials\` to go on without it.`,
     );
   }
-  return { pid: child.pid, url: `http://127.0.0.1:${reply.port}${path}`, logFile };
+  return { pid: child.pid, url: `http://127.0.0.1:${reply.port}${path}`, stopToken, logFile };
 }
 
-function trustSettings(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(TRUST_VARS.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+function networkSettings(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(NETWORK_VARS.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
 }

@@ -4,6 +4,7 @@
 import { ActionError, InputError } from '../errors.js';
 import { jsonObject, request, statusError, type Timeouts } from '../http.js';
 import type { InputReader } from '../inputs.js';
+import { isJwt } from '../jwt.js';
 import { bindToken, type ChosenTokenSource, type TokenSource } from './source.js';
 
 export const DEFAULT_AUDIENCE = 'sts.aliyuncs.com';
@@ -66,7 +67,7 @@ export async function fetchGithubToken(endpoint: GithubTokenEndpoint, audience: 
     );
   }
   const value = jsonObject(res, SERVICE).value;
-  if (typeof value !== 'string' || value.split('.').length !== 3) {
+  if (typeof value !== 'string' || !isJwt(value)) {
     throw new ActionError('server', `${SERVICE} answered without a token.`, 'Try again; if it persists, check https://www.githubstatus.com.');
   }
   return value;

@@ -2,6 +2,7 @@
 
 import { accessKey } from './access-key.js';
 import { credentialsUri } from './credentials-uri.js';
+import { defaultChain } from './default-chain.js';
 import { ecsRamRole } from './ecs-metadata.js';
 import { chooseGithubToken, githubOidc } from './github-oidc.js';
 import { roleChaining } from './role-chaining.js';
@@ -9,7 +10,7 @@ import type { SourceEntry } from './source.js';
 import { tokenFile } from './token-file.js';
 
 /** Sources selected by an input of their own; the action takes its credentials from exactly one. */
-export const SOURCES: readonly SourceEntry[] = [tokenFile, accessKey, roleChaining, ecsRamRole, credentialsUri];
+export const SOURCES: readonly SourceEntry[] = [tokenFile, accessKey, roleChaining, ecsRamRole, credentialsUri, defaultChain];
 
 /** The OIDC flow's token (`oidc-provider-arn`) when no other source of a token is selected. */
 export const chooseDefaultToken = chooseGithubToken;

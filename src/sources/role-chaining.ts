@@ -1,5 +1,6 @@
 // Role chaining: the credentials an earlier step exported (this action or another) sign AssumeRole.
 
+import { parseCredentials } from '../credentials.js';
 import { InputError } from '../errors.js';
 import { readBoolean } from '../inputs.js';
 import { defineSource } from './source.js';
@@ -32,6 +33,14 @@ export const roleChaining = defineSource<true>({
         'Run a step that exports credentials first (for example this action with the OIDC flow), then this one with `role-chaining: true`.',
       );
     }
-    return { accessKeyId, accessKeySecret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined };
+    const parsed = parseCredentials({ accessKeyId, accessKeySecret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN }, false);
+    if (parsed.problem !== undefined) {
+      throw new InputError(
+        'role-chaining',
+        `found ALIBABA_CLOUD_* credentials in the environment that ${parsed.problem}.`,
+        'Check the step that exported them: it must export the AccessKey ID, secret and (for STS) the security token as they are.',
+      );
+    }
+    return parsed.credentials;
   },
 });

@@ -1,18 +1,18 @@
 // Which credentials `prowler alibabacloud` would use in a later step, decided from that step's environment the
-// way Prowler's Alibaba Cloud provider decides (AlibabacloudProvider.setup_session), and, when Prowler falls
-// through to the default chain, the way alibabacloud_credentials' DefaultCredentialsProvider continues (only as far
-// as can be decided without a network call). Python is not needed: this is a model of that code, kept to its rules:
+// way Prowler's Alibaba Cloud provider decides: AlibabacloudProvider.setup_session in
+// prowler-cloud/prowler@cb125d5ceef470d1c31969dcbb9416537ca9e074:prowler/providers/alibabacloud/alibabacloud_provider.py
+// (docs/CONSUMERS.md). Python is not needed: this is a model of that code, kept to its rules:
 //   - a value is looked up with `NAME in os.environ` (so an exported empty string is "present"),
 //   - but every decision tests truthiness, so an empty value counts as unset;
 //   - order: credentials URI, OIDC role (only with --oidc-role-arn), ECS RAM role, RAM role assumption
-//     (keys + ALIBABA_CLOUD_ROLE_ARN), STS credentials (keys + token), permanent AccessKey, default chain.
-// Usage: node prowler-precedence.mjs [--credentials-uri U] [--oidc-role-arn A] [--ecs-ram-role R] [--role-arn A]
+//     (keys + ALIBABA_CLOUD_ROLE_ARN), STS credentials (keys + token), permanent AccessKey, else no credentials
+//     (its `# 7. Default credential chain` passes a Config without a type to alibabacloud_credentials, whose
+//     Client raises 'invalid type option' for it: aliyun/credentials-python@4429d82931ee1da80195fecbb2a56240ff5be8b1:
+//     alibabacloud_credentials/client.py, and Prowler raises AlibabaCloudNoCredentialsError).
+// Usage: node prowler.mjs [--credentials-uri U] [--oidc-role-arn A] [--ecs-ram-role R] [--role-arn A]
 //   (Prowler's own command-line options; the environment is this process's.)
-// Prints one JSON line: {method, accessKeyId, hasSecurityToken, provider?, detail}. accessKeyId is the AccessKey ID
+// Prints one JSON line: {method, accessKeyId, hasSecurityToken, detail}. accessKeyId is the AccessKey ID
 // Prowler ends up signing with, or null when it would first fetch or assume other credentials.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
@@ -46,52 +46,9 @@ export function prowlerCredentials(env, cli = {}) {
     if (securityToken) return { method: 'sts', accessKeyId, hasSecurityToken: true, detail: 'STS credentials from the environment' };
     return { method: 'access-key', accessKeyId, hasSecurityToken: false, detail: 'AccessKey from the environment' };
   }
-  return { method: 'default-chain', ...defaultChain(env) };
-}
-
-/** alibabacloud_credentials' DefaultCredentialsProvider: env, OIDC, CLI profile, then providers that need the network. */
-function defaultChain(env) {
-  const value = (name) => env[name] ?? undefined;
-  if (value('ALIBABA_CLOUD_ACCESS_KEY_ID') && value('ALIBABA_CLOUD_ACCESS_KEY_SECRET')) {
-    return {
-      provider: 'env',
-      accessKeyId: value('ALIBABA_CLOUD_ACCESS_KEY_ID'),
-      hasSecurityToken: Boolean(value('ALIBABA_CLOUD_SECURITY_TOKEN')),
-      detail: 'environment',
-    };
-  }
-  if (value('ALIBABA_CLOUD_OIDC_TOKEN_FILE') && value('ALIBABA_CLOUD_ROLE_ARN') && value('ALIBABA_CLOUD_OIDC_PROVIDER_ARN')) {
-    return { provider: 'oidc_role_arn', accessKeyId: null, hasSecurityToken: true, detail: `AssumeRoleWithOIDC ${value('ALIBABA_CLOUD_ROLE_ARN')}` };
-  }
-  if ((value('ALIBABA_CLOUD_CLI_PROFILE_DISABLED') ?? '').toLowerCase() !== 'true') {
-    const path = join(value('HOME') || homedir(), '.aliyun', 'config.json');
-    if (existsSync(path) && statSync(path).isFile()) {
-      let config;
-      try {
-        config = JSON.parse(readFileSync(path, 'utf8'));
-      } catch {
-        config = undefined;
-      }
-      const name = value('ALIBABA_CLOUD_PROFILE') || config?.current;
-      const profile = Array.isArray(config?.profiles) ? config.profiles.find((p) => p?.name === name) : undefined;
-      if (profile?.mode === 'AK')
-        return { provider: 'cli_profile/static_ak', accessKeyId: profile.access_key_id ?? null, hasSecurityToken: false, detail: `profile ${name} of ${path}` };
-      if (profile?.mode === 'StsToken')
-        return {
-          provider: 'cli_profile/static_sts',
-          accessKeyId: profile.access_key_id ?? null,
-          hasSecurityToken: Boolean(profile.sts_token),
-          detail: `profile ${name} of ${path}`,
-        };
-      if (profile) return { provider: `cli_profile/${profile.mode}`, accessKeyId: null, hasSecurityToken: true, detail: `profile ${name} of ${path}` };
-    }
-  }
-  return {
-    provider: 'unresolved',
-    accessKeyId: null,
-    hasSecurityToken: false,
-    detail: 'only ~/.alibabacloud/credentials, the metadata service or a credentials URI could still answer',
-  };
+  // Step 7 keeps a Config without a type, which the pinned SDK refuses ('invalid type option'); Prowler turns that
+  // into AlibabaCloudNoCredentialsError. The comment above the chain speaks of a default chain; none runs.
+  return { method: 'none', accessKeyId: null, hasSecurityToken: false, detail: 'no credentials (AlibabaCloudNoCredentialsError)' };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
