@@ -1,0 +1,472 @@
+// The composite example in examples/prowler-alibabacloud: its findings summary, run as a child process over reports
+// written in Prowler's json-ocsf shape, and its action.yml, parsed, with the bash of its steps run against a stub
+// `prowler` that records its command line.
+//
+// The report shape follows Prowler's writer, prowler/lib/outputs/ocsf/ocsf.py in github.com/prowler-cloud/prowler
+// @ 0d9f397bba1104998715cc351e08ac0246c80a6d: status_code (PASS/FAIL/MANUAL), status ("New", "Suppressed" when
+// muted), severity and severity_id (py-ocsf-models SeverityID), metadata.event_code (check ID),
+// finding_info.title, resources[] with uid, name, region and group.name (the service).
+
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ROOT, runNode } from '../e2e/runner.js';
+
+const EXAMPLE = join(ROOT, 'examples/prowler-alibabacloud');
+const SCRIPT = join(EXAMPLE, 'summarize-findings.mjs');
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'prowler-composite-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const SEVERITY_ID = { Informational: 1, Low: 2, Medium: 3, High: 4, Critical: 5 } as const;
+
+/** One finding the way OCSF.transform writes it (fields the summary does not read are kept for realism). */
+function finding(f: {
+  status: 'PASS' | 'FAIL' | 'MANUAL';
+  severity: keyof typeof SEVERITY_ID;
+  check: string;
+  service: string;
+  resource: string;
+  title?: string;
+  muted?: boolean;
+}) {
+  return {
+    message: `${f.check} on ${f.resource}`,
+    metadata: {
+      event_code: f.check,
+      product: { name: 'Prowler', uid: 'prowler', vendor_name: 'Prowler', version: '5.30.3' },
+      profiles: ['cloud', 'datetime'],
+      tenant_uid: '',
+      version: '1.5.0',
+    },
+    severity_id: SEVERITY_ID[f.severity],
+    severity: f.severity,
+    status: f.muted ? 'Suppressed' : 'New',
+    status_code: f.status,
+    status_detail: `${f.check} on ${f.resource}`,
+    status_id: f.muted ? 3 : 1,
+    activity_name: 'Create',
+    activity_id: 1,
+    finding_info: {
+      created_time: 1767225600,
+      desc: 'Description',
+      title: f.title ?? `Title of ${f.check}`,
+      types: [],
+      uid: `prowler-alibabacloud-${f.check}-${f.resource}`,
+    },
+    resources: [
+      {
+        cloud_partition: 'alibabacloud',
+        region: 'cn-hangzhou',
+        data: { details: '', metadata: {} },
+        group: { name: f.service },
+        labels: [],
+        name: f.resource,
+        type: 'AlibabaCloudResource',
+        uid: f.resource,
+      },
+    ],
+    category_name: 'Findings',
+    category_uid: 2,
+    class_name: 'Detection Finding',
+    class_uid: 2004,
+    cloud: { account: { type: 'Other', type_id: 99, uid: '1234567890123456', labels: [] }, org: {}, provider: 'alibabacloud', region: 'cn-hangzhou' },
+    time: 1767225600,
+    type_uid: 200401,
+    type_name: 'Detection Finding: Create',
+  };
+}
+
+function writeReport(findings: unknown[] | string, name = 'prowler-output-1234567890123456-20260101000000.ocsf.json'): string {
+  const file = join(dir, name);
+  writeFileSync(file, typeof findings === 'string' ? findings : JSON.stringify(findings, null, 4));
+  return file;
+}
+
+/** Runs the script with a fresh GITHUB_STEP_SUMMARY file (or none), as the composite's steps do. */
+async function summarize(args: string[], { stepSummary = true } = {}) {
+  const summaryFile = join(dir, 'step-summary.md');
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
+  if (stepSummary) env.GITHUB_STEP_SUMMARY = summaryFile;
+  writeFileSync(summaryFile, '');
+  const result = await runNode(SCRIPT, env, args);
+  return { ...result, summary: readFileSync(summaryFile, 'utf8') };
+}
+
+const MIXED = [
+  finding({ status: 'FAIL', severity: 'Critical', check: 'ram_no_root_access_key', service: 'ram', resource: 'acs:ram::1234567890123456:root' }),
+  ...['alice', 'bob', 'carol'].map((user) =>
+    finding({
+      status: 'FAIL',
+      severity: 'High',
+      check: 'ram_user_mfa_enabled_console_access',
+      service: 'ram',
+      resource: `acs:ram::1234567890123456:user/${user}`,
+    }),
+  ),
+  ...['logs', 'site'].map((bucket) =>
+    finding({ status: 'FAIL', severity: 'High', check: 'oss_bucket_not_publicly_accessible', service: 'oss', resource: `acs:oss:*:*:${bucket}` }),
+  ),
+  finding({ status: 'FAIL', severity: 'Medium', check: 'oss_bucket_logging_enabled', service: 'oss', resource: 'acs:oss:*:*:site' }),
+  finding({ status: 'FAIL', severity: 'Low', check: 'ecs_instance_public_ip', service: 'ecs', resource: 'i-bp1' }),
+  // Not counted: passed, manual, and a muted failure (Prowler does not exit 3 for muted findings either).
+  finding({ status: 'PASS', severity: 'Critical', check: 'ram_no_root_access_key', service: 'ram', resource: 'acs:ram::1234567890123456:root-2' }),
+  finding({ status: 'MANUAL', severity: 'Medium', check: 'ecs_instance_latest_os_patches_applied', service: 'ecs', resource: 'i-bp2' }),
+  finding({ status: 'FAIL', severity: 'Critical', check: 'ecs_instance_public_ip', service: 'ecs', resource: 'i-bp3', muted: true }),
+];
+
+describe('summarize-findings.mjs: the job summary', () => {
+  it('counts failed findings by severity and by service, and lists the top checks with their resources', async () => {
+    writeReport(MIXED);
+    const { code, stdout, stderr, summary } = await summarize([dir]);
+    expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(summary).toContain('**8 failed**, 1 passed, 1 manual, 1 failed but muted (not counted) — 11 findings in all.');
+
+    const table = (heading: string) => summary.split(`### ${heading}`)[1].split('\n\n')[1].trimEnd().split('\n');
+    expect(table('Failed findings by severity')).toEqual([
+      '| Severity | Failed findings | Checks |',
+      '|---|---:|---:|',
+      '| critical | 1 | 1 |',
+      '| high | 5 | 2 |',
+      '| medium | 1 | 1 |',
+      '| low | 1 | 1 |',
+      '| informational | 0 | 0 |',
+    ]);
+    expect(table('Failed findings by service')).toEqual([
+      '| Service | critical | high | medium | low | informational | Total |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+      '| ram | 1 | 3 | 0 | 0 | 0 | 4 |',
+      '| oss | 0 | 2 | 1 | 0 | 0 | 3 |',
+      '| ecs | 0 | 0 | 0 | 1 | 0 | 1 |',
+    ]);
+    expect(summary).toContain('### Top failing checks (5 of 5)');
+    expect(table('Top failing checks (5 of 5)')).toEqual([
+      '| Check | Title | Severity | Service | Failed resources |',
+      '|---|---|---|---|---:|',
+      '| ram_no_root_access_key | Title of ram_no_root_access_key | critical | ram | 1 |',
+      '| ram_user_mfa_enabled_console_access | Title of ram_user_mfa_enabled_console_access | high | ram | 3 |',
+      '| oss_bucket_not_publicly_accessible | Title of oss_bucket_not_publicly_accessible | high | oss | 2 |',
+      '| oss_bucket_logging_enabled | Title of oss_bucket_logging_enabled | medium | oss | 1 |',
+      '| ecs_instance_public_ip | Title of ecs_instance_public_ip | low | ecs | 1 |',
+    ]);
+  });
+
+  it('shows at most ten checks, highest severity first', async () => {
+    writeReport(
+      Array.from({ length: 12 }, (_, i) =>
+        finding({
+          status: 'FAIL',
+          severity: i === 11 ? 'Critical' : 'Low',
+          check: `ecs_check_${String(i).padStart(2, '0')}`,
+          service: 'ecs',
+          resource: `i-${i}`,
+        }),
+      ),
+    );
+    const { summary } = await summarize([dir]);
+    expect(summary).toContain('### Top failing checks (10 of 12)');
+    const rows = summary
+      .split('### Top failing checks')[1]
+      .split('\n')
+      .filter((line) => line.startsWith('| ecs_check_'));
+    expect(rows).toHaveLength(10);
+    expect(rows[0]).toMatch(/^\| ecs_check_11 \|/);
+  });
+
+  it('keeps Markdown and HTML in finding text from breaking the table', async () => {
+    const title = 'Bucket | <img src=x onerror=alert(1)> `code`\nsecond line & more';
+    writeReport([finding({ status: 'FAIL', severity: 'High', check: 'oss_bucket_not_publicly_accessible', service: 'oss|<b>', resource: 'b', title })]);
+    const { summary } = await summarize([dir]);
+    const row = summary.split('\n').find((line) => line.startsWith('| oss_bucket_not_publicly_accessible'));
+    expect(row).toBe(
+      '| oss_bucket_not_publicly_accessible | Bucket &#124; &lt;img src=x onerror=alert(1)&gt; &#96;code&#96; second line &amp; more | high | oss&#124;&lt;b&gt; | 1 |',
+    );
+    expect(summary).not.toMatch(/<img|<b>|`code`/);
+  });
+
+  it('says so when the report has no findings, or no failed ones', async () => {
+    writeReport([]);
+    expect((await summarize([dir])).summary).toContain('The report has no findings');
+
+    writeReport([finding({ status: 'PASS', severity: 'High', check: 'ram_no_root_access_key', service: 'ram', resource: 'root' })]);
+    const { code, summary } = await summarize([dir]);
+    expect(code).toBe(0);
+    expect(summary).toContain('**0 failed**, 1 passed');
+    expect(summary).toContain('No failed checks.');
+    expect(summary).not.toContain('###');
+  });
+
+  it('names the glob it looked for when there is no report, without failing the step', async () => {
+    const outputDir = join(dir, 'prowler-alibabacloud');
+    mkdirSync(outputDir);
+    const { code, stderr, summary } = await summarize([outputDir]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(summary).toContain(`No Prowler report found: looked for ${outputDir}/*.ocsf.json.`);
+
+    // The directory does not exist when the scan never ran (the credentials step failed, say).
+    const neverCreated = join(dir, 'never-created');
+    expect((await summarize([neverCreated])).summary).toContain(`looked for ${neverCreated}/*.ocsf.json.`);
+
+    const missingFile = join(dir, 'nowhere.ocsf.json');
+    expect((await summarize([missingFile])).summary).toContain(`looked for ${missingFile}.`);
+  });
+
+  it('prints to stdout when GITHUB_STEP_SUMMARY is not set', async () => {
+    const file = writeReport(MIXED);
+    const { code, stdout } = await summarize([file], { stepSummary: false });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^## Prowler scan \(Alibaba Cloud\)\n/);
+    expect(stdout).toContain('| critical | 1 | 1 |');
+  });
+
+  it('fails with the file name when the report is not JSON', async () => {
+    const file = writeReport('[{"status_code": "FAIL"');
+    const { code, stderr } = await summarize([dir]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${file} is not JSON`);
+  });
+});
+
+describe('summarize-findings.mjs --fail-on', () => {
+  const mediumOnly = [
+    finding({ status: 'FAIL', severity: 'Medium', check: 'oss_bucket_logging_enabled', service: 'oss', resource: 'site' }),
+    finding({ status: 'PASS', severity: 'Critical', check: 'ram_no_root_access_key', service: 'ram', resource: 'root' }),
+  ];
+  const withCritical = [...mediumOnly, finding({ status: 'FAIL', severity: 'Critical', check: 'ram_no_root_access_key', service: 'ram', resource: 'root-2' })];
+
+  it.each([
+    ['none', withCritical, 0],
+    ['high', mediumOnly, 0],
+    ['HIGH', withCritical, 1],
+    ['critical', withCritical, 1],
+    ['medium', mediumOnly, 1],
+    ['informational', mediumOnly, 1],
+    ['', withCritical, 0], // a blank input means none
+  ])('--fail-on %j', async (level, findings, expected) => {
+    writeReport(findings);
+    const { code, stdout, summary } = await summarize([dir, '--fail-on', level]);
+    expect(code).toBe(expected);
+    if (expected === 1) expect(stdout).toMatch(/^::error::fail-on \w+: failed findings at severity \w+ or above: \d+ \(/m);
+    expect(summary).toBe(''); // the summary is the other step's job
+  });
+
+  it('counts the severities at or above the level in its error', async () => {
+    writeReport(MIXED);
+    const { code, stdout } = await summarize([dir, '--fail-on', 'high']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('::error::fail-on high: failed findings at severity high or above: 6 (1 critical, 5 high).\n');
+  });
+
+  it('ignores muted findings', async () => {
+    writeReport([finding({ status: 'FAIL', severity: 'Critical', check: 'ram_no_root_access_key', service: 'ram', resource: 'root', muted: true })]);
+    expect((await summarize([dir, '--fail-on', 'low'])).code).toBe(0);
+  });
+
+  it('warns and passes without a report: a successful scan that wrote none found nothing', async () => {
+    const { code, stdout } = await summarize([dir, '--fail-on', 'high']);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`::warning::fail-on high: no Prowler report at ${dir}/*.ocsf.json, so there is no finding to fail on.\n`);
+  });
+
+  it('refuses an unknown level', async () => {
+    writeReport(withCritical);
+    const { code, stderr } = await summarize([dir, '--fail-on', 'severe']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--fail-on must be none or one of informational, low, medium, high, critical');
+  });
+});
+
+interface Step {
+  name?: string;
+  uses?: string;
+  if?: string;
+  shell?: string;
+  run?: string;
+  with?: Record<string, string>;
+  env?: Record<string, string>;
+}
+const composite = parse(readFileSync(join(EXAMPLE, 'action.yml'), 'utf8')) as {
+  inputs: Record<string, { default?: string; required?: boolean }>;
+  runs: { using: string; steps: Step[] };
+};
+const steps = composite.runs.steps;
+const stepIndex = (predicate: (step: Step) => boolean) => {
+  const index = steps.findIndex(predicate);
+  if (index < 0) throw new Error('no such step');
+  return index;
+};
+const SETUP_PYTHON = stepIndex((s) => s.uses?.startsWith('actions/setup-python@') ?? false);
+const INSTALL = stepIndex((s) => /pip install/.test(s.run ?? ''));
+const CONFIGURE = stepIndex((s) => s.uses === 'your-org/configure-alibabacloud-credentials@v1');
+const PROWLER = stepIndex((s) => /^\s*prowler "\$\{args\[@\]\}"$/m.test(s.run ?? ''));
+const UPLOAD = stepIndex((s) => s.uses?.startsWith('actions/upload-artifact@') ?? false);
+const SUMMARY = stepIndex((s) => /summarize-findings\.mjs" "\$OUTPUT_DIR"$/.test(s.run?.trim() ?? ''));
+const FAIL_ON = stepIndex((s) => /--fail-on/.test(s.run ?? ''));
+
+/**
+ * Runs the `run:` of a step the way the runner runs a `shell: bash` step, with its env: expressions resolved from
+ * `inputs` (or the input defaults) and RUNNER_TEMP; `prowler` on PATH is a stub that records its arguments.
+ */
+function runStep(step: Step, inputs: Record<string, string> = {}, prowlerExit = 0) {
+  const runnerTemp = join(dir, 'runner-temp');
+  const bin = join(dir, 'bin');
+  mkdirSync(runnerTemp, { recursive: true });
+  mkdirSync(bin, { recursive: true });
+  const argsFile = join(dir, 'prowler-args');
+  rmSync(argsFile, { force: true });
+  writeFileSync(join(bin, 'prowler'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\nexit ${prowlerExit}\n`);
+  chmodSync(join(bin, 'prowler'), 0o755);
+  const resolve = (value: string) =>
+    value.replace(/\$\{\{\s*(inputs\.([\w-]+)|runner\.temp)\s*\}\}/g, (_, expression: string, input?: string) =>
+      expression === 'runner.temp' ? runnerTemp : (inputs[input!] ?? composite.inputs[input!]?.default ?? ''),
+    );
+  const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([name, value]) => [name, resolve(String(value))]));
+  const script = join(dir, 'step.sh');
+  writeFileSync(script, step.run!);
+  const cwd = join(dir, 'workspace');
+  mkdirSync(cwd, { recursive: true });
+  // A file a glob could expand to, if a value were ever expanded.
+  writeFileSync(join(cwd, 'ram_user_mfa_enabled_console_access'), '');
+  const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+    cwd,
+    env: {
+      PATH: `${bin}:${process.env.PATH}`,
+      GITHUB_ACTION_PATH: EXAMPLE,
+      RUNNER_TEMP: runnerTemp,
+      GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md'),
+      ...env,
+    },
+    encoding: 'utf8',
+  });
+  let prowlerArgs: string[] | undefined;
+  try {
+    prowlerArgs = readFileSync(argsFile, 'utf8').split('\n').slice(0, -1);
+  } catch {}
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, prowlerArgs, outputDir: join(runnerTemp, 'prowler-alibabacloud') };
+}
+
+describe('examples/prowler-alibabacloud/action.yml', () => {
+  it('is a composite action', () => {
+    expect(composite.runs.using).toBe('composite');
+  });
+
+  it('passes the credential inputs to configure-alibabacloud-credentials', () => {
+    const credentialInputs = ['role-to-assume', 'oidc-provider-arn', 'region', 'role-session-expiration'];
+    expect(steps[CONFIGURE].with).toEqual(Object.fromEntries(credentialInputs.map((name) => [name, `\${{ inputs.${name} }}`])));
+    for (const name of credentialInputs) expect(composite.inputs).toHaveProperty(name);
+  });
+
+  it('asks for a session long enough for a full scan, within what STS allows', () => {
+    const seconds = Number(composite.inputs['role-session-expiration'].default);
+    expect(seconds).toBeGreaterThanOrEqual(21600);
+    expect(seconds).toBeLessThanOrEqual(43200);
+  });
+
+  it('installs a pinned Prowler 5 before it asks for credentials', () => {
+    expect(composite.inputs['prowler-version'].default).toMatch(/^5\.\d+\.\d+$/);
+    expect(steps[INSTALL].env).toEqual({ PROWLER_VERSION: '${{ inputs.prowler-version }}' });
+    expect(steps[INSTALL].run).toContain('pip install --disable-pip-version-check "prowler==$PROWLER_VERSION"');
+    expect(SETUP_PYTHON).toBeLessThan(INSTALL);
+    expect(INSTALL).toBeLessThan(CONFIGURE);
+    expect(CONFIGURE).toBeLessThan(PROWLER);
+  });
+
+  it('uploads and summarizes even after a failure, applies fail-on last', () => {
+    expect(steps[UPLOAD].if).toBe('always()');
+    expect(steps[SUMMARY].if).toBe('always()');
+    expect(PROWLER).toBeLessThan(UPLOAD);
+    expect(UPLOAD).toBeLessThan(SUMMARY);
+    expect(FAIL_ON).toBe(steps.length - 1);
+    expect(steps[FAIL_ON].if).toBeUndefined(); // only after a successful scan
+    expect(steps[FAIL_ON].env?.FAIL_ON).toBe('${{ inputs.fail-on }}');
+  });
+
+  it('writes, uploads and reads the reports in one directory', () => {
+    const outputDir = '${{ runner.temp }}/prowler-alibabacloud';
+    expect(steps[PROWLER].env?.OUTPUT_DIR).toBe(outputDir);
+    expect(steps[SUMMARY].env?.OUTPUT_DIR).toBe(outputDir);
+    expect(steps[FAIL_ON].env?.OUTPUT_DIR).toBe(outputDir);
+    expect(steps[UPLOAD].with?.path).toBe(`${outputDir}/`);
+    expect(steps[UPLOAD].with?.name).toBe('${{ inputs.artifact-name }}');
+    expect(steps[UPLOAD].with?.['retention-days']).toBe('${{ inputs.retention-days }}');
+  });
+
+  it('never puts an expression in the text of a script (script injection)', () => {
+    const scripts = steps.filter((s) => s.run !== undefined);
+    expect(scripts.length).toBeGreaterThanOrEqual(4);
+    for (const step of scripts) {
+      expect(step.run).not.toContain('${{');
+      expect(step.shell).toBe('bash');
+    }
+  });
+
+  // Prowler's flags, from its argument parser: prowler/lib/cli/parser.py @ 0e868f02602ccb175b11b029dd5db012d1944b98
+  // (--services, --checks, --compliance, --severity, --output-formats, all nargs="+") and
+  // prowler/providers/alibabacloud/lib/arguments/arguments.py @ 214917c77e92faf8f8d4c97a51e3305320b4196d (--region, nargs="+").
+  const FILTERS = { services: '--services', checks: '--checks', compliance: '--compliance', severity: '--severity', regions: '--region' };
+
+  it.each(Object.entries(FILTERS))('maps the %s input to %s through env', (input, flag) => {
+    const [variable] = Object.entries(steps[PROWLER].env ?? {}).find(([, value]) => value === `\${{ inputs.${input} }}`) ?? [];
+    expect(variable).toMatch(/^[A-Z_]+$/);
+    expect(steps[PROWLER].run).toContain(`add_flag ${flag} ${input} "$${variable}"\n`);
+  });
+
+  it('runs prowler alibabacloud with the defaults: all checks, the default formats, exit code 3 ignored', () => {
+    const { code, stderr, prowlerArgs, outputDir } = runStep(steps[PROWLER]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(prowlerArgs).toEqual(['alibabacloud', '--output-directory', outputDir, '--ignore-exit-code-3', '--output-formats', 'csv', 'json-ocsf', 'html']);
+  });
+
+  it('passes every filter as its flag, split on spaces, commas and newlines, globs unexpanded', () => {
+    const { code, stderr, prowlerArgs, outputDir } = runStep(steps[PROWLER], {
+      'output-formats': 'csv,html',
+      services: 'ram, oss',
+      checks: 'ram_* \n',
+      compliance: 'cis_2.0_alibabacloud',
+      severity: 'critical\nhigh',
+      regions: 'cn-hangzhou cn-shanghai',
+    });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(prowlerArgs).toEqual([
+      'alibabacloud',
+      ...['--output-directory', outputDir, '--ignore-exit-code-3'],
+      ...['--output-formats', 'csv', 'html', 'json-ocsf'], // json-ocsf added: the summary reads it
+      ...['--services', 'ram', 'oss'],
+      ...['--checks', 'ram_*'],
+      ...['--compliance', 'cis_2.0_alibabacloud'],
+      ...['--severity', 'critical', 'high'],
+      ...['--region', 'cn-hangzhou', 'cn-shanghai'],
+    ]);
+  });
+
+  it('does not add json-ocsf twice', () => {
+    const { prowlerArgs } = runStep(steps[PROWLER], { 'output-formats': 'json-ocsf html' });
+    expect(prowlerArgs?.slice(4)).toEqual(['--output-formats', 'json-ocsf', 'html']);
+  });
+
+  it('refuses a value that Prowler would read as a flag', () => {
+    const { code, stderr, prowlerArgs } = runStep(steps[PROWLER], { services: 'ram --mutelist-file /tmp/x' });
+    expect(code).toBe(1);
+    expect(stderr).toContain("Input services: '--mutelist-file' starts with '-'");
+    expect(prowlerArgs).toBeUndefined();
+  });
+
+  it('fails the step when Prowler fails', () => {
+    expect(runStep(steps[PROWLER], {}, 1).code).toBe(1);
+  });
+
+  it('summarizes and applies fail-on from the directory Prowler wrote to', () => {
+    const { outputDir } = runStep(steps[PROWLER]);
+    writeFileSync(join(outputDir, 'prowler-output-1234567890123456-20260101000000.ocsf.json'), JSON.stringify(MIXED));
+    const summary = runStep(steps[SUMMARY]);
+    expect(summary.code).toBe(0);
+    expect(readFileSync(join(dir, 'step-summary.md'), 'utf8')).toContain('| critical | 1 | 1 |');
+    expect(runStep(steps[FAIL_ON]).code).toBe(0); // default: none
+    expect(runStep(steps[FAIL_ON], { 'fail-on': 'critical' }).code).toBe(1);
+  });
+});
