@@ -1,0 +1,390 @@
+// src/sts.ts in-process against the emulator's STS: the ACS3 signature next to the one Alibaba's SDK computes, the
+// three calls, and how every kind of failure maps to an ActionError.
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import OpenApiUtils from '@alicloud/openapi-core/dist/utils.js';
+import { startEmulator } from '../../emulator/server.js';
+import type { AccessKey, Emulator } from '../../emulator/types.js';
+import type { Credentials } from '../../src/credentials.js';
+import { assumeRole, assumeRoleWithOidc, connectSts, getCallerIdentity, type StsSettings, signRequest } from '../../src/sts.js';
+import { ACCOUNT, actionError, closedPort, NO_PROXY_VARIABLES, OTHER_ACCOUNT, setEnv } from './helpers.js';
+
+const SdkUtils = OpenApiUtils.default;
+const EMPTY_SHA256 = createHash('sha256').update('').digest('hex');
+
+describe('signRequest', () => {
+  const NOW = new Date('2026-04-23T10:00:00.123Z');
+  const NONCE = '3f2b9c4e-6a1d-4e8f-9b7a-0c5d2e1f4a6b';
+  const PERMANENT: Credentials = { accessKeyId: 'LTAI5tExampleKeyId01', accessKeySecret: 'ExampleSecret/With+Symbols=' };
+  const SESSION: Credentials = { ...PERMANENT, accessKeyId: 'STS.NTExampleSessionKey', securityToken: 'CAIS-example-security-token/+=' };
+  const QUERY = {
+    RoleArn: 'acs:ram::1234567890123456:role/deploy',
+    RoleSessionName: 'gha-42-octo-org-repo',
+    DurationSeconds: '3600',
+    // Characters that encodeURIComponent leaves alone and RFC 3986 does not: ! ' ( ) *, and a space.
+    Policy: '{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:Get*","Resource":"acs:oss:*:*:bucket/(a) it\'s!~"}]}',
+    ExternalId: 'a=b,c.d@e:f/g_h-i',
+  };
+
+  /**
+   * The Authorization header @alicloud/openapi-core (what @alicloud/sts20150401 runs on) computes for the same
+   * request, built the way its doRequest builds an RPC request: these headers, the API parameters in the query,
+   * an empty body. (Its credential client also adds an x-acs-credentials-provider header; static keys name none.)
+   */
+  function sdkAuthorization(credentials: Credentials, query: Record<string, string>, action: string, host: string): string {
+    const headers: Record<string, string> = {
+      host,
+      'x-acs-version': '2015-04-01',
+      'x-acs-action': action,
+      'user-agent': 'AlibabaCloud (linux; x64) Node.js/v20 Core/1.0.8 TeaDSL/2',
+      'x-acs-date': '2026-04-23T10:00:00Z',
+      'x-acs-signature-nonce': NONCE,
+      accept: 'application/json',
+      'x-acs-content-sha256': EMPTY_SHA256,
+    };
+    if (credentials.securityToken) {
+      headers['x-acs-accesskey-id'] = credentials.accessKeyId;
+      headers['x-acs-security-token'] = credentials.securityToken;
+    }
+    const request = { pathname: '/', method: 'POST', query, headers };
+    return SdkUtils.getAuthorization(request as never, 'ACS3-HMAC-SHA256', EMPTY_SHA256, credentials.accessKeyId, credentials.accessKeySecret);
+  }
+
+  it.each([
+    ['permanent keys', PERMANENT],
+    ['STS credentials', SESSION],
+  ])('signs AssumeRole with %s exactly as the SDK does', (_what, credentials) => {
+    const signed = signRequest('AssumeRole', 'sts.cn-hangzhou.aliyuncs.com', 'https', credentials, QUERY, NOW, NONCE);
+    expect(signed.headers.authorization).toBe(sdkAuthorization(credentials, QUERY, 'AssumeRole', 'sts.cn-hangzhou.aliyuncs.com'));
+    expect(signed.headers.authorization).toMatch(
+      new RegExp(`^ACS3-HMAC-SHA256 Credential=${credentials.accessKeyId},SignedHeaders=host;\\S+,Signature=[0-9a-f]{64}$`),
+    );
+    expect(signed.headers.authorization.includes('x-acs-security-token')).toBe(Boolean(credentials.securityToken));
+  });
+
+  it('signs GetCallerIdentity (no parameters) exactly as the SDK does', () => {
+    const signed = signRequest('GetCallerIdentity', '127.0.0.1:8443', 'http', SESSION, {}, NOW, NONCE);
+    expect(signed.headers.authorization).toBe(sdkAuthorization(SESSION, {}, 'GetCallerIdentity', '127.0.0.1:8443'));
+    expect(signed.url).toBe('http://127.0.0.1:8443/');
+  });
+
+  it('sends the query it signed, RFC 3986-encoded, and the security token only in a header', () => {
+    const signed = signRequest('AssumeRole', 'sts.aliyuncs.com', 'https', SESSION, QUERY, NOW, NONCE);
+    const url = new URL(signed.url);
+    expect(Object.fromEntries(url.searchParams)).toEqual(QUERY);
+    expect(url.search).toContain('%28a%29%20it%27s%21~');
+    expect(signed.url).not.toContain(SESSION.securityToken);
+    expect(signed.headers).toMatchObject({
+      'x-acs-date': '2026-04-23T10:00:00Z',
+      'x-acs-signature-nonce': NONCE,
+      'x-acs-security-token': SESSION.securityToken,
+    });
+    expect(signRequest('AssumeRole', 'sts.aliyuncs.com', 'https', PERMANENT, QUERY, NOW, NONCE).headers['x-acs-security-token']).toBeUndefined();
+  });
+
+  it('changes the signature with the secret, the date and the nonce', () => {
+    const base = signRequest('AssumeRole', 'sts.aliyuncs.com', 'https', PERMANENT, QUERY, NOW, NONCE).headers.authorization;
+    const signatures = [
+      signRequest('AssumeRole', 'sts.aliyuncs.com', 'https', { ...PERMANENT, accessKeySecret: 'AnotherSecret1' }, QUERY, NOW, NONCE),
+      signRequest('AssumeRole', 'sts.aliyuncs.com', 'https', PERMANENT, QUERY, new Date('2026-04-23T10:00:01Z'), NONCE),
+      signRequest('AssumeRole', 'sts.aliyuncs.com', 'https', PERMANENT, QUERY, NOW, `${NONCE.slice(0, -1)}c`),
+    ].map((signed) => signed.headers.authorization);
+    for (const signature of signatures) expect(signature).not.toBe(base);
+  });
+});
+
+describe('STS calls against the emulator', () => {
+  let em: Emulator;
+  let settings: StsSettings;
+  let user: AccessKey;
+  let roleArn: string;
+  let providerArn: string;
+  const TIMEOUTS = { connectTimeoutMs: 2000, readTimeoutMs: 3000 };
+  const POLICY = '{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:GetObject","Resource":"*"}]}';
+  const session = (name = 'module-test') => ({ roleArn, sessionName: name, durationSeconds: 3600 });
+
+  beforeAll(async () => {
+    em = await startEmulator();
+    settings = { endpoint: { host: em.stsHost, protocol: 'http' }, ...TIMEOUTS };
+    user = await em.addUser({ accountId: ACCOUNT, name: 'ci' });
+    providerArn = (await em.addOidcProvider({ accountId: ACCOUNT, name: 'github' })).arn;
+    roleArn = (await em.addRole({ accountId: ACCOUNT, name: 'deploy', oidc: { providerArn, sub: ['repo:octo-org/octo-repo:*'] } })).arn;
+  });
+  afterAll(() => em.close());
+  beforeEach(async () => {
+    await em.clearFaults();
+    await em.resetRequests();
+  });
+
+  describe('assumeRole', () => {
+    it('returns STS credentials and the assumed-role identity, signed with ACS3 by the source keys', async () => {
+      const { credentials, identity } = await assumeRole(settings, user, { ...session(), policy: POLICY });
+      expect(credentials.accessKeyId).toMatch(/^STS\./);
+      expect(credentials.securityToken).toBeTruthy();
+      expect(credentials.expiration!.getTime()).toBeGreaterThan(Date.now() + 3500_000);
+      expect(identity).toEqual({ accountId: ACCOUNT, arn: `acs:ram::${ACCOUNT}:assumed-role/deploy/module-test` });
+      const [record] = await em.requests();
+      expect(record).toMatchObject({ target: 'AssumeRole', method: 'POST', status: 200, auth: 'ACS3-HMAC-SHA256', accessKeyId: user.accessKeyId });
+      expect(record.params).toMatchObject({ RoleArn: roleArn, RoleSessionName: 'module-test', DurationSeconds: '3600', Policy: POLICY });
+    });
+
+    it('signs with STS credentials too (role chaining), sending their security token', async () => {
+      const first = await assumeRole(settings, user, session('first'));
+      const second = await assumeRole(settings, first.credentials, session('second'));
+      expect(second.identity.arn).toBe(`acs:ram::${ACCOUNT}:assumed-role/deploy/second`);
+      const records = await em.requests();
+      expect(records[1]).toMatchObject({ status: 200, accessKeyId: first.credentials.accessKeyId });
+    });
+
+    it('sends ExternalId, and a role that wants one refuses the call without it as a trust failure', async () => {
+      const guarded = (await em.addRole({ accountId: ACCOUNT, name: 'guarded', externalId: 'ext-1234' })).arn;
+      const ok = await assumeRole(settings, user, { roleArn: guarded, sessionName: 'ext', durationSeconds: 900, externalId: 'ext-1234' });
+      expect(ok.identity.arn).toBe(`acs:ram::${ACCOUNT}:assumed-role/guarded/ext`);
+      const error = await actionError(assumeRole(settings, user, { roleArn: guarded, sessionName: 'ext', durationSeconds: 900 }));
+      expect(error.kind).toBe('trust');
+      expect(error.details.code).toBe('NoPermission');
+    });
+
+    it('uses a connection opened beforehand by connectSts', async () => {
+      const connection = connectSts(settings);
+      const { identity } = await assumeRole(settings, user, session(), connection);
+      expect(identity.accountId).toBe(ACCOUNT);
+      expect(connection.take()).toBeUndefined();
+      connection.close();
+    });
+  });
+
+  describe('getCallerIdentity', () => {
+    it('names a RAM user, a role session and an account root', async () => {
+      expect(await getCallerIdentity(settings, user)).toEqual({ accountId: ACCOUNT, arn: `acs:ram::${ACCOUNT}:user/ci` });
+      const { credentials } = await assumeRole(settings, user, session('who'));
+      expect(await getCallerIdentity(settings, credentials)).toEqual({ accountId: ACCOUNT, arn: `acs:ram::${ACCOUNT}:assumed-role/deploy/who` });
+      const root = await em.addRootKey({ accountId: OTHER_ACCOUNT });
+      expect(await getCallerIdentity(settings, root)).toEqual({ accountId: OTHER_ACCOUNT, arn: `acs:ram::${OTHER_ACCOUNT}:root` });
+    });
+
+    it('refuses an answer whose Arn is not of its AccountId', async () => {
+      await em.queueFault('GetCallerIdentity', { kind: 'answer', body: { RequestId: 'R', AccountId: OTHER_ACCOUNT, Arn: `acs:ram::${ACCOUNT}:user/ci` } });
+      const error = await actionError(getCallerIdentity(settings, user));
+      expect(error.kind).toBe('server');
+      expect(error.message).toBe('GetCallerIdentity answered with an AccountId and Arn that are not an account ID and a RAM ARN of that account.');
+    });
+  });
+
+  describe('assumeRoleWithOidc', () => {
+    it('exchanges a token in a form body, never in the URL, anonymously', async () => {
+      const token = await em.mintToken();
+      const { credentials, identity } = await assumeRoleWithOidc(settings, token, { ...session('oidc'), oidcProviderArn: providerArn });
+      expect(credentials.securityToken).toBeTruthy();
+      expect(identity).toEqual({ accountId: ACCOUNT, arn: `acs:ram::${ACCOUNT}:assumed-role/deploy/oidc` });
+      const [record] = await em.requests();
+      expect(record).toMatchObject({ target: 'AssumeRoleWithOIDC', method: 'POST', path: '/', status: 200, auth: 'anonymous' });
+      expect(record.params).toMatchObject({ RoleArn: roleArn, OIDCProviderArn: providerArn, RoleSessionName: 'oidc' });
+    });
+
+    it('sends the session policy in the form too', async () => {
+      await assumeRoleWithOidc(settings, await em.mintToken(), { ...session('oidc'), oidcProviderArn: providerArn, policy: POLICY });
+      const [record] = await em.requests();
+      expect(record).toMatchObject({ status: 200, params: { Policy: POLICY } });
+    });
+
+    it('calls a failed sub condition of the trust policy a trust failure', async () => {
+      const token = await em.mintToken({ claims: { sub: 'repo:evil-org/repo:ref:refs/heads/main' } });
+      const error = await actionError(assumeRoleWithOidc(settings, token, { ...session(), oidcProviderArn: providerArn }));
+      expect(error.kind).toBe('trust');
+      expect(error.details.code).toBe('NoPermission');
+      expect(error.details.requestId).toMatch(/^[0-9A-F-]{36}$/);
+      expect(error.message).not.toContain(token);
+    });
+
+    it('marks an expired token retryable (a fresh one may work)', async () => {
+      const token = await em.mintToken({ expiresInSeconds: -60 });
+      const error = await actionError(assumeRoleWithOidc(settings, token, { ...session(), oidcProviderArn: providerArn }));
+      expect(error.details.code).toBe('AuthenticationFail.OIDCToken.Expired');
+      expect(error.retryable).toBe(true);
+    });
+  });
+
+  describe("what goes over the wire (seen by a server of the test's own)", () => {
+    let server: Server;
+    let seen: { method?: string; url?: string; headers: IncomingHttpHeaders; body: string }[];
+    let wire: StsSettings;
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => {
+          seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+          res.writeHead(400, { 'content-type': 'application/json' }).end('{"Code":"Seen","RequestId":"R"}');
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const address = server.address();
+      wire = { ...settings, endpoint: { host: `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, protocol: 'http' } };
+    });
+    afterAll(() => new Promise((resolve) => server.close(resolve)));
+    beforeEach(() => {
+      seen = [];
+    });
+
+    it('AssumeRoleWithOIDC: the token in a form body, never in the URL', async () => {
+      const token = await em.mintToken();
+      await actionError(assumeRoleWithOidc(wire, token, { ...session(), oidcProviderArn: providerArn }));
+      const [req] = seen;
+      expect(req).toMatchObject({ method: 'POST', url: '/' });
+      expect(req.headers['content-type']).toBe('application/x-www-form-urlencoded');
+      expect(new URLSearchParams(req.body).get('OIDCToken')).toBe(token);
+      expect(new URLSearchParams(req.body).get('Action')).toBe('AssumeRoleWithOIDC');
+      expect(req.headers.authorization).toBeUndefined();
+    });
+
+    it('AssumeRole: signed headers, the parameters in the query, an empty body', async () => {
+      await actionError(assumeRole(wire, user, session()));
+      const [req] = seen;
+      expect(req.method).toBe('POST');
+      expect(Object.fromEntries(new URL(req.url!, 'http://x').searchParams)).toEqual({
+        RoleArn: roleArn,
+        RoleSessionName: 'module-test',
+        DurationSeconds: '3600',
+      });
+      expect(req.body).toBe('');
+      expect(req.headers).toMatchObject({ 'x-acs-action': 'AssumeRole', 'x-acs-version': '2015-04-01', 'x-acs-content-sha256': EMPTY_SHA256 });
+      expect(req.headers.authorization).toMatch(new RegExp(`^ACS3-HMAC-SHA256 Credential=${user.accessKeyId},`));
+      expect(JSON.stringify(req)).not.toContain(user.accessKeySecret);
+    });
+  });
+
+  describe('errors', () => {
+    it('Throttling.User: throttled, retryable, with the RequestId', async () => {
+      await em.queueFault('AssumeRole', { kind: 'throttle' });
+      const error = await actionError(assumeRole(settings, user, session()));
+      expect(error.kind).toBe('throttled');
+      expect(error.retryable).toBe(true);
+      expect(error.details).toMatchObject({ code: 'Throttling.User', status: 400 });
+      expect(error.details.requestId).toMatch(/^[0-9A-F-]{36}$/);
+      expect(error.message).toMatch(/^AssumeRole failed: Throttling\.User: /);
+    });
+
+    it.each([
+      ['html502', { kind: 'html502' } as const, 502],
+      ['truncated', { kind: 'truncated' } as const, 200],
+      ['status 503', { kind: 'status', status: 503 } as const, 503],
+    ])('%s: a retryable server error', async (_what, fault, status) => {
+      await em.queueFault('sts', fault);
+      const error = await actionError(getCallerIdentity(settings, user));
+      expect(error.kind).toBe('server');
+      expect(error.retryable).toBe(true);
+      expect(error.details.status).toBe(status);
+    });
+
+    it('NoPermission from the trust policy (an untrusted account): trust', async () => {
+      const foreign = (await em.addRole({ accountId: OTHER_ACCOUNT, name: 'foreign' })).arn;
+      const error = await actionError(assumeRole(settings, user, { roleArn: foreign, sessionName: 'x1', durationSeconds: 900 }));
+      expect(error.kind).toBe('trust');
+      expect(error.details).toMatchObject({ code: 'NoPermission', status: 403 });
+      expect(error.retryable).toBe(false);
+    });
+
+    it('NoPermission from the identity policy (a user who may not assume roles): permission', async () => {
+      const limited = await em.addUser({ accountId: ACCOUNT, name: 'limited', canAssumeRole: false });
+      const error = await actionError(assumeRole(settings, limited, session()));
+      expect(error.kind).toBe('permission');
+      expect(error.details.code).toBe('NoPermission');
+    });
+
+    it('InvalidAccessKeyId.NotFound and SignatureDoesNotMatch: credentials, and no key material in the message', async () => {
+      const unknown = { accessKeyId: 'LTAI0000000000000000', accessKeySecret: 'NoSuchSecret000' };
+      const notFound = await actionError(getCallerIdentity(settings, unknown));
+      expect(notFound.kind).toBe('credentials');
+      expect(notFound.details.code).toBe('InvalidAccessKeyId.NotFound');
+      const wrongSecret = await actionError(getCallerIdentity(settings, { ...user, accessKeySecret: 'WrongSecret000' }));
+      expect(wrongSecret.kind).toBe('credentials');
+      expect(wrongSecret.details.code).toBe('SignatureDoesNotMatch');
+      expect(`${wrongSecret.message} ${wrongSecret.hint}`).not.toContain('WrongSecret000');
+    });
+
+    it('a Code and RequestId that are no short tokens are not quoted', async () => {
+      const hostile = '::stop-commands::x\nInjected';
+      await em.queueFault('AssumeRole', { kind: 'answer', status: 400, body: { Code: hostile, RequestId: hostile, Message: 'm' } });
+      const error = await actionError(assumeRole(settings, user, session()));
+      expect(error.details.code).toBeUndefined();
+      expect(error.details.requestId).toBeUndefined();
+      expect(error.message).toBe('AssumeRole failed: HTTP 400: m');
+    });
+
+    it('an STS that cannot be reached: network, naming the action', async () => {
+      const down = { ...settings, endpoint: { host: `127.0.0.1:${await closedPort()}`, protocol: 'http' as const } };
+      const error = await actionError(assumeRole(down, user, session()));
+      expect(error.kind).toBe('network');
+      expect(error.message).toMatch(/^AssumeRole could not reach STS: ECONNREFUSED/);
+      expect(error.hint).toContain('sts-endpoint');
+    });
+
+    it('an STS behind a proxy that is down: network, naming the proxy and its variable', async () => {
+      const port = await closedPort();
+      const restore = setEnv({ ...NO_PROXY_VARIABLES, HTTPS_PROXY: `http://127.0.0.1:${port}` });
+      try {
+        const remote = { ...settings, endpoint: { host: 'sts.cn-hangzhou.aliyuncs.com', protocol: 'https' as const } };
+        const error = await actionError(getCallerIdentity(remote, user));
+        expect(error.kind).toBe('network');
+        expect(error.message).toMatch(
+          new RegExp(`^GetCallerIdentity could not reach STS through the proxy http://127\\.0\\.0\\.1:${port} \\(HTTPS_PROXY\\): ECONNREFUSED`),
+        );
+        expect(error.hint).toContain('Check that the proxy is up');
+      } finally {
+        restore();
+      }
+    });
+
+    it('an STS that never answers: network after the read timeout', async () => {
+      await em.queueFault('GetCallerIdentity', { kind: 'stall', ms: 10_000 });
+      const error = await actionError(getCallerIdentity({ ...settings, readTimeoutMs: 200 }, user));
+      expect(error.kind).toBe('network');
+      expect(error.message).toBe('GetCallerIdentity could not reach STS: read timeout: no answer within 200 ms');
+    });
+  });
+
+  // The Expiration may be quoted: it is quoted only once it has passed the ISO 8601 check, and it is no secret.
+  describe('malformed answers: server errors that quote no key, secret or token', () => {
+    const good = () => ({
+      AccessKeyId: 'STS.GoodKeyId1234',
+      AccessKeySecret: 'GoodSecret12345678',
+      SecurityToken: 'GoodSecurityToken0123456789',
+      Expiration: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    });
+    const answerWith = async (arn: string, credentials: Record<string, string>) => {
+      await em.queueFault('AssumeRole', { kind: 'answer', body: { RequestId: 'R', AssumedRoleUser: { Arn: arn }, Credentials: credentials } });
+      const error = await actionError(assumeRole(settings, user, session()));
+      expect(error.kind).toBe('server');
+      for (const name of ['AccessKeyId', 'AccessKeySecret', 'SecurityToken']) {
+        if (credentials[name]?.length > 1) expect(`${error.message} ${error.hint}`).not.toContain(credentials[name]);
+      }
+      return error;
+    };
+
+    it('an AssumedRoleUser.Arn that is no role session', async () => {
+      const error = await answerWith('acs:ram::123:user/evil\n::add-mask::x', good());
+      expect(error.message).toBe('AssumeRole answered with an AssumedRoleUser.Arn that is not the ARN of a role session.');
+      expect(error.message).not.toContain('evil');
+    });
+
+    it('an Expiration 30 s away', async () => {
+      const soon = new Date(Date.now() + 30_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const error = await answerWith(`acs:ram::${ACCOUNT}:role/deploy/s`, { ...good(), Expiration: soon });
+      expect(error.message).toMatch(/^AssumeRole answered with credentials that expire at .*, in less than a minute\.$/);
+    });
+
+    it("a secret ':' (it would mask every colon of the log)", async () => {
+      const error = await answerWith(`acs:ram::${ACCOUNT}:role/deploy/s`, { ...good(), AccessKeySecret: ':' });
+      expect(error.message).toBe('AssumeRole answered with credentials that have an AccessKeySecret that is not 8-256 printable characters without spaces.');
+    });
+
+    it('no security token', async () => {
+      const { SecurityToken: _dropped, ...withoutToken } = good();
+      const error = await answerWith(`acs:ram::${ACCOUNT}:role/deploy/s`, withoutToken);
+      expect(error.message).toBe('AssumeRole answered with credentials that lack SecurityToken.');
+    });
+  });
+});
