@@ -7,6 +7,9 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   testTimeout: 60000,
+  // The e2e suites mostly wait on child processes and timers (the refresh suite on whole STS sessions): two workers
+  // overlap those waits even on two cores.
+  maxWorkers: 2,
   globalSetup: '<rootDir>/__tests__/global-setup.mjs',
   globalTeardown: '<rootDir>/__tests__/global-teardown.mjs',
 };

@@ -1,4 +1,4 @@
-// `npm run bench`: the action's own start-up and exit overhead (DESIGN.md §5), measured against the loopback
+// `npm run bench`: the action's own start-up and exit overhead (the performance budget of docs/ARCHITECTURE.md), measured against the loopback
 // emulator running in this process. Each round starts a bare `node -e ''`, the main step in the OIDC flow, the
 // main step in the AccessKey + AssumeRole flow, and the post step, one after the other (order rotated per round),
 // as the runner starts them: INPUT_* with action.yml's defaults and fresh GITHUB_* file-command files.

@@ -86,7 +86,13 @@ export function parseCredentials(
   }
   let expires: Date | undefined;
   if (expiration !== undefined && expiration !== null && expiration !== '') {
-    if (typeof expiration !== 'string' || !ISO_UTC.test(expiration) || Number.isNaN(Date.parse(expiration))) {
+    // A real date too: Date would roll 2026-04-31 over to May 1.
+    if (
+      typeof expiration !== 'string' ||
+      !ISO_UTC.test(expiration) ||
+      Number.isNaN(Date.parse(expiration)) ||
+      isoSeconds(new Date(expiration)) !== expiration.replace(/\.\d+Z$/, 'Z')
+    ) {
       return { problem: 'have an Expiration that is not an ISO 8601 UTC time (2026-04-23T10:00:00Z)' };
     }
     expires = new Date(expiration);

@@ -92,6 +92,8 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
       res.on('end', () => {
         clearTimeout(readTimer);
         socket.destroy();
+        // Plain http goes to the proxy itself, so its refusal is an answer here; it is the proxy's, not the service's.
+        if (proxy && target.protocol === 'http:' && res.statusCode === 407) return reject(proxyRefused(proxy, `the request for ${target.host}`, 407));
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
       });
       res.on('error', (error) => fail(error.message));
@@ -198,21 +200,23 @@ function connectThrough(socket: Socket, proxy: ProxyServer, authority: string): 
     socket.on('data', onData);
     socket.once('error', finish);
     socket.once('end', onEnd);
-    const auth = proxy.authorization ? `ProxyServer-Authorization: ${proxy.authorization}\r\n` : '';
+    const auth = proxy.authorization ? `Proxy-Authorization: ${proxy.authorization}\r\n` : '';
     socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${auth}\r\n`);
   }).catch((error: Error & { status?: number }) => {
     // A proxy that refuses (407, 403) is a setting to fix; a proxy that fails (5xx) may work on the next try.
-    if (error.status && error.status < 500) {
-      throw new ActionError(
-        error.status === 407 ? 'credentials' : 'permission',
-        `The proxy ${proxy.display} (${proxy.variable}) refused the tunnel: ${error.message}.`,
-        error.status === 407
-          ? `The proxy wants credentials: write them into ${proxy.variable} as http://user:password@host:port.`
-          : `Allow the runner to reach ${authority} through the proxy, or list the host in NO_PROXY.`,
-      );
-    }
+    if (error.status && error.status < 500) throw proxyRefused(proxy, `CONNECT ${authority}`, error.status);
     throw error;
   });
+}
+
+function proxyRefused(proxy: ProxyServer, what: string, status: number): ActionError {
+  return new ActionError(
+    status === 407 ? 'credentials' : 'permission',
+    `The proxy ${proxy.display} (${proxy.variable}) refused: it answered ${what} with HTTP ${status}.`,
+    status === 407
+      ? `The proxy wants credentials: write them into ${proxy.variable} as http://user:password@host:port.`
+      : 'Allow the runner to reach that host through the proxy, or list the host in NO_PROXY.',
+  );
 }
 
 function withTimeout<T>(what: Promise<T>, leftMs: number, totalMs: number, cleanup: () => void): Promise<T> {

@@ -51,6 +51,7 @@ export async function run(): Promise<void> {
       keepSecret(new URL(helper.url).pathname.slice(1));
       keepSecret(helper.stopToken);
       info(`Refresh helper (process ${helper.pid}) serves the credentials on a loopback credentials URI and renews them before they expire.`);
+      info(renewalNote(config.aliyunProfile));
       refreshUri = helper.url;
     }
     await deliver(config, plan, result, refreshUri);
@@ -61,4 +62,14 @@ export async function run(): Promise<void> {
 
 function pick(env: NodeJS.ProcessEnv, names: readonly string[]): Record<string, string> {
   return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+}
+
+/** Said once with refresh-credentials: which consumers the renewals reach, and which read their credentials once. */
+function renewalNote(profile: string | undefined): string {
+  const cli = profile ? `, and the aliyun CLI (profile ${profile}, mode CredentialsURI)` : '';
+  return (
+    `Renewed for: code that builds its client from ALIBABA_CLOUD_CREDENTIALS_URI${cli}. ` +
+    'Not renewed: Prowler, Terraform and clients of the SDK default chains take the exported keys once; give them a ' +
+    "`role-session-expiration` that covers the run (within the role's MaxSessionDuration)."
+  );
 }

@@ -7,9 +7,9 @@ import { STATE_PROFILE, STATE_REFRESH } from './state.js';
 import { oneLine } from './text.js';
 
 // What this step needs of @actions/core, written out the way @actions/core writes it: the package's entry point
-// also loads its HTTP client (undici), which made this step ~3x a bare `node` start for a step that mostly
-// prints one line; the budget is 1.2x (DESIGN.md §5, `npm run bench`). For the same reason the cleanups load
-// on demand.
+// also loads its HTTP client (undici), which made this step ~3x a bare `node` start for a step that mostly prints
+// one line; the budget is 1.2x a bare start (docs/ARCHITECTURE.md, `npm run bench`). For the same reason the
+// cleanups load on demand.
 const core = {
   getState: (name: string): string => process.env[`STATE_${name}`] || '',
   info: (message: string): void => void process.stdout.write(oneLine(message) + EOL),

@@ -39,7 +39,7 @@ export function proxyFor(target: URL, env: Env): ProxyServer | undefined {
 export function proxySecrets(env: Env): string[] {
   return ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'].flatMap((name) => {
     const url = parseUrl(env[name] ?? '');
-    return url?.password ? [url.password, decodeURIComponent(url.password)] : [];
+    return url?.password ? [url.password, decoded(url.password)] : [];
   });
 }
 
@@ -51,10 +51,17 @@ function parseProxy(variable: string, value: string): ProxyServer {
     );
   }
   const port = Number(url.port || 80);
-  const authorization = url.username
-    ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
-    : undefined;
+  const authorization = url.username ? `Basic ${Buffer.from(`${decoded(url.username)}:${decoded(url.password)}`).toString('base64')}` : undefined;
   return { host: url.hostname.replace(/^\[|\]$/g, ''), port, authorization, display: `http://${url.host}`, variable };
+}
+
+/** Percent-decoded, as a proxy URL's user and password are written; a lone '%' is taken as it is. */
+function decoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 function parseUrl(value: string): URL | undefined {

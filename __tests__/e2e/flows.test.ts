@@ -20,7 +20,7 @@ const ACCOUNT_C = '1111222233334444';
 const RUN_ID = '1234567890';
 const DEFAULT_SESSION = `gha-${RUN_ID}-octo-org-octo-repo`;
 
-// DESIGN.md §1, "What is exported": the contract, written out here rather than imported from src/.
+// docs/CONSUMERS.md, "What the action sets and clears": the contract, written out here rather than imported from src/.
 const KEY_ID_VARS = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABACLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY', 'ALIYUN_ACCESS_KEY_ID'];
 const SECRET_VARS = ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABACLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_SECRET_KEY', 'ALIYUN_ACCESS_KEY_SECRET'];
 const TOKEN_VARS = ['ALIBABA_CLOUD_SECURITY_TOKEN', 'ALIBABACLOUD_SECURITY_TOKEN', 'ALICLOUD_SECURITY_TOKEN'];
@@ -172,7 +172,7 @@ describe('GitHub OIDC -> AssumeRoleWithOIDC', () => {
     expect(requests[0].params).toEqual({ audience: 'sts.aliyuncs.com' });
     expect(requests[1].params).toMatchObject({ RoleArn: roleArn, OIDCProviderArn: providerArn, RoleSessionName: DEFAULT_SESSION, DurationSeconds: '3600' });
 
-    // Every family of DESIGN.md §1 holds the same STS session, and nothing else is exported.
+    // Every family of exported names holds the same STS session, and nothing else is exported.
     expect(Object.keys(main.exported).sort()).toEqual([...KEY_ID_VARS, ...SECRET_VARS, ...TOKEN_VARS].sort());
     const keys = exportedKeys(main.exported, true);
     expect(keys.accessKeyId).toMatch(/^STS\./);
@@ -450,7 +450,7 @@ describe('variables that would divert a consumer', () => {
     await expectNoLeaks(main, user.accessKeyId, keys.accessKeyId);
 
     // @alicloud/credentials' default chain reads the key variables first, so for this consumer the blanked
-    // variables are harmless either way (Prowler's order differs, DESIGN.md §1); what it proves is that the
+    // variables are harmless either way (Prowler's order differs, docs/CONSUMERS.md); what it proves is that the
     // empty values break nothing and the exported session is the one used.
     await expectLaterStepIs(j, `acs:ram::${ACCOUNT_A}:assumed-role/Blanked/${DEFAULT_SESSION}`, ACCOUNT_A, 'AssumedRoleUser');
     await expectPostClean(j, user.accessKeyId, keys.accessKeyId);

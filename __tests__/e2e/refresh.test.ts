@@ -545,6 +545,40 @@ describe('refresh-credentials: renewals behind the loopback credentials URI', ()
   }, 60_000);
 });
 
+describe('refresh-credentials with default-chain: the helper walks the chain again for every renewal', () => {
+  it.concurrent(
+    'a credentials file of the runner signs each renewal',
+    async () => {
+      const w = await newWorld();
+      const j = newJob({ ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' });
+      mkdirSync(join(j.env.HOME, '.alibabacloud'), { mode: 0o700 });
+      writeFileSync(
+        join(j.env.HOME, '.alibabacloud', 'credentials'),
+        `[default]\ntype = access_key\naccess_key_id = ${w.user.accessKeyId}\naccess_key_secret = ${w.user.accessKeySecret}\n`,
+        { mode: 0o600 },
+      );
+      const { helper } = await runMain(w, j, {
+        'default-chain': 'true',
+        'role-to-assume': w.akRoleArn,
+        'role-session-expiration': '900',
+        'sts-endpoint': `http://${w.em.stsHost}`,
+        'refresh-credentials': 'true',
+      });
+      const first = JSON.parse((await get(helper.uri)).body) as { AccessKeyId: string };
+      await sleep(SESSION_MS * 0.8);
+      const later = JSON.parse((await get(helper.uri)).body) as { AccessKeyId: string };
+      expect(later.AccessKeyId).not.toBe(first.AccessKeyId);
+      const log = await expectCleanLog(w, helper, [first.AccessKeyId, later.AccessKeyId]);
+      expect(log).toContain('The default credential chain answered through its profile provider.');
+      const assumes = stsRequests(await w.em.requests(), 'AssumeRole');
+      expect(assumes.length).toBeGreaterThanOrEqual(2);
+      for (const r of assumes) expect([r.status, r.accessKeyId]).toEqual([200, w.user.accessKeyId]);
+      await expectPostStops(w, j, helper);
+    },
+    2 * SESSION_MS,
+  );
+});
+
 describe('refresh-credentials: renewals over HTTPS with a CA the job trusts through NODE_EXTRA_CA_CERTS', () => {
   // Self-hosted runners behind a TLS-inspecting proxy, or an STS endpoint with a private CA, trust it through
   // NODE_EXTRA_CA_CERTS. The main step does; the helper it starts must too, or every renewal fails.

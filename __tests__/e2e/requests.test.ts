@@ -1,4 +1,4 @@
-// The network side of the performance budget (DESIGN.md §5), as a test: the BUILT action makes the minimum of
+// The network side of the performance budget (docs/ARCHITECTURE.md), as a test: the BUILT action makes the minimum of
 // requests of §1 for each flow, the post step makes none and does not carry the STS SDK, and the main step
 // exits on its own. No timings here: `npm run bench` measures those.
 // Nothing is mocked: dist/ runs as a child process against the loopback emulator.
@@ -68,7 +68,7 @@ async function expectQuietPost(j: Job): Promise<void> {
   expect(result.stderr).toBe('');
 }
 
-describe('each flow makes the minimum of requests (DESIGN.md §1) and exits on its own', () => {
+describe('each flow makes the minimum of requests (README, "Credential sources") and exits on its own', () => {
   it('GitHub OIDC: one token request, one AssumeRoleWithOIDC, nothing else', async () => {
     const j = newJob(oidcEnv());
     const { result, targets } = await step(() => j.main({ 'role-to-assume': oidcRole.arn, 'oidc-provider-arn': providerArn, 'sts-endpoint': endpoint() }));

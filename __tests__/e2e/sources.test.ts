@@ -631,3 +631,135 @@ describe('job summary', () => {
     expect(main.summary).not.toContain(main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+describe('default-chain: the runner’s default credential chain as the source', () => {
+  const ini = (key: AccessKey) => `[default]\ntype = access_key\naccess_key_id = ${key.accessKeyId}\naccess_key_secret = ${key.accessKeySecret}\n`;
+  // The chain must never reach for 100.100.100.200 from this host (ecs-netns.test.ts covers the metadata service).
+  const noEcs = { ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' };
+
+  it('the credentials file: its AccessKey signs AssumeRole; the log names the provider', async () => {
+    const j = newJob(noEcs);
+    mkdirSync(join(j.env.HOME, '.alibabacloud'), { mode: 0o700 });
+    writeFileSync(join(j.env.HOME, '.alibabacloud', 'credentials'), ini(user), { mode: 0o600 });
+    const main = await j.main({ 'default-chain': 'true', 'role-to-assume': auditRoleArn, 'sts-endpoint': endpoint() });
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    expect(main.stdout).toContain("Credentials from the runner's default credential chain -> AssumeRole");
+    expect(main.stdout).toContain('The default credential chain answered through its profile provider.');
+    const assumes = (await em.requests()).filter((r) => r.target === 'AssumeRole');
+    expect(assumes.map((r) => [r.status, r.accessKeyId])).toEqual([[200, user.accessKeyId]]);
+    expect(await consumer(j.laterStepEnv())).toMatchObject({ ok: true, accessKeyId: main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID });
+    expect(main.masks).toEqual(expect.arrayContaining([user.accessKeyId, user.accessKeySecret]));
+    await expectNoLeaks(main, [user.accessKeyId]);
+  });
+
+  it('ALIBABA_CLOUD_CREDENTIALS_FILE naming a credentials.ini', async () => {
+    const j = newJob(noEcs);
+    const file = join(j.dir, 'credentials.ini');
+    writeFileSync(file, ini(user), { mode: 0o600 });
+    const main = await j.main(
+      { 'default-chain': 'true', 'allowed-account-ids': ACCOUNT, 'sts-endpoint': endpoint() },
+      { ALIBABA_CLOUD_CREDENTIALS_FILE: file },
+    );
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    // No role: the keys are exported as they are; allowed-account-ids had them looked up.
+    expect(main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID).toBe(user.accessKeyId);
+    expect(main.outputs['account-id']).toBe(ACCOUNT);
+    expect(await consumer(j.laterStepEnv())).toMatchObject({ ok: true, accessKeyId: user.accessKeyId });
+    await expectNoLeaks(main, [user.accessKeyId]);
+  });
+
+  it('the aliyun CLI profile (current) of the runner', async () => {
+    const j = newJob(noEcs);
+    mkdirSync(join(j.env.HOME, '.aliyun'), { mode: 0o700 });
+    writeFileSync(
+      join(j.env.HOME, '.aliyun', 'config.json'),
+      JSON.stringify({
+        current: 'runner',
+        profiles: [{ name: 'runner', mode: 'AK', access_key_id: user.accessKeyId, access_key_secret: user.accessKeySecret, region_id: 'cn-hangzhou' }],
+      }),
+      { mode: 0o600 },
+    );
+    const main = await j.main({ 'default-chain': 'true', 'role-to-assume': auditRoleArn, 'sts-endpoint': endpoint() });
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    expect(main.stdout).toContain('The default credential chain answered through its cli_profile provider.');
+    expect(await consumer(j.laterStepEnv())).toMatchObject({ ok: true, accessKeyId: main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID });
+    // The runner's CLI is configured: later `aliyun` commands are told to use the exported keys.
+    expect(main.exported.ALIBABA_CLOUD_IGNORE_PROFILE).toBe('TRUE');
+    await expectNoLeaks(main, [user.accessKeyId]);
+  });
+
+  it('environment keys of the job', async () => {
+    const j = newJob({ ...noEcs, ALIBABA_CLOUD_ACCESS_KEY_ID: user.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: user.accessKeySecret });
+    const main = await j.main({ 'default-chain': 'true', 'role-to-assume': auditRoleArn, 'sts-endpoint': endpoint() });
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    expect(main.stdout).toContain('The default credential chain answered through its env provider.');
+    expect(main.masks).toEqual(expect.arrayContaining([user.accessKeyId, user.accessKeySecret]));
+    expect(await consumer(j.laterStepEnv())).toMatchObject({ ok: true, accessKeyId: main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID });
+    await expectNoLeaks(main, [user.accessKeyId]);
+  });
+
+  it('the RRSA variables of an ACK pod: the SDK exchanges the token file at STS itself', async () => {
+    // The SDK's OIDC provider always calls https://sts.aliyuncs.com (port 443). Replaced here, and only here: where
+    // that connection goes (a preload sends it to the emulator's TLS listener, whose certificate names the host).
+    const tls = await startEmulator({ tls: true });
+    try {
+      const provider = (await tls.addOidcProvider({ accountId: ACCOUNT, name: 'ack' })).arn;
+      const role = (await tls.addRole({ accountId: ACCOUNT, name: 'RrsaRole', oidc: { providerArn: provider, sub: ['system:serviceaccount:*'] } })).arn;
+      const j = newJob();
+      const tokenFile = join(j.dir, 'rrsa-token');
+      writeFileSync(tokenFile, await tls.mintToken({ claims: { sub: 'system:serviceaccount:ci:runner' } }));
+      const preload = join(j.dir, 'sts-route.mjs');
+      writeFileSync(
+        preload,
+        [
+          "import tls from 'node:tls';",
+          'const connect = tls.connect;',
+          `tls.connect = (...args) => { const o = args.find((a) => a && typeof a === 'object'); if (o && o.host === 'sts.aliyuncs.com') { o.host = '127.0.0.1'; o.port = ${new URL(tls.url).port}; o.servername = 'sts.aliyuncs.com'; } return connect(...args); };`,
+        ].join('\n'),
+      );
+      const main = await j.main(
+        { 'default-chain': 'true', 'sts-endpoint': `https://${tls.stsHost}` },
+        {
+          ...noEcs,
+          ALIBABA_CLOUD_ROLE_ARN: role,
+          ALIBABA_CLOUD_OIDC_PROVIDER_ARN: provider,
+          ALIBABA_CLOUD_OIDC_TOKEN_FILE: tokenFile,
+          NODE_EXTRA_CA_CERTS: tls.caFile ?? '',
+          NODE_OPTIONS: `--import ${preload}`,
+        },
+      );
+      expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+      expect(main.stdout).toContain('The default credential chain answered through its oidc_role_arn provider.');
+      expect((await tls.requests()).filter((r) => r.target === 'AssumeRoleWithOIDC').map((r) => r.status)).toEqual([200]);
+      // The RRSA variables would divert Prowler and the CLI: cleared for the later steps.
+      for (const name of ['ALIBABA_CLOUD_ROLE_ARN', 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN', 'ALIBABA_CLOUD_OIDC_TOKEN_FILE']) expect(main.exported[name]).toBe('');
+      const later = await runNode(CONSUMER, { ...j.laterStepEnv(), NODE_EXTRA_CA_CERTS: tls.caFile ?? '' }, [`https://${tls.stsHost}`]);
+      expect(JSON.parse(later.stdout.trim().split('\n').pop() ?? '{}')).toMatchObject({ ok: true, accessKeyId: main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID });
+      expect(later.stdout).toContain(':assumed-role/RrsaRole/');
+      expect(findLeaks(main, await tls.secrets())).toEqual([]);
+    } finally {
+      await tls.close();
+    }
+  });
+
+  it('nothing configured: an error that lists what was tried, before any request to STS', async () => {
+    const j = newJob(noEcs);
+    const main = await j.main({ 'default-chain': 'true', 'role-to-assume': auditRoleArn, 'sts-endpoint': endpoint() });
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(/^Input default-chain: no provider of the default credential chain had credentials/);
+    expect(main.error).toMatch(
+      /Tried the environment \(ALIBABA_CLOUD_ACCESS_KEY_ID\/_SECRET\), OIDC .* the aliyun CLI profile .* the credentials file .* the ECS metadata service and a credentials URI/,
+    );
+    expect(await em.requests()).toEqual([]);
+    expect(main.exported).toEqual({});
+  });
+
+  it('conflicts with another source, naming both', async () => {
+    const j = newJob();
+    const main = await j.main({ 'default-chain': 'true', 'credentials-uri': brokerUri, 'sts-endpoint': endpoint() });
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(/^Input default-chain: conflicts with `credentials-uri`/);
+    expect(await em.requests()).toEqual([]);
+  });
+});

@@ -283,9 +283,7 @@ describe('through a proxy (emulator/proxy.js)', () => {
       setEnv({ https_proxy: `http://ci:wrong-password@127.0.0.1:${proxy.port}` });
       const error = await actionError(get(`https://${STS_HOST}/`));
       expect(error.kind).toBe('credentials');
-      expect(error.message).toBe(
-        `The proxy http://127.0.0.1:${proxy.port} (https_proxy) refused the tunnel: the proxy answered CONNECT ${STS_HOST}:443 with HTTP 407.`,
-      );
+      expect(error.message).toBe(`The proxy http://127.0.0.1:${proxy.port} (https_proxy) refused: it answered CONNECT ${STS_HOST}:443 with HTTP 407.`);
       expect(`${error.message} ${error.hint}`).not.toContain('wrong-password');
       expect(error.hint).toContain('https_proxy');
     }));

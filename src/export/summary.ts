@@ -42,7 +42,9 @@ export function summaryMarkdown(facts: SummaryFacts): string {
     ['Variables cleared', facts.variablesCleared.length ? facts.variablesCleared.map(code).join(' ') : 'none'],
   ];
   if (facts.profile) rows.push(['aliyun CLI profile', `${code(facts.profile)} (removed by the post step)`]);
-  if (facts.credentialsUri) rows.push(['Refresh', 'a local credentials URI renews the credentials before they expire']);
+  if (facts.credentialsUri) {
+    rows.push(['Refresh', 'a local credentials URI renews the credentials for code built on it (and the CLI profile); Prowler and Terraform read them once']);
+  }
   const table = rows.map(([name, value]) => `| ${name} | ${value} |`).join('\n');
   return `### Alibaba Cloud credentials\n\n| | |\n|---|---|\n${table}\n`;
 }

@@ -15,7 +15,8 @@ const SERVICE = 'The ECS metadata service';
 const TOKEN_TTL_SECONDS = '300';
 // On a runner outside ECS nothing answers at 100.100.100.200; give up quickly.
 const TIMEOUTS = { connectTimeoutMs: 1000, readTimeoutMs: 2000 };
-const ROLE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+// RAM role names; '.' and '..' are refused too: in the metadata URL they would name another path.
+const ROLE_NAME = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,64}$/;
 
 export const ecsRamRole = defineSource<{ roleName: string }>({
   gives: 'credentials',

@@ -1,0 +1,196 @@
+// Self-hosted runners behind a proxy: every request of the built action to STS (signed or not), to GitHub's token
+// endpoint and to a credentials URI goes through HTTPS_PROXY (a CONNECT tunnel, TLS end to end), NO_PROXY bypasses
+// it, a proxy's credentials are masked, and a proxy that is down or refuses gives an error that names it.
+// Real parts: the action (a child process), the proxy (emulator/proxy.js, a forward proxy on loopback), the emulator
+// behind it (TLS, with a certificate for the public host names). Replaced: DNS, only where a test sends a request
+// past the proxy (NO_PROXY) — this sandbox resolves no public name, so a preload answers that one name with 127.0.0.1.
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startProxy } from '../../emulator/proxy.js';
+import { startEmulator } from '../../emulator/server.js';
+import type { AccessKey, Emulator } from '../../emulator/types.js';
+import { findLeaks, newJob, type StepResult } from './runner.js';
+
+const ACCOUNT = '1234567890123456';
+const STS_HOST = 'sts.cn-hangzhou.aliyuncs.com';
+const GITHUB_HOST = 'pipelines.actions.githubusercontent.com';
+const BROKER_HOST = 'broker.example.com';
+
+let em: Emulator;
+let port: number;
+let user: AccessKey;
+let providerArn: string;
+let oidcRoleArn: string;
+let deployRoleArn: string;
+let brokerPath: string;
+let proxy: Awaited<ReturnType<typeof startProxy>>;
+let lockedProxy: Awaited<ReturnType<typeof startProxy>>;
+
+beforeAll(async () => {
+  em = await startEmulator({ tls: true });
+  port = Number(new URL(em.url).port);
+  user = await em.addUser({ accountId: ACCOUNT, name: 'ci' });
+  providerArn = (await em.addOidcProvider({ accountId: ACCOUNT, name: 'github' })).arn;
+  oidcRoleArn = (await em.addRole({ accountId: ACCOUNT, name: 'oidc', oidc: { providerArn } })).arn;
+  deployRoleArn = (await em.addRole({ accountId: ACCOUNT, name: 'deploy' })).arn;
+  brokerPath = new URL((await em.addCredentialsUri({ accountId: ACCOUNT, roleName: 'broker' })).url).pathname;
+  // The public names, as a runner would ask for them (explicit port: the emulator's), routed to the emulator.
+  const routes = Object.fromEntries([STS_HOST, GITHUB_HOST, BROKER_HOST].map((host) => [`${host}:${port}`, `127.0.0.1:${port}`]));
+  proxy = await startProxy({ routes });
+  lockedProxy = await startProxy({ routes, credentials: 'ci-user:p@ss w0rd%' });
+});
+
+afterAll(async () => {
+  await proxy?.close();
+  await lockedProxy?.close();
+  await em?.close();
+});
+
+/** The job of a runner behind `proxyUrl`: it trusts the emulator's CA and asks GitHub for its token by name. */
+function jobBehind(proxyUrl: string, extra: Record<string, string> = {}) {
+  const request = new URL(em.oidcRequestUrl);
+  request.hostname = GITHUB_HOST;
+  return newJob({
+    NODE_EXTRA_CA_CERTS: em.caFile ?? '',
+    HTTPS_PROXY: proxyUrl,
+    ACTIONS_ID_TOKEN_REQUEST_URL: request.href,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: em.oidcRequestToken,
+    ...extra,
+  });
+}
+
+const stsEndpoint = () => `https://${STS_HOST}:${port}`;
+
+async function expectWorks(main: StepResult): Promise<void> {
+  expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+  expect(findLeaks(main, await em.secrets())).toEqual([]);
+}
+
+describe('HTTPS_PROXY: every request goes through the proxy', () => {
+  it('GitHub OIDC: the token request and AssumeRoleWithOIDC, each through a CONNECT tunnel', async () => {
+    proxy.reset();
+    await em.resetRequests();
+    const main = await jobBehind(proxy.url).main({ 'role-to-assume': oidcRoleArn, 'oidc-provider-arn': providerArn, 'sts-endpoint': stsEndpoint() });
+    await expectWorks(main);
+    // The STS connection opens while the token is fetched: the order of the two tunnels is not fixed.
+    expect(
+      proxy
+        .records()
+        .map((r) => `${r.method} ${r.target}`)
+        .sort(),
+    ).toEqual([`CONNECT ${GITHUB_HOST}:${port}`, `CONNECT ${STS_HOST}:${port}`].sort());
+    expect((await em.requests()).map((r) => `${r.target} ${r.status}`)).toEqual(['oidc-token 200', 'AssumeRoleWithOIDC 200']);
+  });
+
+  it('AccessKey -> AssumeRole: the signed request through the tunnel', async () => {
+    proxy.reset();
+    const main = await jobBehind(proxy.url).main({
+      'access-key-id': user.accessKeyId,
+      'access-key-secret': user.accessKeySecret,
+      'role-to-assume': deployRoleArn,
+      'sts-endpoint': stsEndpoint(),
+    });
+    await expectWorks(main);
+    expect(proxy.records().map((r) => `${r.method} ${r.target}`)).toEqual([`CONNECT ${STS_HOST}:${port}`]);
+    expect(main.outputs['assumed-role-arn']).toMatch(/:assumed-role\/deploy\//);
+  });
+
+  it('a credentials URI on another host, then AssumeRole: both through the proxy', async () => {
+    proxy.reset();
+    const main = await jobBehind(proxy.url).main({
+      'credentials-uri': `https://${BROKER_HOST}:${port}${brokerPath}`,
+      'role-to-assume': deployRoleArn,
+      'sts-endpoint': stsEndpoint(),
+    });
+    await expectWorks(main);
+    expect(
+      proxy
+        .records()
+        .map((r) => `${r.method} ${r.target}`)
+        .sort(),
+    ).toEqual([`CONNECT ${BROKER_HOST}:${port}`, `CONNECT ${STS_HOST}:${port}`].sort());
+  });
+
+  it('a proxy that wants credentials gets them from the URL; the password is masked and never printed', async () => {
+    lockedProxy.reset();
+    const password = 'p@ss w0rd%';
+    const proxyUrl = `http://ci-user:${encodeURIComponent(password)}@127.0.0.1:${lockedProxy.port}`;
+    const main = await jobBehind(proxyUrl).main({ 'role-to-assume': oidcRoleArn, 'oidc-provider-arn': providerArn, 'sts-endpoint': stsEndpoint() });
+    await expectWorks(main);
+    expect(lockedProxy.records().every((r) => r.authorization === `Basic ${Buffer.from(`ci-user:${password}`).toString('base64')}`)).toBe(true);
+    expect(main.masks).toEqual(expect.arrayContaining([password, encodeURIComponent(password)]));
+    expect(findLeaks(main, [password, encodeURIComponent(password)])).toEqual([]);
+  });
+});
+
+describe('NO_PROXY, and proxies that fail', () => {
+  it('NO_PROXY bypasses the proxy for the hosts it lists', async () => {
+    proxy.reset();
+    const j = jobBehind(proxy.url, { NO_PROXY: `.aliyuncs.com,${GITHUB_HOST}` });
+    // The one thing replaced: DNS for the two names that now go out directly (see the header).
+    const preload = join(j.dir, 'dns.mjs');
+    writeFileSync(
+      preload,
+      [
+        "import dns from 'node:dns';",
+        `const names = new Set(${JSON.stringify([STS_HOST, GITHUB_HOST])});`,
+        'const lookup = dns.lookup;',
+        "dns.lookup = (host, options, callback) => { if (!names.has(host)) return lookup(host, options, callback); const cb = typeof options === 'function' ? options : callback; const all = typeof options === 'object' && options?.all; process.nextTick(() => (all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4))); };",
+      ].join('\n'),
+    );
+    const main = await j.main(
+      { 'role-to-assume': oidcRoleArn, 'oidc-provider-arn': providerArn, 'sts-endpoint': stsEndpoint() },
+      { NODE_OPTIONS: `--import ${preload}` },
+    );
+    await expectWorks(main);
+    expect(proxy.records()).toEqual([]);
+  });
+
+  it('a proxy that is down: a network error that names it (without its password), after the usual retries', async () => {
+    const closed = await startProxy({ routes: {} });
+    const deadPort = closed.port;
+    await closed.close();
+    const main = await jobBehind(`http://ci-user:secret-proxy-pass@127.0.0.1:${deadPort}`).main({
+      'access-key-id': user.accessKeyId,
+      'access-key-secret': user.accessKeySecret,
+      'role-to-assume': deployRoleArn,
+      'sts-endpoint': stsEndpoint(),
+      'retry-max-attempts': '2',
+    });
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(
+      new RegExp(`^AssumeRole could not reach STS through the proxy http://127\\.0\\.0\\.1:${deadPort} \\(HTTPS_PROXY\\): ECONNREFUSED`),
+    );
+    expect(main.error).toMatch(/Check that the proxy is up/);
+    expect(main.stdout).toMatch(/^AssumeRole: attempt 1\/2 failed \(network\); retrying in \d+ ms\.$/m);
+    expect(main.masks).toContain('secret-proxy-pass');
+    expect(findLeaks(main, ['secret-proxy-pass', user.accessKeySecret])).toEqual([]);
+    expect(main.exported).toEqual({});
+  });
+
+  it('a proxy that refuses the tunnel for want of credentials (407): not retried, and the error says where to put them', async () => {
+    lockedProxy.reset();
+    const main = await jobBehind(`http://127.0.0.1:${lockedProxy.port}`).main({
+      'access-key-id': user.accessKeyId,
+      'access-key-secret': user.accessKeySecret,
+      'role-to-assume': deployRoleArn,
+      'sts-endpoint': stsEndpoint(),
+    });
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(/^The proxy http:\/\/127\.0\.0\.1:\d+ \(HTTPS_PROXY\) refused: it answered CONNECT .* with HTTP 407\./);
+    expect(main.error).toMatch(/http:\/\/user:password@host:port/);
+    expect(lockedProxy.records()).toHaveLength(1);
+  });
+
+  it('a proxy URL that is not http:// is an error that names the variable', async () => {
+    const main = await jobBehind('socks5://127.0.0.1:1080').main({
+      'access-key-id': user.accessKeyId,
+      'access-key-secret': user.accessKeySecret,
+      'sts-endpoint': stsEndpoint(),
+    });
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(/HTTPS_PROXY is not an http:\/\/ proxy URL/);
+  });
+});
