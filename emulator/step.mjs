@@ -18,11 +18,18 @@ export function actionInputs() {
   return inputs;
 }
 
+// What Windows needs of the environment for a process to start and resolve names; nothing else is inherited.
+const WINDOWS_BASE = ['SystemRoot', 'windir', 'ComSpec', 'PATHEXT', 'TEMP', 'TMP'];
+
 /** The base environment of a job whose runner temp dir (and HOME) is `dir`. */
 export function jobEnv(/** @type {string} */ dir, /** @type {Record<string, string>} */ extra = {}) {
+  const home = extra.HOME ?? join(dir, 'home');
   return {
+    ...(process.platform === 'win32'
+      ? { ...Object.fromEntries(WINDOWS_BASE.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []))), USERPROFILE: home }
+      : {}),
     PATH: process.env.PATH ?? '',
-    HOME: join(dir, 'home'),
+    HOME: home,
     RUNNER_TEMP: join(dir, 'tmp'),
     GITHUB_REPOSITORY: 'octo-org/octo-repo',
     GITHUB_RUN_ID: '1234567890',
@@ -68,7 +75,8 @@ export function readStep(/** @type {{ GITHUB_ENV: string, GITHUB_OUTPUT: string,
 export function parseFileCommand(/** @type {string} */ text) {
   /** @type {Record<string, string>} */
   const out = {};
-  const lines = text.split('\n');
+  // @actions/core ends lines with os.EOL: \r\n on Windows.
+  const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]);
     if (heredoc) {

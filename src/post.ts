@@ -2,7 +2,7 @@
 // It never loads the STS SDK, and it succeeds even when the main step failed half-way.
 
 import { randomBytes } from 'node:crypto';
-import { EOL, homedir } from 'node:os';
+import { EOL } from 'node:os';
 import { STATE_PROFILE, STATE_REFRESH } from './state.js';
 import { oneLine } from './text.js';
 
@@ -52,7 +52,7 @@ export async function post(): Promise<void> {
       const state: unknown = JSON.parse(profile);
       if (!isProfileState(state)) throw new Error('the saved state of the aliyun CLI profile is not what the main step writes; nothing was removed');
       // Always the file of the current HOME: the state names the profile, never a path.
-      core.info(await removeProfile(profilePath(homedir()), state));
+      core.info(await removeProfile(profilePath(), state));
     });
   }
 }

@@ -5,13 +5,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EmulatorInfo, RequestRecord, SetupFile, SetupResult } from '../../emulator/types.js';
 import type { prowlerCredentials } from '../consumers/prowler.mjs';
-import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult } from './runner.js';
+import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult, expectMode } from './runner.js';
 
 const METADATA_IP = '100.100.100.200';
 const ACCOUNT = '1234567890123456';
@@ -276,7 +276,7 @@ function ecsSuite(): void {
     const main = await j.main(ecsInputs({ 'aliyun-profile': 'ecs' }));
     expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
     const path = join(j.env.HOME, '.aliyun', 'config.json');
-    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expectMode(path, 0o600);
     const config = JSON.parse(readFileSync(path, 'utf8')) as { profiles: Array<Record<string, string>> };
     expect(config.profiles).toEqual([expect.objectContaining({ name: 'ecs', mode: 'StsToken', access_key_id: main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID })]);
 

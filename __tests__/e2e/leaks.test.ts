@@ -9,14 +9,14 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator } from '../../emulator/types.js';
-import { findLeaks, newJob, type Job, type StepResult, LOG_MODES, type LogMode, oidcJobEnv } from './runner.js';
+import { findLeaks, newJob, type Job, type StepResult, LOG_MODES, type LogMode, oidcJobEnv, expectMode } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
 const OTHER_ACCOUNT = '6543210987654321';
@@ -473,9 +473,9 @@ describe('the post step acts only on state it can check', () => {
       const post = await job.post({ 'STATE_aliyun-profile': JSON.stringify(state) });
       expect(post.code).toBe(0);
       expect(readFileSync(config, 'utf8')).toBe(personal);
-      expect(statSync(config).mode & 0o777).toBe(0o640);
+      expectMode(config, 0o640);
       expect(readFileSync(victim, 'utf8')).toBe('{"profiles":[{"name":"personal"}]}');
-      expect(statSync(victim).mode & 0o777).toBe(0o644);
+      expectMode(victim, 0o644);
       expect(findLeaks(post, await w.em.secrets())).toEqual([]);
     }
   });

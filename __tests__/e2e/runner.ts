@@ -2,9 +2,9 @@
 // action.yml, GITHUB_ENV/OUTPUT/STATE/STEP_SUMMARY files, STATE_* for the post step, workflow commands on stdout.
 // Nothing is mocked: the bundle is a child process and talks to the emulator over loopback HTTP.
 
-import { afterAll } from '@jest/globals';
+import { afterAll, expect } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { jobEnv, readStep, ROOT, stepEnv } from '../../emulator/step.mjs';
@@ -133,7 +133,8 @@ export function runNode(
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolveRun({ code: code ?? -1, stdout, stderr }));
+    // Windows ends lines with \r\n; the checks read lines.
+    child.on('close', (code) => resolveRun({ code: code ?? -1, stdout: stdout.replace(/\r\n/g, '\n'), stderr: stderr.replace(/\r\n/g, '\n') }));
   });
 }
 
@@ -165,4 +166,15 @@ export function findLeaks(result: Pick<StepResult, 'stdout' | 'stderr' | 'summar
     }
   }
   return leaks;
+}
+
+let modesSkipped = false;
+/** File modes: POSIX only. Windows has no such modes; there the check is skipped, and that is said once. */
+export function expectMode(path: string, mode: number): void {
+  if (process.platform === 'win32') {
+    if (!modesSkipped) console.warn('file modes are not checked on Windows, which has none');
+    modesSkipped = true;
+    return;
+  }
+  expect([path, (statSync(path).mode & 0o777).toString(8)]).toEqual([path, mode.toString(8)]);
 }

@@ -4,13 +4,13 @@
 // code: Prowler itself is a Python program that cannot run here). Also the aliyun CLI profile, account checks,
 // account masking and the job summary. Nothing is mocked: the action is a child process, STS is real HTTP.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator, RequestRecord } from '../../emulator/types.js';
 import { aliyunCliCredentials } from '../consumers/aliyun-cli.mjs';
 import { prowlerCredentials } from '../consumers/prowler.mjs';
-import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult, oidcJobEnv } from './runner.js';
+import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult, oidcJobEnv, expectMode } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
 const OTHER_ACCOUNT = '6543210987654321';
@@ -386,8 +386,8 @@ describe('aliyun-profile (OIDC flow)', () => {
     await expectNoLeaks(main);
 
     const path = configPath(j);
-    expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(statSync(join(j.env.HOME, '.aliyun')).mode & 0o777).toBe(0o700);
+    expectMode(path, 0o600);
+    expectMode(join(j.env.HOME, '.aliyun'), 0o700);
     const config = JSON.parse(readFileSync(path, 'utf8')) as { current: string; profiles: Array<Record<string, string>> };
     expect(config.profiles).toHaveLength(1);
     const profile = config.profiles[0];
@@ -445,7 +445,7 @@ describe('aliyun-profile (OIDC flow)', () => {
     const during = JSON.parse(readFileSync(configPath(j), 'utf8')) as { current: string; profiles: Array<{ name: string }> };
     expect(during.profiles.map((p) => p.name)).toEqual(['personal', 'ci']);
     expect(during.current).toBe('personal');
-    expect(statSync(configPath(j)).mode & 0o777).toBe(0o600);
+    expectMode(configPath(j), 0o600);
     expect(await consumer(withoutCredentialVars(j.laterStepEnv()))).toMatchObject({ ok: true, accessKeyId: main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID });
 
     const post = await j.post();

@@ -68,9 +68,8 @@ describe('request', () => {
 
   it('gives up on a server that accepts but never answers, after the read timeout', async () => {
     await em.queueFault('oidc-token', { kind: 'stall', ms: 10_000 });
-    const started = Date.now();
+    // The stall lasts 10 s: only the client's own timeout can end the request with this message.
     const error = await actionError(get(em.oidcRequestUrl, { readTimeoutMs: 200 }));
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(error.kind).toBe('network');
     expect(error.message).toBe(`${SERVICE} did not answer: read timeout: no answer within 200 ms`);
   });

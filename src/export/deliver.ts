@@ -3,7 +3,6 @@
 
 import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import type { Config } from '../config.js';
 import { isoSeconds } from '../credentials.js';
 import type { FlowResult } from '../flow.js';
@@ -19,7 +18,7 @@ import { PROFILE_VARS, planVariables } from './variables.js';
 export async function deliver(config: Config, plan: Plan, result: FlowResult, refreshUri?: string): Promise<void> {
   const { credentials, identity } = result;
   const sessionName = plan.kind === 'as-is' ? undefined : plan.role.sessionName;
-  const path = profilePath(homedir());
+  const path = profilePath();
   const delivery = { credentials, region: config.region, credentialsUri: refreshUri, profile: config.aliyunProfile, cliConfigured: existsSync(path) };
   // With `export-env: false` only the profile is selected, so that the aliyun CLI finds it.
   const variables = config.exportEnv

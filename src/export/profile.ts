@@ -6,6 +6,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Credentials } from '../credentials.js';
 import { ActionError } from '../errors.js';
@@ -35,8 +36,13 @@ const STALE_LOCK_MS = 60_000;
 const MARKER_FIELD = 'ram_session_name';
 const MARKER_PREFIX = 'configure-alibabacloud-credentials.';
 
-export function profilePath(home: string): string {
-  return join(home, '.aliyun', 'config.json');
+/**
+ * `.aliyun/config.json` in the home directory as the aliyun CLI finds it (config/configuration.go, GetHomePath):
+ * HOME; on Windows HOMEDRIVE + HOMEPATH, else USERPROFILE. Node's own idea of home when those are unset.
+ */
+export function profilePath(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const home = process.platform === 'win32' ? (env.HOMEDRIVE && env.HOMEPATH ? `${env.HOMEDRIVE}${env.HOMEPATH}` : env.USERPROFILE) : env.HOME;
+  return join(home || homedir(), '.aliyun', 'config.json');
 }
 
 /** The CLI's profile mode for what the profile holds. */

@@ -56,12 +56,12 @@ describe('obtain / readTokenFile', () => {
     expect(await readTokenFile(join(dir, 'link'))).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
   });
 
-  it('refuses a FIFO at once instead of waiting for a writer', async () => {
+  // A FIFO without a writer would block an open() for reading: refused without waiting (a hang would end in the
+  // test's timeout). Windows has no mkfifo.
+  (process.platform === 'win32' ? it.skip : it)('refuses a FIFO instead of waiting for a writer', async () => {
     const fifo = join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
-    const started = Date.now();
     const error = await refusal(fifo);
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(error.message).toBe(`Input oidc-token-file: ${fifo} is not a regular file.`);
   });
 
