@@ -132,19 +132,19 @@ async function open(target: URL, proxy: ProxyServer | undefined, connectTimeoutM
     if (!proxy) {
       if (!https) {
         const socket = tcp({ host, port });
-        return await within(connected(socket), () => socket.destroy());
+        return await within(ready(socket, 'connect'), () => socket.destroy());
       }
       const { connect: tls } = await import('node:tls');
       const socket = tls({ host, port, servername: isIP(host) ? undefined : host });
-      return await within(secured(socket), () => socket.destroy());
+      return await within(ready(socket, 'secureConnect'), () => socket.destroy());
     }
     const tunnel = tcp({ host: proxy.host, port: proxy.port });
-    await within(connected(tunnel), () => tunnel.destroy());
+    await within(ready(tunnel, 'connect'), () => tunnel.destroy());
     if (!https) return tunnel;
     await within(connectThrough(tunnel, proxy, `${host}:${port}`), () => tunnel.destroy());
     const { connect: tls } = await import('node:tls');
     const socket = tls({ socket: tunnel, servername: isIP(host) ? undefined : host });
-    return await within(secured(socket), () => socket.destroy());
+    return await within(ready(socket, 'secureConnect'), () => socket.destroy());
   } catch (error) {
     if (error instanceof ActionError) throw error;
     const e = error as NodeJS.ErrnoException;
@@ -152,19 +152,10 @@ async function open(target: URL, proxy: ProxyServer | undefined, connectTimeoutM
   }
 }
 
-function connected(socket: Socket): Promise<Socket> {
+/** The socket once it is connected (`connect`) or its TLS handshake is done (`secureConnect`). */
+function ready(socket: Socket, event: 'connect' | 'secureConnect'): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
-}
-
-function secured(socket: Socket): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    socket.once('secureConnect', () => {
+    socket.once(event, () => {
       socket.off('error', reject);
       resolve(socket);
     });
