@@ -315,14 +315,26 @@ export async function startEmulator(opts = {}) {
   const arrivalHooks = new Map();
 
   // --- flow control: STS admits so many requests a second per account, and answers Throttling.User above that ---
-  /** @type {{ perSecond: number } | null} */
+  // Two ways of counting, since STS does not document which it uses: a token bucket that refused requests do
+  // not drain (the default), or, with countRefused, a sliding one-second window that counts every request, so
+  // clients that retry too eagerly keep each other out.
+  /** @type {{ perSecond: number, countRefused: boolean } | null} */
   let flowControl = null;
   /** @type {Map<string, { tokens: number, at: number }>} */
   const buckets = new Map();
-  /** A token bucket per account that holds a second's worth of requests; refused requests take no token. @param {string} accountId */
+  /** @type {Map<string, number[]>} arrival times within the last second, per account (countRefused) */
+  const windows = new Map();
+  /** @param {string} accountId */
   function admit(accountId) {
     if (!flowControl) return;
     const now = Date.now();
+    if (flowControl.countRefused) {
+      const recent = (windows.get(accountId) ?? []).filter((t) => t > now - 1000);
+      recent.push(now);
+      windows.set(accountId, recent);
+      if (recent.length > flowControl.perSecond) throw new StsError('Throttling.User', 'Request was denied due to user flow control.');
+      return;
+    }
     const bucket = buckets.get(accountId) ?? { tokens: flowControl.perSecond, at: now };
     bucket.tokens = Math.min(flowControl.perSecond, bucket.tokens + ((now - bucket.at) / 1000) * flowControl.perSecond);
     bucket.at = now;
@@ -1106,9 +1118,10 @@ export async function startEmulator(opts = {}) {
       arrivalHooks.set(target, hooks);
     },
     async setFlowControl(o) {
-      if (o !== null && !(Number(o?.perSecond) > 0)) throw new Error('setFlowControl takes {perSecond: N} with N > 0, or null');
-      flowControl = o && { perSecond: Number(o.perSecond) };
+      if (o !== null && !(Number(o?.perSecond) > 0)) throw new Error('setFlowControl takes {perSecond: N, countRefused?: boolean} with N > 0, or null');
+      flowControl = o && { perSecond: Number(o.perSecond), countRefused: o.countRefused === true };
       buckets.clear();
+      windows.clear();
     },
     async requests() {
       return log.map((r) => ({ ...r }));

@@ -213,8 +213,12 @@ export interface EmulatorAdmin {
   clearFaults(): Promise<void>;
   /** In-process only (not over the admin API): `fn` runs once, when the next STS request of `target` arrives. */
   onceRequested(target: 'AssumeRole' | 'AssumeRoleWithOIDC' | 'GetCallerIdentity' | 'sts', fn: () => void): void;
-  /** STS flow control: above `perSecond` requests a second for one account, 400 Throttling.User; null turns it off. */
-  setFlowControl(opts: { perSecond: number } | null): Promise<void>;
+  /**
+   * STS flow control: above `perSecond` requests a second for one account, 400 Throttling.User; null turns it off.
+   * By default a token bucket that refused requests do not drain; `countRefused` counts every request in a
+   * sliding one-second window instead, so eager retries keep each other out.
+   */
+  setFlowControl(opts: { perSecond: number; countRefused?: boolean } | null): Promise<void>;
   requests(): Promise<RequestRecord[]>;
   resetRequests(): Promise<void>;
   secrets(): Promise<string[]>;

@@ -89,7 +89,13 @@ export function inputs(values: Record<string, string> = {}): InputReader {
 }
 
 /** Retries as the flow does, but within milliseconds. */
-export const FAST_RETRY: RetryPolicy = { maxAttempts: 3, deadlineMs: 10_000, baseDelayMs: 10, maxDelayMs: 20 };
+export const FAST_RETRY: RetryPolicy = {
+  maxAttempts: 3,
+  deadlineMs: 10_000,
+  baseDelayMs: 10,
+  maxDelayMs: 20,
+  throttled: { deadlineMs: 10_000, baseDelayMs: 10, maxDelayMs: 20 },
+};
 
 /** What a source's obtain() is given; `logs` collects what it logs. */
 export function sourceContext(env: Env = {}, logs: string[] = []): SourceContext {
