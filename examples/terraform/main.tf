@@ -4,8 +4,9 @@
 # workflow (or into repository variables).
 #
 # Run it as an administrator of the account (for example a RAM user with AliyunRAMFullAccess), with the
-# usual provider credentials: ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET, a CLI profile,
-# or this action itself in a workflow that already has such a role.
+# usual provider credentials: ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET, a CLI profile
+# named by ALICLOUD_PROFILE (the provider never reads the file's `current`), or this action itself in a
+# workflow that already has such a role.
 
 terraform {
   required_version = ">= 1.3"
@@ -46,6 +47,8 @@ locals {
     : [data.tls_certificate.github[0].certificates[0].sha1_fingerprint]
   )
 
+  # Composed rather than read from the resource: alicloud_ims_oidc_provider exports an `arn` attribute only in
+  # recent provider versions; older ones export only `id` (the provider's name) and `create_time`.
   oidc_provider_arn = "acs:ram::${data.alicloud_account.current.id}:oidc-provider/${alicloud_ims_oidc_provider.github.oidc_provider_name}"
 }
 

@@ -70,9 +70,14 @@ variable "role_name" {
 }
 
 variable "max_session_duration" {
-  description = "Longest session the role allows, in seconds (3600-43200); caps `role-session-expiration`."
+  description = <<-EOT
+    Longest session the role allows, in seconds (3600-43200). STS refuses a `role-session-expiration` above it
+    (InvalidParameter.DurationSeconds); it does not shorten the session. Prowler reads its credentials once, so
+    the session must cover the scan: the default allows the 10800 s of examples/prowler-scheduled-scan.yml
+    (the composite in examples/prowler-alibabacloud asks for 21600).
+  EOT
   type        = number
-  default     = 3600
+  default     = 10800
 
   validation {
     condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200
