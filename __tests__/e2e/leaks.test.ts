@@ -398,6 +398,17 @@ describe('values from inputs, files and servers never start a workflow command, 
     expect(result.stdout).toMatch(/^AssumeRole: attempt 1\/5 failed \(server\); retrying in \d+ ms\.$/m);
   });
 
+  scenario('an STS error that quotes the source token URL-encoded twice and the secret in lower case: redacted', async ({ w, main }) => {
+    const session = await stsSession(w);
+    const token = session['security-token'];
+    expect(encodeURIComponent(token)).not.toBe(token); // base64: '+', '/' and '=' are encoded, and %2B again as %252B
+    const twice = encodeURIComponent(encodeURIComponent(token));
+    const echoed = `https://sts.example/?next=${twice} by ${session['access-key-secret'].toLowerCase()}`;
+    await w.em.queueFault('AssumeRole', { kind: 'answer', status: 400, body: { Code: 'InvalidParameter', RequestId: 'A1', Message: echoed } });
+    const result = await main({ ...session, 'role-to-assume': w.akRole, 'sts-endpoint': w.em.url });
+    expectFailed(result, /^AssumeRole failed: InvalidParameter: https:\/\/sts\.example\/\?next=\*\*\* by \*\*\*/);
+  });
+
   const BAD_CREDENTIALS: Array<[string, Record<string, unknown>, RegExp]> = [
     ['a secret of one colon', { AccessKeySecret: ':' }, /AccessKeySecret that is not 8-256 printable characters/],
     ['an object as AccessKeyId', { AccessKeyId: { id: 'STS.x' } }, /AccessKeyId that is not 8-128 letters, digits or dots/],

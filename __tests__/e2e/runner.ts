@@ -150,7 +150,9 @@ export function findLeaks(result: Pick<StepResult, 'stdout' | 'stderr' | 'summar
   const leaks: string[] = [];
   for (const secret of new Set(secrets)) {
     if (!secret || secret.length < 6) continue;
-    const forms = new Set([secret, encodeURIComponent(secret)]);
+    // As it is and URL-encoded once or twice, in any case of letters (encoders differ in their hex digits).
+    const once = encodeURIComponent(secret);
+    const forms = new Set([secret, once, encodeURIComponent(once)].map((form) => form.toLowerCase()));
     for (const [stream, text] of [
       ['stdout', result.stdout],
       ['stderr', result.stderr],
@@ -159,9 +161,13 @@ export function findLeaks(result: Pick<StepResult, 'stdout' | 'stderr' | 'summar
       text.split('\n').forEach((line, index) => {
         // Its own mask line, as the runner reads it (command data is %-escaped).
         if (line.startsWith('::add-mask::') && decodeCommand(line.slice('::add-mask::'.length)) === secret) return;
+        const lower = line.toLowerCase();
         for (const form of forms)
-          if (line.includes(form))
-            leaks.push(`${stream} line ${index + 1} shows a secret (${secret.slice(0, 4)}…): ${line.replace(form, '<SECRET>').slice(0, 200)}`);
+          if (lower.includes(form)) {
+            const at = lower.indexOf(form);
+            const shown = `${line.slice(0, at)}<SECRET>${line.slice(at + form.length)}`;
+            leaks.push(`${stream} line ${index + 1} shows a secret (${secret.slice(0, 4)}…): ${shown.slice(0, 200)}`);
+          }
       });
     }
   }

@@ -13,4 +13,15 @@ describe('redact', () => {
     expect(out).not.toContain('zzz');
     expect(out).toContain('&x=1');
   });
+  it('redacts a secret URL-encoded twice, with lower-case hex digits, or with + for spaces', () => {
+    const secret = 'p@ss w/rd+1';
+    const once = encodeURIComponent(secret);
+    const twice = encodeURIComponent(once);
+    const forms = [twice, once.toLowerCase(), twice.toLowerCase(), once.replace(/%20/g, '+'), secret.toUpperCase()];
+    const out = redact(`redirect=${forms.join(' | ')}`, [secret]);
+    expect(out).toBe(`redirect=${forms.map(() => '***').join(' | ')}`);
+  });
+  it('leaves short values and unrelated text alone', () => {
+    expect(redact('a:b and 123 stay', [':', '123'])).toBe('a:b and 123 stay');
+  });
 });
