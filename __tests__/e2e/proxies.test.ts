@@ -63,6 +63,13 @@ function jobBehind(proxyUrl: string, extra: Record<string, string> = {}) {
 
 const stsEndpoint = () => `https://${STS_HOST}:${port}`;
 
+/** The requests a proxy was asked for, sorted: tunnels open concurrently, so their order is not fixed. */
+const tunnels = (through: typeof proxy) =>
+  through
+    .records()
+    .map((r) => `${r.method} ${r.target}`)
+    .sort();
+
 async function expectWorks(main: StepResult): Promise<void> {
   expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
   expect(findLeaks(main, await em.secrets())).toEqual([]);
@@ -75,12 +82,7 @@ describe('HTTPS_PROXY: every request goes through the proxy', () => {
     const main = await jobBehind(proxy.url).main({ 'role-to-assume': oidcRoleArn, 'oidc-provider-arn': providerArn, 'sts-endpoint': stsEndpoint() });
     await expectWorks(main);
     // The STS connection opens while the token is fetched: the order of the two tunnels is not fixed.
-    expect(
-      proxy
-        .records()
-        .map((r) => `${r.method} ${r.target}`)
-        .sort(),
-    ).toEqual([`CONNECT ${GITHUB_HOST}:${port}`, `CONNECT ${STS_HOST}:${port}`].sort());
+    expect(tunnels(proxy)).toEqual([`CONNECT ${GITHUB_HOST}:${port}`, `CONNECT ${STS_HOST}:${port}`].sort());
     expect((await em.requests()).map((r) => `${r.target} ${r.status}`)).toEqual(['oidc-token 200', 'AssumeRoleWithOIDC 200']);
   });
 
@@ -93,7 +95,7 @@ describe('HTTPS_PROXY: every request goes through the proxy', () => {
       'sts-endpoint': stsEndpoint(),
     });
     await expectWorks(main);
-    expect(proxy.records().map((r) => `${r.method} ${r.target}`)).toEqual([`CONNECT ${STS_HOST}:${port}`]);
+    expect(tunnels(proxy)).toEqual([`CONNECT ${STS_HOST}:${port}`]);
     expect(main.outputs['assumed-role-arn']).toMatch(/:assumed-role\/deploy\//);
   });
 
@@ -105,12 +107,7 @@ describe('HTTPS_PROXY: every request goes through the proxy', () => {
       'sts-endpoint': stsEndpoint(),
     });
     await expectWorks(main);
-    expect(
-      proxy
-        .records()
-        .map((r) => `${r.method} ${r.target}`)
-        .sort(),
-    ).toEqual([`CONNECT ${BROKER_HOST}:${port}`, `CONNECT ${STS_HOST}:${port}`].sort());
+    expect(tunnels(proxy)).toEqual([`CONNECT ${BROKER_HOST}:${port}`, `CONNECT ${STS_HOST}:${port}`].sort());
   });
 
   it('a proxy that wants credentials gets them from the URL; the password is masked and never printed', async () => {

@@ -108,6 +108,16 @@ function helperOf(result: StepResult, exported: Record<string, string>): Helper 
   return { pid, logFile, uri, pathSecret: new URL(uri).pathname.slice(1), stopToken };
 }
 
+/**
+ * The OIDC flow from a token file (as on ACK RRSA runners) whose token outlives the test, with retries off: only
+ * the faults a test queues can fail an attempt, and each fails a whole renewal.
+ */
+async function runWithFaultsOnly(w: World, j: Job): Promise<{ main: StepResult; helper: Helper }> {
+  const tokenFile = join(j.dir, 'oidc-token');
+  writeFileSync(tokenFile, await w.em.mintToken({ expiresInSeconds: 3600 }));
+  return runMain(w, j, oidcInputs(w, { 'oidc-token-file': tokenFile, 'retry-max-attempts': '1' }));
+}
+
 async function runMain(w: World, j: Job, inputs: Record<string, string>): Promise<{ main: StepResult; helper: Helper }> {
   const main = await j.main(inputs);
   expect(main.error).toBeUndefined();
@@ -388,11 +398,7 @@ describe('refresh-credentials: renewals behind the loopback credentials URI', ()
     async () => {
       const w = await newWorld();
       const j = newJob();
-      // A token file (as on ACK RRSA runners) with a token that outlives the test, so that with retries off only
-      // the queued faults can fail an attempt; each fault fails a whole renewal.
-      const tokenFile = join(j.dir, 'oidc-token');
-      writeFileSync(tokenFile, await w.em.mintToken({ expiresInSeconds: 3600 }));
-      const { helper } = await runMain(w, j, oidcInputs(w, { 'oidc-token-file': tokenFile, 'retry-max-attempts': '1' }));
+      const { helper } = await runWithFaultsOnly(w, j);
       const arn = `acs:ram::${ACCOUNT}:assumed-role/gha-refresh/${SESSION}`;
       // The main step is done: these faults can only hit the helper's renewals.
       await w.em.queueFault('AssumeRoleWithOIDC', { kind: 'status', status: 503 });
@@ -450,10 +456,7 @@ describe('refresh-credentials: renewals behind the loopback credentials URI', ()
     async () => {
       const w = await newWorld();
       const j = newJob();
-      // Token file + retries off: only queued faults fail an attempt.
-      const tokenFile = join(j.dir, 'oidc-token');
-      writeFileSync(tokenFile, await w.em.mintToken({ expiresInSeconds: 3600 }));
-      const { helper } = await runMain(w, j, oidcInputs(w, { 'oidc-token-file': tokenFile, 'retry-max-attempts': '1' }));
+      const { helper } = await runWithFaultsOnly(w, j);
       await w.em.queueFault('AssumeRoleWithOIDC', { kind: 'status', status: 503 }, 500);
       const first = await get(helper.uri);
       expect(first.status).toBe(200);

@@ -148,7 +148,8 @@ function decodeCommand(value: string): string {
  */
 export function findLeaks(result: Pick<StepResult, 'stdout' | 'stderr' | 'summary'>, secrets: Iterable<string>): string[] {
   const leaks: string[] = [];
-  for (const secret of new Set(secrets)) {
+  const all = new Set(secrets);
+  for (const secret of all) {
     if (!secret || secret.length < 6) continue;
     // As it is and URL-encoded once or twice, in any case of letters (encoders differ in their hex digits).
     const once = encodeURIComponent(secret);
@@ -159,8 +160,9 @@ export function findLeaks(result: Pick<StepResult, 'stdout' | 'stderr' | 'summar
       ['summary', result.summary],
     ] as const) {
       text.split('\n').forEach((line, index) => {
-        // Its own mask line, as the runner reads it (command data is %-escaped).
-        if (line.startsWith('::add-mask::') && decodeCommand(line.slice('::add-mask::'.length)) === secret) return;
+        // A mask line of one of the secrets, as the runner reads it (command data is %-escaped, so the mask line of
+        // a URL-encoded secret looks like the secret encoded twice).
+        if (line.startsWith('::add-mask::') && all.has(decodeCommand(line.slice('::add-mask::'.length)))) return;
         const lower = line.toLowerCase();
         for (const form of forms)
           if (lower.includes(form)) {
