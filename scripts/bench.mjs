@@ -237,6 +237,7 @@ try {
     const [rssKb, user, system] = usage ? readFileSync(usageFile, 'utf8').trim().split('\n').pop().split(' ').map(Number) : [];
     return {
       wallMs: run.wallMs,
+      firstAnswerMs: arrivals.length ? Math.min(...arrivals) - run.spawnedAt : undefined,
       exitLagMs: arrivals.length ? run.exitedAt - Math.max(...arrivals) : undefined,
       requests: requests.map((r) => r.target),
       stderr: run.stderr.trim().split('\n')[0] || undefined,
@@ -251,7 +252,9 @@ try {
   for (const net of networks) {
     await em.setTokenDelay(net.tokenDelayMs);
     const targets = targetsOf(net);
-    const results = Object.fromEntries(targets.map((t) => [t.name, { wallMs: [], exitLagMs: [], requests: [], rssKb: [], cpuMs: [], stderr: undefined }]));
+    const results = Object.fromEntries(
+      targets.map((t) => [t.name, { wallMs: [], firstAnswerMs: [], exitLagMs: [], requests: [], rssKb: [], cpuMs: [], stderr: undefined }]),
+    );
     for (let round = 0; round < warmup; round++) for (const target of rotate(targets, round)) await once(net, target);
     for (let round = 0; round < runs; round++) {
       for (const target of rotate(targets, round)) {
@@ -259,6 +262,7 @@ try {
         const into = results[target.name];
         into.wallMs.push(r.wallMs);
         if (r.exitLagMs !== undefined) into.exitLagMs.push(r.exitLagMs);
+        if (r.firstAnswerMs !== undefined) into.firstAnswerMs.push(r.firstAnswerMs);
         into.requests.push(r.requests);
         into.stderr ??= r.stderr;
       }
@@ -293,8 +297,9 @@ try {
   };
   const lines = [];
   lines.push(`node ${process.version} (${figures.platform}), ${runs} runs after ${warmup} warm-up rounds, order rotated per round; dist: ${dist}`);
-  lines.push('wall = spawn to exit (ms): median and p10-p90; "x NAME" = ratio of medians; exit lag = ms from the last answer reaching the child');
-  lines.push('  to its exit (median); every run is checked: exit 0, STS keys in GITHUB_ENV');
+  lines.push('wall = spawn to exit (ms): median and p10-p90; "x NAME" = ratio of medians; 1st answer = ms from spawn to the first answer');
+  lines.push('  reaching the child, exit lag = from the last answer reaching it to its exit (medians). Every run is checked: exit 0,');
+  lines.push('  STS keys in GITHUB_ENV.');
   if (official) {
     lines.push(`${officialName}: ${official}`);
     if (officialSource) lines.push(`  source: ${officialSource}`);
@@ -316,6 +321,7 @@ try {
         pad('x seq floor', 12) +
         pad('x ovl floor', 12) +
         pad('x official', 11) +
+        pad('1st answer', 11) +
         pad('exit lag', 9) +
         (usage ? pad('RSS MB', 8) + pad('CPU ms', 14) : '') +
         'requests/run',
@@ -324,6 +330,7 @@ try {
       const r = results[target.name];
       const s = stats(r.wallMs);
       const lag = r.exitLagMs.length ? stats(r.exitLagMs) : undefined;
+      const first = r.firstAnswerMs.length ? stats(r.firstAnswerMs) : undefined;
       const perRun = countRequests(r.requests);
       const rss = r.rssKb.length ? stats(r.rssKb).median / 1024 : undefined;
       const cpu = r.cpuMs.length ? mean(r.cpuMs) : undefined;
@@ -336,12 +343,13 @@ try {
           overlappedFloor: median('floor-overlapped') && s.median / median('floor-overlapped'),
           official: median('official') && s.median / median('official'),
         },
+        firstAnswerMs: first,
         exitLagMs: lag,
         requestsPerRun: perRun.summary,
         requestsSame: perRun.same,
         rssMb: rss,
         cpuMs: cpu,
-        samples: { wallMs: r.wallMs, exitLagMs: r.exitLagMs },
+        samples: { wallMs: r.wallMs, firstAnswerMs: r.firstAnswerMs, exitLagMs: r.exitLagMs },
       };
       lines.push(
         pad(target.label, 40) +
@@ -351,6 +359,7 @@ try {
           pad(ratio(s.median, median('floor-sequential')), 12) +
           pad(ratio(s.median, median('floor-overlapped')), 12) +
           pad(ratio(s.median, median('official')), 11) +
+          pad(first ? first.median.toFixed(1) : '-', 11) +
           pad(lag ? lag.median.toFixed(1) : '-', 9) +
           (usage ? pad(rss === undefined ? '-' : rss.toFixed(1), 8) + pad(cpu === undefined ? '-' : `${cpu.toFixed(0)} ${ratio(cpu, bareCpu)}`, 14) : '') +
           formatRequests(perRun.summary) +

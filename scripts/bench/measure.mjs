@@ -6,21 +6,22 @@ import { join } from 'node:path';
 
 /**
  * Runs a child without blocking this process (the emulator and the delay proxies keep serving). `wallMs` is spawn
- * to exit; `exitedAt` is Date.now() at the exit, comparable with the emulator's request times.
- * @returns {Promise<{ code: number | null, wallMs: number, exitedAt: number, stdout: string, stderr: string }>}
+ * to exit; `spawnedAt` and `exitedAt` are Date.now() then, comparable with the emulator's request times.
+ * @returns {Promise<{ code: number | null, wallMs: number, spawnedAt: number, exitedAt: number, stdout: string, stderr: string }>}
  */
 export function spawnTimed(/** @type {string} */ command, /** @type {string[]} */ args, /** @type {Record<string, string>} */ env) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
+    const spawnedAt = Date.now();
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    /** @type {{ code: number | null, wallMs: number, exitedAt: number }} */
+    /** @type {{ code: number | null, wallMs: number, spawnedAt: number, exitedAt: number }} */
     let exit;
-    child.on('exit', (code) => (exit = { code, wallMs: performance.now() - started, exitedAt: Date.now() }));
+    child.on('exit', (code) => (exit = { code, wallMs: performance.now() - started, spawnedAt, exitedAt: Date.now() }));
     child.on('close', () => resolve({ ...exit, stdout, stderr }));
   });
 }
