@@ -10,7 +10,7 @@
 //   sequential floor    scripts/bench/floor.mjs: token GET, then AssumeRoleWithOIDC on a new connection, 3 keys out
 //   overlapped floor    the same, with the STS connection (TCP + TLS) opened while the token is fetched
 //   official action     aliyun/configure-aliyun-credentials-action (--official DIR; skipped when absent), pointed
-//                       at the emulator by scripts/bench/redirect.mjs
+//                       at the emulator by scripts/bench/redirect.cjs
 //   this action         dist/main (OIDC, and AccessKey -> AssumeRole), dist/post (nothing to clean up)
 // Networks:
 //   loopback            straight to the emulator; the token is minted at once
@@ -27,7 +27,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/server.js';
 import { jobEnv, readStep, ROOT, stepEnv } from '../emulator/step.mjs';
@@ -48,12 +48,12 @@ const OIDC_REQUESTS = { 'oidc-token': 1, AssumeRoleWithOIDC: 1 };
 const SDK_MARKERS = ['AssumeRoleWithOIDCRequest', 'GetCallerIdentityResponseBody', 'doRPCRequest'];
 const HERE = fileURLToPath(new URL('./bench/', import.meta.url));
 const FLOOR = join(HERE, 'floor.mjs');
-const REDIRECT = pathToFileURL(join(HERE, 'redirect.mjs')).href;
+const REDIRECT = join(HERE, 'redirect.cjs');
 const TIME = '/usr/bin/time';
 const HOW_OFFICIAL = [
   'how the official action was pointed at the emulator: its SDK (@alicloud/credentials, oidc_role_arn) only speaks https to',
   'sts.aliyuncs.com (no endpoint input; only ALIBABA_CLOUD_STS_REGION picks sts.<region>.aliyuncs.com), so it runs as',
-  '`node --import scripts/bench/redirect.mjs dist/main/index.js`: the preload sends its tls.connect to sts.aliyuncs.com:443 to the',
+  '`node --require scripts/bench/redirect.cjs dist/main/index.js`: the preload sends its tls.connect to sts.aliyuncs.com:443 to the',
   "emulator (or the WAN's STS proxy) and checks the certificate for 127.0.0.1. Its token request goes to ACTIONS_ID_TOKEN_REQUEST_URL",
   "like everyone else's. It runs on this node (it declares node20); INPUT_* from its own action.yml.",
 ];
@@ -178,7 +178,7 @@ try {
       !!official && {
         name: 'official',
         label: officialName,
-        args: ['--import', REDIRECT, join(official, 'dist', 'main', 'index.js')],
+        args: ['--require', REDIRECT, join(official, 'dist', 'main', 'index.js')],
         step: () =>
           main(
             { ...oidcEnv, BENCH_REDIRECT: `sts.aliyuncs.com:443=127.0.0.1:${net.stsPort}` },
