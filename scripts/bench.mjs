@@ -309,6 +309,7 @@ try {
     if (officialSource) lines.push(`  source: ${officialSource}`);
     lines.push(...HOW_OFFICIAL.map((line) => `  ${line}`));
   } else lines.push(`official action: SKIPPED, nothing at ${officialDir} (--official DIR or OFFICIAL_ACTION_DIR)`);
+  if (!existsSync(TIME) && Number(opt['rss-runs']) > 0) lines.push(`no ${TIME}: RSS and CPU not measured`);
 
   for (const { net, targets, results } of Object.values(measured)) {
     const median = (/** @type {string} */ name) => (results[name]?.wallMs.length ? stats(results[name].wallMs).median : undefined);
