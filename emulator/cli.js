@@ -2,13 +2,15 @@
 // @ts-check
 // node __tests__/emulator/cli.js [--host 127.0.0.1] [--port 0] [--metadata-host 100.100.100.200 --metadata-port 80]
 //                                [--setup setup.json] [--time-scale 1] [--keep-alive-ms N] [--tls]
+//                                [--token-delay-ms N]
 // Prints one JSON line on stdout once listening: {url, stsHost, oidcRequestUrl, oidcRequestToken, metadataUrl?,
 // jwksUrl, caFile? (with --tls), created}. Stops on SIGTERM/SIGINT, or on the admin call close.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startEmulator } from './server.js';
 
-const USAGE = 'usage: node cli.js [--host H] [--port N] [--metadata-host H] [--metadata-port N] [--setup FILE] [--time-scale X] [--keep-alive-ms N] [--tls]';
+const USAGE =
+  'usage: node cli.js [--host H] [--port N] [--metadata-host H] [--metadata-port N] [--setup FILE] [--time-scale X] [--keep-alive-ms N] [--tls] [--token-delay-ms N]';
 
 /** @param {string | undefined} v @param {string} name */
 function num(v, name) {
@@ -37,6 +39,7 @@ async function main() {
         'time-scale': { type: 'string' },
         'keep-alive-ms': { type: 'string' },
         tls: { type: 'boolean' },
+        'token-delay-ms': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -57,6 +60,7 @@ async function main() {
     timeScale: num(values['time-scale'], '--time-scale'),
     keepAliveTimeoutMs: num(values['keep-alive-ms'], '--keep-alive-ms'),
     tls: values.tls,
+    tokenDelayMs: num(values['token-delay-ms'], '--token-delay-ms'),
   });
   const created = await emulator.applySetup(setup);
   const info = await emulator.info();

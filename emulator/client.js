@@ -13,6 +13,7 @@ const METHODS = /** @type {const} */ ([
   'addRole',
   'addOidcProvider',
   'setTokenClaims',
+  'setTokenDelay',
   'mintToken',
   'addInstanceRole',
   'setImds',

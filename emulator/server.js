@@ -112,6 +112,11 @@ function globToRegExp(pattern) {
   return new RegExp(`^${re}$`, 's');
 }
 /** @param {unknown} v @param {string} what */
+function checkDelay(v, what) {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`${what} must be a number of milliseconds >= 0`);
+  return v;
+}
+/** @param {unknown} v @param {string} what */
 function requireDigits(v, what) {
   if (typeof v !== 'string' || !/^\d+$/.test(v)) throw new Error(`${what} must be a string of digits`);
   return v;
@@ -181,6 +186,7 @@ export async function startEmulator(opts = {}) {
   /** @type {Set<NodeJS.Timeout>} */ const timers = new Set();
   /** @type {ImdsMode} */ let imdsMode = 'v2';
   /** @type {Record<string, unknown>} */ let tokenClaimOverrides = {};
+  let tokenDelayMs = checkDelay(opts.tokenDelayMs ?? 0, 'tokenDelayMs');
 
   const oidcRequestToken = randomAlnum(48);
   secrets.add(oidcRequestToken);
@@ -885,7 +891,14 @@ export async function startEmulator(opts = {}) {
       return sendJson(ctx, 401, { message: 'Unauthorized: invalid ACTIONS_ID_TOKEN_REQUEST_TOKEN' }, {}, 'unauthorized');
     }
     const owner = String(mergeClaims(defaultClaims(), tokenClaimOverrides).repository_owner ?? 'octo-org');
-    sendJson(ctx, 200, { value: mintToken({ audience: audience ?? `https://github.com/${owner}` }) });
+    const answer = () => sendJson(ctx, 200, { value: mintToken({ audience: audience ?? `https://github.com/${owner}` }) });
+    if (tokenDelayMs === 0) return answer();
+    // Minting takes a while at GitHub: the answer (and its record's time) comes tokenDelayMs later.
+    const t = setTimeout(() => {
+      timers.delete(t);
+      if (!ctx.res.destroyed) answer();
+    }, tokenDelayMs);
+    timers.add(t);
   }
 
   /** @param {Ctx} ctx */
@@ -1083,6 +1096,9 @@ export async function startEmulator(opts = {}) {
       const role = ensureRole({ accountId, name }, { maxSessionDuration: 43200 });
       instanceRoles.set(name, { role, durationSeconds: o.durationSeconds ?? 21600 });
       return { arn: roleArn(accountId, role.name), roleId: role.roleId };
+    },
+    async setTokenDelay(ms) {
+      tokenDelayMs = checkDelay(ms, 'setTokenDelay(ms)');
     },
     async setImds(o) {
       if (!['v2', 'v1-only', 'v2-required'].includes(o?.mode)) throw new Error("mode must be 'v2', 'v1-only' or 'v2-required'");

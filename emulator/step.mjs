@@ -10,11 +10,15 @@ import { parse } from 'yaml';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 
-/** @type {Record<string, { default?: string }> | undefined} */
-let inputs;
-/** The inputs of action.yml with their defaults. */
-export function actionInputs() {
-  inputs ??= /** @type {{ inputs: Record<string, { default?: string }> }} */ (parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))).inputs;
+/** @type {Map<string, Record<string, { default?: unknown }>>} */
+const inputsOf = new Map();
+/** The inputs of an action.yml (this action's unless `file` names another) with their defaults. */
+export function actionInputs(file = join(ROOT, 'action.yml')) {
+  let inputs = inputsOf.get(file);
+  if (!inputs) {
+    inputs = /** @type {{ inputs: Record<string, { default?: unknown }> }} */ (parse(readFileSync(file, 'utf8'))).inputs ?? {};
+    inputsOf.set(file, inputs);
+  }
   return inputs;
 }
 
@@ -40,16 +44,18 @@ export function jobEnv(/** @type {string} */ dir, /** @type {Record<string, stri
 
 /**
  * The environment of one step: the job's env, INPUT_* (defaults of action.yml unless given), STATE_* (post only),
- * and four fresh, empty file-command files named after `step` inside `dir`.
+ * and four fresh, empty file-command files named after `step` inside `dir`. `action` is the action.yml whose inputs
+ * the step gets: this action's unless given (the bench also runs another action).
  * @param {{ dir: string, step: number | string, entry: 'main' | 'post', env: Record<string, string>,
- *   inputs?: Record<string, string>, state?: Record<string, string> }} opts
+ *   inputs?: Record<string, string>, state?: Record<string, string>, action?: string }} opts
  */
-export function stepEnv({ dir, step, entry, env, inputs: given = {}, state = {} }) {
-  const spec = actionInputs();
+export function stepEnv({ dir, step, entry, env, inputs: given = {}, state = {}, action }) {
+  const spec = actionInputs(action);
   for (const name of Object.keys(given)) if (!(name in spec)) throw new Error(`unknown input ${name}`);
   /** @type {Record<string, string>} */
   const inputEnv = {};
-  for (const [name, { default: value }] of Object.entries(spec)) inputEnv[`INPUT_${name.toUpperCase()}`] = given[name] ?? value ?? '';
+  // The runner passes every default as a string (a YAML number such as 1800 too).
+  for (const [name, { default: value }] of Object.entries(spec)) inputEnv[`INPUT_${name.toUpperCase()}`] = given[name] ?? String(value ?? '');
   const stateEnv = entry === 'post' ? Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v])) : {};
   const files = {
     GITHUB_ENV: join(dir, `env-${step}`),

@@ -27,6 +27,11 @@ export interface StartOptions {
    * The metadata listener stays plain HTTP, like the real service.
    */
   tls?: boolean;
+  /**
+   * GitHub's token endpoint answers a token request this many ms after it arrived, as GitHub takes a while to mint
+   * a token (failures and faults answer at once). Default 0; setTokenDelay changes it.
+   */
+  tokenDelayMs?: number;
 }
 
 export interface AccessKey {
@@ -205,6 +210,8 @@ export interface EmulatorAdmin {
   addRole(opts: AddRoleOptions): Promise<{ arn: string; roleId: string }>;
   addOidcProvider(opts: AddOidcProviderOptions): Promise<{ arn: string }>;
   setTokenClaims(claims: Record<string, unknown>): Promise<void>;
+  /** How long the token endpoint takes to mint a token, in ms (see StartOptions.tokenDelayMs). */
+  setTokenDelay(ms: number): Promise<void>;
   mintToken(opts?: MintTokenOptions): Promise<string>;
   addInstanceRole(opts: AddInstanceRoleOptions): Promise<{ arn: string; roleId: string }>;
   setImds(opts: { mode: ImdsMode }): Promise<void>;

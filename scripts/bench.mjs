@@ -1,47 +1,105 @@
-// `npm run bench`: the action's own start-up and exit overhead (the performance budget of docs/ARCHITECTURE.md), measured against the loopback
-// emulator running in this process. Each round starts a bare `node -e ''`, the main step in the OIDC flow, the
-// main step in the AccessKey + AssumeRole flow, and the post step, one after the other (order rotated per round),
-// as the runner starts them: INPUT_* with action.yml's defaults and fresh GITHUB_* file-command files.
+// `npm run bench`: the action's steps side by side with what the OIDC flow minimally costs and with the official
+// action, on loopback and across an emulated WAN, against the emulator (started in this process, over TLS like the
+// real endpoints). Each child is started as the runner starts a step: INPUT_* with the defaults of its action.yml,
+// fresh GITHUB_* file-command files, and for those that connect the emulator's CA in NODE_EXTRA_CA_CERTS (bare node
+// and the post step run without it, as on a runner: with it, Node 20 builds its CA store at start). Every round runs
+// each target once, the order rotated per round; medians with p10-p90 are reported.
+//
+// Targets (the OIDC flow unless said otherwise):
+//   node -e ''          bare Node: start and exit
+//   sequential floor    scripts/bench/floor.mjs: token GET, then AssumeRoleWithOIDC on a new connection, 3 keys out
+//   overlapped floor    the same, with the STS connection (TCP + TLS) opened while the token is fetched
+//   official action     aliyun/configure-aliyun-credentials-action (--official DIR; skipped when absent), pointed
+//                       at the emulator by scripts/bench/redirect.cjs
+//   this action         dist/main (OIDC, and AccessKey -> AssumeRole), dist/post (nothing to clean up)
+// Networks:
+//   loopback            straight to the emulator; the token is minted at once
+//   wan                 through scripts/bench/delay-proxy.mjs: --rtt to STS, --token-rtt to GitHub's token endpoint
+//                       (GitHub is far away too), --token-delay ms to mint the token
+//
 // A measurement, not a test: it exits 0 even when a budget fails, unless --strict.
 //
-// node scripts/bench.mjs [--runs 30] [--warmup 3] [--rss-runs 10] [--dist DIR] [--json FILE] [--strict]
-// --dist defaults to ACTION_DIST or dist/. The children run on the node that runs this script (process.execPath):
-// run it with another node binary to measure that one (action.yml declares node24).
+// node scripts/bench.mjs [--runs 20] [--warmup 2] [--rtt 150] [--token-rtt RTT] [--token-delay 150] [--rss-runs 5]
+//                        [--networks loopback,wan] [--dist DIR] [--official DIR] [--json FILE] [--strict]
+// --dist defaults to ACTION_DIST or dist/; --official to OFFICIAL_ACTION_DIR or ../shared/peers/official. The
+// children run on the node that runs this script (process.execPath): run it with another node to measure that one.
 
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/server.js';
 import { jobEnv, readStep, ROOT, stepEnv } from '../emulator/step.mjs';
+import { startDelayProxy } from './bench/delay-proxy.mjs';
+import { countRequests, formatRequests, mean, pad, ratio, sameCounts, sizes, spawnTimed, stats } from './bench/measure.mjs';
 
-const BUDGET = { oidcMain: 1.6, post: 1.2, exitLagMs: 250 };
-/** Strings only the STS SDK (or its base package) brings into a bundle. */
-const SDK_MARKERS = ['AssumeRoleWithOIDCRequest', 'GetCallerIdentityResponseBody', 'doRPCRequest'];
-const OFFICIAL_ACTION_BYTES = 3.2e6;
-
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : fallback;
+const BUDGET = {
+  wanVsOfficial: 0.8,
+  wanVsOverlappedFloor: 1.15,
+  loopbackVsSequentialFloor: 1.3,
+  loopbackVsOfficial: 0.9,
+  postVsBare: 1.2,
+  exitLagMs: 250,
+  distBytes: 1.5e6,
 };
-const runs = Number(option('--runs', '30'));
-const warmup = Number(option('--warmup', '3'));
-const rssRuns = Number(option('--rss-runs', String(Math.min(10, runs))));
-const dist = resolve(option('--dist', process.env.ACTION_DIST ?? join(ROOT, 'dist')));
-const jsonFile = option('--json', undefined);
-const strict = args.includes('--strict');
-if (!(runs >= 1) || !(warmup >= 0) || !(rssRuns >= 0)) throw new Error('--runs must be >= 1, --warmup and --rss-runs >= 0');
-for (const entry of ['main', 'post'])
-  if (!existsSync(join(dist, entry, 'index.js'))) throw new Error(`${join(dist, entry, 'index.js')} is missing: build it first (npm run package -- --out DIR)`);
-
+const OIDC_REQUESTS = { 'oidc-token': 1, AssumeRoleWithOIDC: 1 };
+/** Strings only Alibaba's STS SDK (or its base package) brings into a bundle. */
+const SDK_MARKERS = ['AssumeRoleWithOIDCRequest', 'GetCallerIdentityResponseBody', 'doRPCRequest'];
+const HERE = fileURLToPath(new URL('./bench/', import.meta.url));
+const FLOOR = join(HERE, 'floor.mjs');
+const REDIRECT = join(HERE, 'redirect.cjs');
 const TIME = '/usr/bin/time';
-const rssMethod = existsSync(TIME) ? 'time' : 'resourceUsage';
+const HOW_OFFICIAL = [
+  'how the official action was pointed at the emulator: its SDK (@alicloud/credentials, oidc_role_arn) only speaks https to',
+  'sts.aliyuncs.com (no endpoint input; only ALIBABA_CLOUD_STS_REGION picks sts.<region>.aliyuncs.com), so it runs as',
+  '`node --require scripts/bench/redirect.cjs dist/main/index.js`: the preload sends its tls.connect to sts.aliyuncs.com:443 to the',
+  "emulator (or the WAN's STS proxy) and checks the certificate for 127.0.0.1. Its token request goes to ACTIONS_ID_TOKEN_REQUEST_URL",
+  "like everyone else's. It runs on this node (it declares node20); INPUT_* from its own action.yml.",
+];
 
-const em = await startEmulator();
+const { values: opt } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '2' },
+    rtt: { type: 'string', default: '150' },
+    'token-rtt': { type: 'string' },
+    'token-delay': { type: 'string', default: '150' },
+    'rss-runs': { type: 'string', default: '5' },
+    networks: { type: 'string', default: 'loopback,wan' },
+    dist: { type: 'string', default: process.env.ACTION_DIST ?? join(ROOT, 'dist') },
+    official: { type: 'string', default: process.env.OFFICIAL_ACTION_DIR ?? join(ROOT, '..', 'shared', 'peers', 'official') },
+    json: { type: 'string' },
+    strict: { type: 'boolean', default: false },
+  },
+});
+const runs = Number(opt.runs);
+const warmup = Number(opt.warmup);
+const rssRuns = existsSync(TIME) ? Number(opt['rss-runs']) : 0;
+const rtt = Number(opt.rtt);
+const tokenRtt = Number(opt['token-rtt'] ?? opt.rtt);
+const tokenDelay = Number(opt['token-delay']);
+const wanted = opt.networks.split(',');
+const dist = resolve(opt.dist);
+const officialDir = resolve(opt.official);
+const official = existsSync(join(officialDir, 'dist', 'main', 'index.js')) && existsSync(join(officialDir, 'action.yml')) ? officialDir : undefined;
+const officialSource = official && existsSync(join(official, 'SOURCE')) ? readFileSync(join(official, 'SOURCE'), 'utf8').trim() : undefined;
+const officialVersion = /\((v[\d.]+)\)/.exec(officialSource ?? '')?.[1];
+const officialName = officialVersion ? `official action ${officialVersion}` : 'official action';
+
+if (!(runs >= 1) || !(warmup >= 0) || !(rssRuns >= 0)) throw new Error('--runs must be >= 1, --warmup and --rss-runs >= 0');
+if (!(rtt >= 0) || !(tokenRtt >= 0) || !(tokenDelay >= 0)) throw new Error('--rtt, --token-rtt and --token-delay are milliseconds >= 0');
+if (!wanted.length || wanted.some((n) => n !== 'loopback' && n !== 'wan')) throw new Error('--networks takes loopback, wan or both (comma-separated)');
+for (const entry of ['main', 'post'])
+  if (!existsSync(join(dist, entry, 'index.js'))) throw new Error(`${join(dist, entry, 'index.js')} is missing: build it first (npm run package)`);
+
+const em = await startEmulator({ tls: true });
+const emPort = Number(new URL(em.url).port);
 const dir = mkdtempSync(join(tmpdir(), 'cac-bench-'));
 mkdirSync(join(dir, 'home'));
 mkdirSync(join(dir, 'tmp'));
+/** @type {{ close(): Promise<void> }[]} */
+const proxies = [];
 let step = 0;
 
 try {
@@ -50,205 +108,326 @@ try {
   const oidcRole = await em.addRole({ accountId, name: 'bench-oidc', oidc: { providerArn: provider.arn } });
   const user = await em.addUser({ accountId, name: 'bench-ci' });
   const keyRole = await em.addRole({ accountId, name: 'bench-deploy' });
-  const endpoint = `http://${em.stsHost}`;
-  const env = jobEnv(dir);
-  const oidcEnv = { ...env, ACTIONS_ID_TOKEN_REQUEST_URL: em.oidcRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: em.oidcRequestToken };
+  // TMPDIR: the official action writes the token to os.tmpdir()/token.
+  const env = jobEnv(dir, { TMPDIR: join(dir, 'tmp') });
+  // Only the children that connect get the emulator's CA: with NODE_EXTRA_CA_CERTS, Node 20 builds its CA store at
+  // start (~20 ms), which a TLS client pays at its first connection anyway, but bare node and the post step never.
+  const tlsEnv = { ...env, NODE_EXTRA_CA_CERTS: /** @type {string} */ (em.caFile) };
 
-  /** @type {{ name: string, label: string, script?: string, step: () => { env: Record<string, string>, files?: any }, expect?: Record<string, number> }[]} */
-  const targets = [
-    { name: 'bare', label: "node -e ''", step: () => ({ env }) },
-    {
-      name: 'main-oidc',
-      label: 'main, OIDC -> AssumeRoleWithOIDC',
-      script: join(dist, 'main', 'index.js'),
-      step: () =>
-        stepEnv({
-          dir,
-          step: ++step,
-          entry: 'main',
-          env: oidcEnv,
-          inputs: { 'role-to-assume': oidcRole.arn, 'oidc-provider-arn': provider.arn, 'sts-endpoint': endpoint },
-        }),
-      expect: { 'oidc-token': 1, AssumeRoleWithOIDC: 1 },
-    },
-    {
-      name: 'main-accesskey-role',
-      label: 'main, AccessKey -> AssumeRole',
-      script: join(dist, 'main', 'index.js'),
-      step: () =>
-        stepEnv({
-          dir,
-          step: ++step,
-          entry: 'main',
-          env,
-          inputs: { 'access-key-id': user.accessKeyId, 'access-key-secret': user.accessKeySecret, 'role-to-assume': keyRole.arn, 'sts-endpoint': endpoint },
-        }),
-      expect: { AssumeRole: 1 },
-    },
-    {
+  /**
+   * @typedef {{ name: string, describe: string, stsPort: number, tokenPort: number, tokenDelayMs: number,
+   *   stsHalfRttMs: number, tokenHalfRttMs: number }} Network
+   * @type {Network[]}
+   */
+  const networks = [];
+  if (wanted.includes('loopback'))
+    networks.push({
+      name: 'loopback',
+      describe: 'loopback: straight to the emulator over TLS; the token is minted at once',
+      stsPort: emPort,
+      tokenPort: emPort,
+      tokenDelayMs: 0,
+      stsHalfRttMs: 0,
+      tokenHalfRttMs: 0,
+    });
+  if (wanted.includes('wan')) {
+    const sts = await startDelayProxy({ upstreamHost: '127.0.0.1', upstreamPort: emPort, rttMs: rtt });
+    const github = await startDelayProxy({ upstreamHost: '127.0.0.1', upstreamPort: emPort, rttMs: tokenRtt });
+    proxies.push(sts, github);
+    networks.push({
+      name: 'wan',
+      describe:
+        `emulated WAN: STS ${rtt} ms and GitHub's token endpoint ${tokenRtt} ms round trip away (one delay proxy each: a chunk ` +
+        `takes half an RTT each way, a connect one RTT, so TCP + TLS 1.3 + one request = 3 RTTs), token minted in ${tokenDelay} ms`,
+      stsPort: sts.port,
+      tokenPort: github.port,
+      tokenDelayMs: tokenDelay,
+      stsHalfRttMs: rtt / 2,
+      tokenHalfRttMs: tokenRtt / 2,
+    });
+  }
+
+  /**
+   * @typedef {{ name: string, label: string, args: string[], step: () => { env: Record<string, string>, files?: any },
+   *   expect: Record<string, number>, exports: boolean }} Target
+   * @param {Network} net @returns {Target[]}
+   */
+  function targetsOf(net) {
+    const token = new URL(em.oidcRequestUrl);
+    const oidcEnv = {
+      ...tlsEnv,
+      ACTIONS_ID_TOKEN_REQUEST_URL: `https://127.0.0.1:${net.tokenPort}${token.pathname}${token.search}`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: em.oidcRequestToken,
+    };
+    const stsEndpoint = `https://127.0.0.1:${net.stsPort}`;
+    const oidcInputs = { 'role-to-assume': oidcRole.arn, 'oidc-provider-arn': provider.arn, 'sts-endpoint': stsEndpoint };
+    const main = (/** @type {Record<string, string>} */ base, /** @type {Record<string, string>} */ inputs, action = undefined) =>
+      stepEnv({ dir, step: ++step, entry: 'main', env: base, inputs, action });
+    /** @type {(Target | false)[]} */
+    const list = [
+      net.name === 'loopback' && { name: 'bare', label: "node -e ''", args: ['-e', ''], step: () => ({ env }), expect: {}, exports: false },
+      { name: 'floor-sequential', label: 'sequential floor', args: [FLOOR], step: () => main(oidcEnv, oidcInputs), expect: OIDC_REQUESTS, exports: true },
+      {
+        name: 'floor-overlapped',
+        label: 'overlapped floor',
+        args: [FLOOR, '--overlap'],
+        step: () => main(oidcEnv, oidcInputs),
+        expect: OIDC_REQUESTS,
+        exports: true,
+      },
+      !!official && {
+        name: 'official',
+        label: officialName,
+        args: ['--require', REDIRECT, join(official, 'dist', 'main', 'index.js')],
+        step: () =>
+          main(
+            { ...oidcEnv, BENCH_REDIRECT: `sts.aliyuncs.com:443=127.0.0.1:${net.stsPort}` },
+            { 'role-to-assume': oidcRole.arn, 'oidc-provider-arn': provider.arn },
+            join(official, 'action.yml'),
+          ),
+        expect: OIDC_REQUESTS,
+        exports: true,
+      },
+      {
+        name: 'main-oidc',
+        label: 'this action, OIDC',
+        args: [join(dist, 'main', 'index.js')],
+        step: () => main(oidcEnv, oidcInputs),
+        expect: OIDC_REQUESTS,
+        exports: true,
+      },
+      {
+        name: 'main-accesskey-role',
+        label: 'this action, AccessKey -> AssumeRole',
+        args: [join(dist, 'main', 'index.js')],
+        step: () =>
+          main(tlsEnv, {
+            'access-key-id': user.accessKeyId,
+            'access-key-secret': user.accessKeySecret,
+            'role-to-assume': keyRole.arn,
+            'sts-endpoint': stsEndpoint,
+          }),
+        expect: { AssumeRole: 1 },
+        exports: true,
+      },
       // The post step of the runs above: their state is empty, so this is the common "nothing to clean up" post.
-      name: 'post',
-      label: 'post (nothing to clean up)',
-      script: join(dist, 'post', 'index.js'),
-      step: () => stepEnv({ dir, step: ++step, entry: 'post', env }),
-      expect: {},
-    },
-  ];
+      net.name === 'loopback' && {
+        name: 'post',
+        label: 'this action, post (nothing to clean up)',
+        args: [join(dist, 'post', 'index.js')],
+        step: () => stepEnv({ dir, step: ++step, entry: 'post', env }),
+        expect: {},
+        exports: false,
+      },
+    ];
+    return /** @type {Target[]} */ (list.filter(Boolean));
+  }
 
-  const results = Object.fromEntries(targets.map((t) => [t.name, { wallMs: [], exitLagMs: [], requests: [], rssKb: [], cpuMs: [], stderr: undefined }]));
-
-  async function once(target, measureRss) {
+  /** One run of `target`; with `usage`, under /usr/bin/time for peak RSS and CPU (not timed). @param {Network} net @param {Target} target */
+  async function once(net, target, usage = false) {
     const { env: childEnv, files } = target.step();
     await em.resetRequests();
-    const nodeArgs = target.script ? [target.script] : ['-e', ''];
-    const rssFile = join(dir, `rss-${step}-${target.name}`);
-    let command = process.execPath;
-    let commandArgs = nodeArgs;
-    let extraEnv = {};
-    if (measureRss && rssMethod === 'time') {
-      command = TIME;
-      commandArgs = ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...nodeArgs];
-    } else if (measureRss) {
-      // No /usr/bin/time: the child reports its own peak RSS and CPU at exit (this preload adds a little to both).
-      const report = "const u=process.resourceUsage();writeFileSync(process.env.BENCH_RSS_FILE,[u.maxRSS,u.userCPUTime/1e6,u.systemCPUTime/1e6].join(' '))";
-      commandArgs = ['--import', `data:text/javascript,import{writeFileSync}from'node:fs';process.on('exit',()=>{${report}})`, ...nodeArgs];
-      extraEnv = { BENCH_RSS_FILE: rssFile };
-    }
-    const run = await spawnTimed(command, commandArgs, { ...childEnv, ...extraEnv });
+    const usageFile = join(dir, `usage-${step}`);
+    const command = usage ? TIME : process.execPath;
+    const args = usage ? ['-f', '%M %U %S', '-o', usageFile, process.execPath, ...target.args] : target.args;
+    const run = await spawnTimed(command, args, childEnv);
     const requests = await em.requests();
-    results[target.name].stderr ??= run.stderr.trim().split('\n')[0] || undefined;
-    if (run.code !== 0) throw new Error(`${target.label} exited ${run.code}\n${run.stdout}\n${run.stderr}`);
-    if (target.name.startsWith('main') && !readStep(files).exported.ALIBABA_CLOUD_ACCESS_KEY_ID)
-      throw new Error(`${target.label} exported no credentials\n${run.stdout}`);
-    const lastAnswer = Math.max(...requests.map((r) => r.time));
+    if (run.code !== 0) throw new Error(`${target.label} (${net.name}) exited ${run.code}\n${run.stdout}\n${run.stderr}`);
+    if (target.exports && !readStep(files).exported.ALIBABA_CLOUD_ACCESS_KEY_ID?.startsWith('STS.'))
+      throw new Error(`${target.label} (${net.name}) exported no STS credentials to GITHUB_ENV\n${run.stdout}\n${run.stderr}`);
+    // The client has an answer once it is back through the delay proxy: the emulator's answer time + half an RTT.
+    const arrivals = requests.map((r) => r.time + (r.target === 'oidc-token' ? net.tokenHalfRttMs : net.stsHalfRttMs));
     // `%M %U %S`: peak RSS in KB, user and system CPU in seconds.
-    const usage = measureRss ? readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number) : undefined;
+    const [rssKb, user, system] = usage ? readFileSync(usageFile, 'utf8').trim().split('\n').pop().split(' ').map(Number) : [];
     return {
       wallMs: run.wallMs,
-      exitLagMs: requests.length ? run.exitedAt - lastAnswer : undefined,
+      firstAnswerMs: arrivals.length ? Math.min(...arrivals) - run.spawnedAt : undefined,
+      exitLagMs: arrivals.length ? run.exitedAt - Math.max(...arrivals) : undefined,
       requests: requests.map((r) => r.target),
-      rssKb: usage?.[0],
-      cpuMs: usage && (usage[1] + usage[2]) * 1000,
+      stderr: run.stderr.trim().split('\n')[0] || undefined,
+      rssKb,
+      cpuMs: usage ? (user + system) * 1000 : undefined,
     };
   }
 
-  const rotate = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
-  for (let round = 0; round < warmup; round++) for (const target of rotate(targets, round)) await once(target, false);
-  for (let round = 0; round < runs; round++) {
-    for (const target of rotate(targets, round)) {
-      const r = await once(target, false);
-      const into = results[target.name];
-      into.wallMs.push(r.wallMs);
-      if (r.exitLagMs !== undefined) into.exitLagMs.push(r.exitLagMs);
-      into.requests.push(r.requests);
+  const rotate = (/** @type {Target[]} */ list, /** @type {number} */ by) => list.map((_, i) => list[(i + by) % list.length]);
+  /** @type {Record<string, { net: Network, targets: Target[], results: Record<string, any> }>} */
+  const measured = {};
+  for (const net of networks) {
+    await em.setTokenDelay(net.tokenDelayMs);
+    const targets = targetsOf(net);
+    const results = Object.fromEntries(
+      targets.map((t) => [t.name, { wallMs: [], firstAnswerMs: [], exitLagMs: [], requests: [], rssKb: [], cpuMs: [], stderr: undefined }]),
+    );
+    for (let round = 0; round < warmup; round++) for (const target of rotate(targets, round)) await once(net, target);
+    for (let round = 0; round < runs; round++) {
+      for (const target of rotate(targets, round)) {
+        const r = await once(net, target);
+        const into = results[target.name];
+        into.wallMs.push(r.wallMs);
+        if (r.exitLagMs !== undefined) into.exitLagMs.push(r.exitLagMs);
+        if (r.firstAnswerMs !== undefined) into.firstAnswerMs.push(r.firstAnswerMs);
+        into.requests.push(r.requests);
+        into.stderr ??= r.stderr;
+      }
+      process.stderr.write(`\r${net.name}: round ${round + 1}/${runs}`);
     }
-    process.stderr.write(`\rround ${round + 1}/${runs}`);
-  }
-  process.stderr.write('\n');
-  // Peak RSS in separate runs, so that the wrapper does not touch the timed ones.
-  for (let round = 0; round < rssRuns; round++) {
-    for (const target of rotate(targets, round)) {
-      const r = await once(target, true);
-      results[target.name].rssKb.push(r.rssKb);
-      results[target.name].cpuMs.push(r.cpuMs);
+    // Peak RSS and CPU in separate runs (loopback only), so that the wrapper does not touch the timed ones.
+    for (let round = 0; net.name === 'loopback' && round < rssRuns; round++) {
+      for (const target of rotate(targets, round)) {
+        const r = await once(net, target, true);
+        results[target.name].rssKb.push(r.rssKb);
+        results[target.name].cpuMs.push(r.cpuMs);
+      }
     }
+    process.stderr.write('\n');
+    measured[net.name] = { net, targets, results };
   }
 
   // --- figures ---
-  const bare = stats(results.bare.wallMs);
+  const distSizes = sizes(dist);
+  const officialSizes = official ? sizes(join(official, 'dist')) : undefined;
   const figures = {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     dist,
-    runs,
-    warmup,
-    rssRuns,
-    rssMethod,
-    targets: {},
-    sizes: sizes(dist),
+    official: official ? { dir: official, source: officialSource } : undefined,
+    options: { runs, warmup, rssRuns, rttMs: rtt, tokenRttMs: tokenRtt, tokenDelayMs: tokenDelay },
+    /** @type {Record<string, any>} */
+    networks: {},
+    sizes: { dist: distSizes, official: officialSizes && { total: officialSizes.total } },
+    /** @type {{ ok: boolean | undefined, what: string }[]} */
     budget: [],
   };
   const lines = [];
-  lines.push(`node ${process.version}, ${runs} runs after ${warmup} warm-up rounds, order rotated per round; dist: ${dist}`);
-  lines.push(`wall = spawn to exit (ms), the budgeted figure; RSS (median) and CPU (user+sys, mean, x bare) from ${rssRuns} separate runs`);
-  lines.push(
-    `  under ${rssMethod === 'time' ? '/usr/bin/time -f "%M %U %S" (CPU in 10 ms steps)' : 'a --import preload that reports process.resourceUsage() at exit'}; CPU is steadier than wall on a busy machine`,
-  );
-  lines.push('');
-  lines.push(
-    pad('target', 36) +
-      pad('median', 9) +
-      pad('p10-p90', 15) +
-      pad('IQR', 15) +
-      pad('x bare', 8) +
-      pad('RSS MB', 8) +
-      pad('CPU ms', 14) +
-      pad('exit lag', 10) +
-      'requests/run',
-  );
-  const bareCpu = mean(results.bare.cpuMs);
-  for (const target of targets) {
-    const r = results[target.name];
-    const s = stats(r.wallMs);
-    const lag = r.exitLagMs.length ? stats(r.exitLagMs) : undefined;
-    const perRun = countRequests(r.requests);
-    const rss = r.rssKb.length ? median(r.rssKb) / 1024 : undefined;
-    const cpu = r.cpuMs.length ? mean(r.cpuMs) : undefined;
-    const cpuText = cpu === undefined ? '-' : `${cpu.toFixed(1)} x${(cpu / bareCpu).toFixed(2)}`;
-    figures.targets[target.name] = {
-      label: target.label,
-      wallMs: s,
-      ratioToBare: s.median / bare.median,
-      rssMb: rss,
-      cpuMs: cpu,
-      cpuRatioToBare: cpu === undefined ? undefined : cpu / bareCpu,
-      exitLagMs: lag,
-      requestsPerRun: perRun.summary,
-      requestsSame: perRun.same,
-      samples: { wallMs: r.wallMs, exitLagMs: r.exitLagMs },
-    };
-    lines.push(
-      pad(target.label, 36) +
-        pad(s.median.toFixed(1), 9) +
-        pad(`${s.p10.toFixed(1)}-${s.p90.toFixed(1)}`, 15) +
-        pad(`${s.q1.toFixed(1)}-${s.q3.toFixed(1)}`, 15) +
-        pad(`${(s.median / bare.median).toFixed(2)}`, 8) +
-        pad(rss === undefined ? '-' : rss.toFixed(1), 8) +
-        pad(cpuText, 14) +
-        pad(lag ? `${lag.median.toFixed(1)}` : '-', 10) +
-        (target.script ? formatRequests(perRun.summary) + (perRun.same ? '' : ' (varied between runs)') : '-'),
-    );
-  }
-  lines.push("exit lag = ms from the emulator's last answer to the child's exit (median)");
-  for (const target of targets)
-    if (results[target.name].stderr) lines.push(`note: ${target.label} writes to stderr: ${results[target.name].stderr.slice(0, 160)}`);
-  lines.push('');
-  lines.push('bytes:');
-  for (const [file, bytes] of Object.entries(figures.sizes.files)) lines.push(`  ${pad(file, 28)} ${String(bytes).padStart(9)}`);
-  lines.push(`  ${pad('main JS total', 28)} ${String(figures.sizes.mainJs).padStart(9)}`);
-  lines.push(`  ${pad('dist/ total (with licenses)', 28)} ${String(figures.sizes.total).padStart(9)}`);
-  lines.push('');
+  lines.push(`node ${process.version} (${figures.platform}), ${runs} runs after ${warmup} warm-up rounds, order rotated per round; dist: ${dist}`);
+  lines.push('wall = spawn to exit (ms): median and p10-p90; "x NAME" = ratio of medians; 1st answer = ms from spawn to the first answer');
+  lines.push('  reaching the child, exit lag = from the last answer reaching it to its exit (medians). Every run is checked: exit 0,');
+  lines.push('  STS keys in GITHUB_ENV.');
+  if (official) {
+    lines.push(`${officialName}: ${official}`);
+    if (officialSource) lines.push(`  source: ${officialSource}`);
+    lines.push(...HOW_OFFICIAL.map((line) => `  ${line}`));
+  } else lines.push(`official action: SKIPPED, nothing at ${officialDir} (--official DIR or OFFICIAL_ACTION_DIR)`);
+  if (!existsSync(TIME) && Number(opt['rss-runs']) > 0) lines.push(`no ${TIME}: RSS and CPU not measured`);
 
+  for (const { net, targets, results } of Object.values(measured)) {
+    const median = (/** @type {string} */ name) => (results[name]?.wallMs.length ? stats(results[name].wallMs).median : undefined);
+    const usage = targets.some((t) => results[t.name].cpuMs.length);
+    const bareCpu = results.bare?.cpuMs.length ? mean(results.bare.cpuMs) : undefined;
+    const netFigures = { describe: net.describe, /** @type {Record<string, any>} */ targets: {} };
+    lines.push('');
+    lines.push(`== ${net.describe}`);
+    lines.push(
+      pad('target', 40) +
+        pad('median', 9) +
+        pad('p10-p90', 15) +
+        pad('x bare', 8) +
+        pad('x seq floor', 12) +
+        pad('x ovl floor', 12) +
+        pad('x official', 11) +
+        pad('1st answer', 11) +
+        pad('exit lag', 9) +
+        (usage ? pad('RSS MB', 8) + pad('CPU ms', 14) : '') +
+        'requests/run',
+    );
+    for (const target of targets) {
+      const r = results[target.name];
+      const s = stats(r.wallMs);
+      const lag = r.exitLagMs.length ? stats(r.exitLagMs) : undefined;
+      const first = r.firstAnswerMs.length ? stats(r.firstAnswerMs) : undefined;
+      const perRun = countRequests(r.requests);
+      const rss = r.rssKb.length ? stats(r.rssKb).median / 1024 : undefined;
+      const cpu = r.cpuMs.length ? mean(r.cpuMs) : undefined;
+      netFigures.targets[target.name] = {
+        label: target.label,
+        wallMs: s,
+        ratio: {
+          bare: median('bare') && s.median / median('bare'),
+          sequentialFloor: median('floor-sequential') && s.median / median('floor-sequential'),
+          overlappedFloor: median('floor-overlapped') && s.median / median('floor-overlapped'),
+          official: median('official') && s.median / median('official'),
+        },
+        firstAnswerMs: first,
+        exitLagMs: lag,
+        requestsPerRun: perRun.summary,
+        requestsSame: perRun.same,
+        rssMb: rss,
+        cpuMs: cpu,
+        samples: { wallMs: r.wallMs, firstAnswerMs: r.firstAnswerMs, exitLagMs: r.exitLagMs },
+      };
+      lines.push(
+        pad(target.label, 40) +
+          pad(s.median.toFixed(1), 9) +
+          pad(`${s.p10.toFixed(1)}-${s.p90.toFixed(1)}`, 15) +
+          pad(ratio(s.median, median('bare')), 8) +
+          pad(ratio(s.median, median('floor-sequential')), 12) +
+          pad(ratio(s.median, median('floor-overlapped')), 12) +
+          pad(ratio(s.median, median('official')), 11) +
+          pad(first ? first.median.toFixed(1) : '-', 11) +
+          pad(lag ? lag.median.toFixed(1) : '-', 9) +
+          (usage ? pad(rss === undefined ? '-' : rss.toFixed(1), 8) + pad(cpu === undefined ? '-' : `${cpu.toFixed(0)} ${ratio(cpu, bareCpu)}`, 14) : '') +
+          formatRequests(perRun.summary) +
+          (perRun.same ? '' : ' (varied between runs)'),
+      );
+    }
+    if (usage) lines.push(`RSS (median) and CPU (user+sys, mean, x bare) from ${rssRuns} separate runs under ${TIME} (CPU in 10 ms steps)`);
+    for (const target of targets)
+      if (results[target.name].stderr) lines.push(`note: ${target.label} writes to stderr: ${results[target.name].stderr.slice(0, 160)}`);
+    figures.networks[net.name] = netFigures;
+  }
+
+  // --- sizes ---
+  const jsBytes = (/** @type {string} */ prefix) =>
+    Object.entries(distSizes.files)
+      .filter(([f]) => f.startsWith(prefix) && f.endsWith('.js'))
+      .reduce((a, [, b]) => a + b, 0);
+  lines.push('');
+  lines.push(
+    `bytes: dist/main JS ${jsBytes('main/')}, dist/post JS ${jsBytes('post/')}, dist/ total ${distSizes.total}` +
+      (officialSizes ? `; ${officialName} dist/ total ${officialSizes.total}` : ''),
+  );
+
+  // --- budgets ---
+  lines.push('');
+  /** @param {boolean | undefined} ok undefined: not measured in this run */
   const check = (ok, what) => {
     figures.budget.push({ ok, what });
-    lines.push(`${ok ? 'PASS' : 'FAIL'} ${what}`);
+    lines.push(`${ok === undefined ? 'SKIP' : ok ? 'PASS' : 'FAIL'} ${what}`);
   };
-  const t = figures.targets;
-  check(t['main-oidc'].ratioToBare <= BUDGET.oidcMain, `main (OIDC flow) ${t['main-oidc'].ratioToBare.toFixed(2)}x bare node (budget <= ${BUDGET.oidcMain}x)`);
-  check(t.post.ratioToBare <= BUDGET.post, `post ${t.post.ratioToBare.toFixed(2)}x bare node (budget <= ${BUDGET.post}x)`);
-  for (const target of targets.filter((x) => x.expect)) {
-    const perRun = countRequests(results[target.name].requests);
-    const ok = perRun.same && sameCounts(perRun.summary, target.expect);
-    check(ok, `${target.label}: requests ${formatRequests(perRun.summary)}${perRun.same ? '' : ' (varied)'}, minimum ${formatRequests(target.expect)}`);
-  }
-  const akRequests = results['main-accesskey-role'].requests.flat();
-  check(!akRequests.includes('GetCallerIdentity'), 'no GetCallerIdentity after an assume');
-  for (const name of ['main-oidc', 'main-accesskey-role']) {
-    const lag = t[name].exitLagMs;
+  const ratioOf = (/** @type {string} */ net, /** @type {string} */ name, /** @type {string} */ to) => figures.networks[net]?.targets[name]?.ratio[to];
+  /** @param {string} net @param {string} to @param {number} budget @param {string} toText */
+  const budgetCheck = (net, to, budget, toText) => {
+    const value = ratioOf(net, 'main-oidc', to);
+    const why = !figures.networks[net] ? `(no ${net} run)` : to === 'official' && !official ? '(no official action)' : '';
     check(
-      lag.p90 <= BUDGET.exitLagMs,
-      `${t[name].label}: exits ${lag.median.toFixed(1)} ms (p90 ${lag.p90.toFixed(1)}) after the last answer (budget p90 <= ${BUDGET.exitLagMs} ms; a keep-alive socket would hold it for seconds)`,
+      value === undefined ? undefined : value <= budget,
+      `${net}: this action (OIDC) ${value === undefined ? '-' : `${value.toFixed(2)}x`} ${toText} (budget <= ${budget}x) ${why}`.trim(),
     );
+  };
+  budgetCheck('wan', 'official', BUDGET.wanVsOfficial, `the ${officialName}`);
+  budgetCheck('wan', 'overlappedFloor', BUDGET.wanVsOverlappedFloor, 'the overlapped floor');
+  budgetCheck('loopback', 'sequentialFloor', BUDGET.loopbackVsSequentialFloor, 'the sequential floor');
+  budgetCheck('loopback', 'official', BUDGET.loopbackVsOfficial, `the ${officialName}`);
+  const post = ratioOf('loopback', 'post', 'bare');
+  check(
+    post === undefined ? undefined : post <= BUDGET.postVsBare,
+    `post ${post === undefined ? '-' : `${post.toFixed(2)}x`} bare node (budget <= ${BUDGET.postVsBare}x)`,
+  );
+  for (const [netName, { targets, results }] of Object.entries(measured)) {
+    for (const target of targets.filter((t) => t.name.startsWith('main-'))) {
+      const perRun = countRequests(results[target.name].requests);
+      const ok = perRun.same && sameCounts(perRun.summary, target.expect);
+      check(
+        ok,
+        `${netName}: ${target.label}: ${formatRequests(perRun.summary)}${perRun.same ? '' : ' (varied)'} per run (minimum ${formatRequests(target.expect)})`,
+      );
+      const lag = stats(results[target.name].exitLagMs);
+      check(
+        lag.p90 <= BUDGET.exitLagMs,
+        `${netName}: ${target.label}: exits ${lag.median.toFixed(1)} ms (p90 ${lag.p90.toFixed(1)}) after the last answer (budget p90 <= ${BUDGET.exitLagMs} ms)`,
+      );
+    }
   }
   const postText = readdirSync(join(dist, 'post'))
     .filter((f) => f.endsWith('.js'))
@@ -256,88 +435,13 @@ try {
     .join('\n');
   const found = SDK_MARKERS.filter((m) => postText.includes(m));
   check(found.length === 0, `dist/post does not contain the STS SDK${found.length ? ` (found ${found.join(', ')})` : ''}`);
-  check(
-    figures.sizes.total < OFFICIAL_ACTION_BYTES,
-    `dist/ total ${(figures.sizes.total / 1e6).toFixed(2)} MB, under the official action's 3.2 MB (${((100 * figures.sizes.total) / OFFICIAL_ACTION_BYTES).toFixed(0)}%)`,
-  );
+  check(distSizes.total <= BUDGET.distBytes, `dist/ total ${(distSizes.total / 1e6).toFixed(2)} MB (budget <= ${BUDGET.distBytes / 1e6} MB)`);
 
   process.stdout.write(`${lines.join('\n')}\n`);
-  if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(figures, null, 2)}\n`);
-  if (strict && figures.budget.some((b) => !b.ok)) process.exitCode = 1;
+  if (opt.json) writeFileSync(opt.json, `${JSON.stringify(figures, null, 2)}\n`);
+  if (opt.strict && figures.budget.some((b) => b.ok === false)) process.exitCode = 1;
 } finally {
+  await Promise.all(proxies.map((p) => p.close()));
   await em.close();
   rmSync(dir, { recursive: true, force: true });
-}
-
-/** Runs a child without blocking this process (the emulator keeps serving); wall time from spawn to exit. */
-function spawnTimed(command, commandArgs, env) {
-  return new Promise((resolveRun, reject) => {
-    const started = performance.now();
-    const child = spawn(command, commandArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    let exit;
-    child.on('exit', (code) => (exit = { code, wallMs: performance.now() - started, exitedAt: Date.now() }));
-    child.on('close', () => resolveRun({ ...exit, stdout, stderr }));
-  });
-}
-
-function sizes(root) {
-  const files = {};
-  let total = 0;
-  let mainJs = 0;
-  for (const entry of ['main', 'post']) {
-    for (const name of readdirSync(join(root, entry)).sort()) {
-      const bytes = statSync(join(root, entry, name)).size;
-      total += bytes;
-      if (!name.endsWith('.js')) continue;
-      files[`${entry}/${name}`] = bytes;
-      if (entry === 'main') mainJs += bytes;
-    }
-  }
-  return { files, mainJs, total };
-}
-
-function quantile(sorted, q) {
-  const at = (sorted.length - 1) * q;
-  const lo = Math.floor(at);
-  return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (at - lo);
-}
-function mean(values) {
-  return values.reduce((a, b) => a + b, 0) / values.length;
-}
-function median(values) {
-  return quantile(
-    [...values].sort((a, b) => a - b),
-    0.5,
-  );
-}
-function stats(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const q = (p) => quantile(sorted, p);
-  return { median: q(0.5), p10: q(0.1), p90: q(0.9), q1: q(0.25), q3: q(0.75), min: sorted[0], max: sorted.at(-1) };
-}
-
-/** Per-run request counts by target; `same` when every run made the same requests. */
-function countRequests(perRun) {
-  const counts = perRun.map((targets) => {
-    const c = {};
-    for (const t of targets) c[t] = (c[t] ?? 0) + 1;
-    return c;
-  });
-  const key = (c) => JSON.stringify(Object.entries(c).sort());
-  return { summary: counts[0] ?? {}, same: counts.every((c) => key(c) === key(counts[0])) };
-}
-function sameCounts(a, b) {
-  return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
-}
-function formatRequests(counts) {
-  const entries = Object.entries(counts);
-  return entries.length ? entries.map(([k, v]) => `${v} ${k}`).join(' + ') : '0';
-}
-function pad(text, width) {
-  return String(text).padEnd(width);
 }

@@ -399,6 +399,25 @@ describe('emulator', () => {
       await em.setTokenClaims({ sub: 'repo:octo-org/octo-repo:ref:refs/heads/main', environment: null });
       expect(JSON.parse(Buffer.from((await githubToken(em)).split('.')[1], 'base64url').toString())).not.toHaveProperty('environment');
     });
+
+    it('takes setTokenDelay ms to mint a token; refusals answer at once', async () => {
+      await em.setTokenDelay(120);
+      try {
+        let started = performance.now();
+        await githubToken(em);
+        expect(performance.now() - started).toBeGreaterThanOrEqual(115);
+        started = performance.now();
+        expect((await raw(em.oidcRequestUrl, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+        expect(performance.now() - started).toBeLessThan(100);
+      } finally {
+        await em.setTokenDelay(0);
+      }
+      const started = performance.now();
+      await githubToken(em);
+      expect(performance.now() - started).toBeLessThan(100);
+      await expect(em.setTokenDelay(-1)).rejects.toThrow(/milliseconds/);
+      await expect(startEmulator({ tokenDelayMs: Number.NaN })).rejects.toThrow(/tokenDelayMs/);
+    });
   });
 
   describe('credentials URI and ECS metadata service', () => {
