@@ -13,7 +13,6 @@ import { mask } from './export/mask.js';
 import { flowSettings, runPlan, sourceEnv } from './flow.js';
 import { describePlan, makePlan } from './plan.js';
 import { proxySecrets } from './proxy.js';
-import { startRefreshHelper } from './refresh/start.js';
 import { SECRET_INPUTS } from './sources/index.js';
 import { jobContext } from './sources/source.js';
 import { STATE_REFRESH } from './state.js';
@@ -45,6 +44,8 @@ export async function run(): Promise<void> {
     let refreshUri: string | undefined;
     if (config.refreshCredentials) {
       const helperEnv = { ...pick(env, CONFIG_VARIABLES), ...sourceEnv(plan.source, env) };
+      // Loaded only here: starting a process is code no other run needs at start-up.
+      const { startRefreshHelper } = await import('./refresh/start.js');
       const helper = await startRefreshHelper({ inputs, env: helperEnv, credentials: serializeCredentials(result.credentials) }, env.RUNNER_TEMP);
       core.saveState(STATE_REFRESH, JSON.stringify(helper));
       // The random path is what keeps other local processes out, the stop token what lets the post step stop it.
