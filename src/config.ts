@@ -221,7 +221,7 @@ function readEndpoint(input: InputReader, region: string | undefined): Endpoint 
     if (!region) return { host: 'sts.aliyuncs.com', protocol: 'https' };
     return { host: useVpcEndpoint ? `sts-vpc.${region}.aliyuncs.com` : `sts.${region}.aliyuncs.com`, protocol: 'https' };
   }
-  const url = parseUrl(/^[a-z]+:\/\//i.test(value) ? value : `https://${value}`);
+  const url = parseUrl(value, 'https');
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || (url.pathname !== '/' && url.pathname !== '') || url.search || url.username) {
     throw new InputError(
       'sts-endpoint',

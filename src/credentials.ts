@@ -53,6 +53,8 @@ export interface RawCredentials {
 // What real keys look like, loosely: enough to refuse an object, an empty string, a ':' (which would make the
 // runner mask every colon of the log), white space or a NUL byte, which would break the file commands.
 const KEY_ID = /^[A-Za-z0-9.]{8,128}$/;
+/** An AccessKey ID's shape (LTAI…, STS.…): also what the `access-key-id` input is checked against. */
+export const isAccessKeyId = (value: string): boolean => KEY_ID.test(value);
 const SECRET = /^[\x21-\x7E]{8,256}$/;
 const TOKEN = /^[\x21-\x7E]{16,16384}$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;

@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import { secretsOf, type Credentials, type Identity } from './credentials.js';
 import { ActionError } from './errors.js';
 import type { Timeouts } from './http.js';
-import type { Env } from './inputs.js';
+import { type Env, pickSet } from './inputs.js';
 import { printableClaims } from './jwt.js';
 import type { Plan } from './plan.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
@@ -45,7 +45,7 @@ export function flowSettings(config: Config): FlowSettings {
 
 /** The variables of `env` that `source` declares: all it may read, and all the refresh helper is given. */
 export function sourceEnv(source: ChosenSource, env: Env): Record<string, string> {
-  return Object.fromEntries(Object.keys(source.variables).flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+  return pickSet(env, Object.keys(source.variables));
 }
 
 export async function runPlan(plan: Plan, ctx: FlowContext): Promise<FlowResult> {

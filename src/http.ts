@@ -4,8 +4,9 @@
 // ahead of its request (preconnect), so that DNS, TCP and TLS overlap with other work.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { isIP, type Socket } from 'node:net';
+import { connect as tcp, isIP, type Socket } from 'node:net';
 import { ActionError } from './errors.js';
+import { bareHostname } from './inputs.js';
 import { type ProxyServer, ProxySettingError, proxyFor } from './proxy.js';
 
 export interface Timeouts {
@@ -123,27 +124,26 @@ function proxyOf(target: URL, service: string): ProxyServer | undefined {
 /** A connected socket to `target`: TCP (and TLS for https), through a CONNECT tunnel of `proxy` for https. */
 async function open(target: URL, proxy: ProxyServer | undefined, connectTimeoutMs: number, service: string): Promise<Socket> {
   const https = target.protocol === 'https:';
-  const host = target.hostname.replace(/^\[|\]$/g, '');
+  const host = bareHostname(target.hostname);
   const port = Number(target.port || (https ? 443 : 80));
-  const { connect: tcp } = await import('node:net');
   const deadline = Date.now() + connectTimeoutMs;
   const within = <T>(what: Promise<T>, cleanup: () => void) => withTimeout(what, deadline - Date.now(), connectTimeoutMs, cleanup);
   try {
-    if (!proxy) {
-      if (!https) {
-        const socket = tcp({ host, port });
-        return await within(ready(socket, 'connect'), () => socket.destroy());
-      }
-      const { connect: tls } = await import('node:tls');
-      const socket = tls({ host, port, servername: isIP(host) ? undefined : host });
-      return await within(ready(socket, 'secureConnect'), () => socket.destroy());
+    // Plain http: TCP to the host, or to the proxy, which gets the request in absolute form.
+    if (!https) {
+      const socket = tcp(proxy ? { host: proxy.host, port: proxy.port } : { host, port });
+      return await within(ready(socket, 'connect'), () => socket.destroy());
     }
-    const tunnel = tcp({ host: proxy.host, port: proxy.port });
-    await within(ready(tunnel, 'connect'), () => tunnel.destroy());
-    if (!https) return tunnel;
-    await within(connectThrough(tunnel, proxy, `${host}:${port}`), () => tunnel.destroy());
+    // https: TLS to the host, directly or inside a CONNECT tunnel through the proxy.
+    let tunnel: Socket | undefined;
+    if (proxy) {
+      const socket = tcp({ host: proxy.host, port: proxy.port });
+      tunnel = socket;
+      await within(ready(socket, 'connect'), () => socket.destroy());
+      await within(connectThrough(socket, proxy, `${host}:${port}`), () => socket.destroy());
+    }
     const { connect: tls } = await import('node:tls');
-    const socket = tls({ socket: tunnel, servername: isIP(host) ? undefined : host });
+    const socket = tls({ ...(tunnel ? { socket: tunnel } : { host, port }), servername: isIP(host) ? undefined : host });
     return await within(ready(socket, 'secureConnect'), () => socket.destroy());
   } catch (error) {
     if (error instanceof ActionError) throw error;
@@ -241,14 +241,21 @@ function networkError(service: string, target: URL, proxy: ProxyServer | undefin
   );
 }
 
-/** Parses a JSON object body; anything else (an HTML error page, a cut body) is a retryable server error. */
-export function jsonObject(res: HttpResponse, service: string): Record<string, unknown> {
+/** The body as a JSON object, or undefined when it is anything else (an HTML error page, a cut body, an array). */
+export function parseJsonObject(body: string): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(res.body);
+    const value: unknown = JSON.parse(body);
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
   } catch {
-    // reported below
+    // not JSON
   }
+  return undefined;
+}
+
+/** Parses a JSON object body; anything else is a retryable server error. */
+export function jsonObject(res: HttpResponse, service: string): Record<string, unknown> {
+  const value = parseJsonObject(res.body);
+  if (value) return value;
   const type = String(res.headers['content-type'] ?? 'no content type');
   throw new ActionError(
     'server',

@@ -29,16 +29,27 @@ export function readInteger(input: InputReader, name: string, fallback: number, 
   return number;
 }
 
-export function parseUrl(value: string): URL | undefined {
+/** The URL, or undefined if it is none; `schemeIfNone` is put in front of a value written without a scheme. */
+export function parseUrl(value: string, schemeIfNone?: string): URL | undefined {
   try {
-    return new URL(value);
+    return new URL(schemeIfNone && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? `${schemeIfNone}://${value}` : value);
   } catch {
     return undefined;
   }
 }
 
+/** A URL's hostname without the brackets around an IPv6 address. */
+export function bareHostname(hostname: string): string {
+  return hostname.replace(/^\[|\]$/g, '');
+}
+
+/** The variables among `names` that are set (not empty) in `env`. */
+export function pickSet(env: Env, names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+}
+
 export function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
+  const host = bareHostname(hostname);
   return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 

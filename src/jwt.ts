@@ -2,10 +2,12 @@
 // role's trust policy. Pure: no I/O.
 
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+/** More than any OIDC token takes (GitHub's are about 1 KiB); also the most the action reads from a token file. */
+export const MAX_JWT_BYTES = 64 * 1024;
 
 /** The shape of a compact JWS: three base64url parts. Anything else is no token (and is never printed or masked). */
 export function isJwt(value: string): boolean {
-  return value.length <= 64 * 1024 && JWT.test(value);
+  return value.length <= MAX_JWT_BYTES && JWT.test(value);
 }
 
 /** Claims that identify the workflow and are safe to print. The token itself never is. */

@@ -11,6 +11,7 @@ import { deliver } from './export/deliver.js';
 import { info } from './export/log.js';
 import { mask } from './export/mask.js';
 import { flowSettings, runPlan, sourceEnv } from './flow.js';
+import { pickSet } from './inputs.js';
 import { describePlan, makePlan } from './plan.js';
 import { proxySecrets } from './proxy.js';
 import { SECRET_INPUTS } from './sources/index.js';
@@ -43,7 +44,7 @@ export async function run(): Promise<void> {
     checkCredentialsAccount(result.identity, config.allowedAccountIds);
     let refreshUri: string | undefined;
     if (config.refreshCredentials) {
-      const helperEnv = { ...pick(env, CONFIG_VARIABLES), ...sourceEnv(plan.source, env) };
+      const helperEnv = { ...pickSet(env, CONFIG_VARIABLES), ...sourceEnv(plan.source, env) };
       // Loaded only here: starting a process is code no other run needs at start-up.
       const { startRefreshHelper } = await import('./refresh/start.js');
       const helper = await startRefreshHelper({ inputs, env: helperEnv, credentials: serializeCredentials(result.credentials) }, env.RUNNER_TEMP);
@@ -59,10 +60,6 @@ export async function run(): Promise<void> {
   } catch (error) {
     core.setFailed(formatFailure(error, secrets));
   }
-}
-
-function pick(env: NodeJS.ProcessEnv, names: readonly string[]): Record<string, string> {
-  return Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
 }
 
 /** Said once with refresh-credentials: which consumers the renewals reach, and which read their credentials once. */

@@ -2,8 +2,7 @@
 // the runner's own HTTP client (@actions/http-client) reads them. The ECS metadata address and loopback never go
 // through a proxy. Pure: the environment comes in as a value.
 
-import type { Env } from './inputs.js';
-import { isLoopback } from './inputs.js';
+import { bareHostname, type Env, isLoopback, parseUrl } from './inputs.js';
 
 /** The ECS metadata service: reachable only from the instance itself, never through a proxy. */
 export const METADATA_HOST = '100.100.100.200';
@@ -22,7 +21,7 @@ export interface ProxyServer {
 export class ProxySettingError extends Error {}
 
 export function proxyFor(target: URL, env: Env): ProxyServer | undefined {
-  const host = target.hostname.replace(/^\[|\]$/g, '');
+  const host = bareHostname(target.hostname);
   if (isLoopback(host) || host === METADATA_HOST || bypassed(target, env.no_proxy || env.NO_PROXY)) return undefined;
   const [variable, value] =
     target.protocol === 'https:'
@@ -38,13 +37,13 @@ export function proxyFor(target: URL, env: Env): ProxyServer | undefined {
 /** The secrets a proxy URL holds (its password), to be masked before anything is printed. */
 export function proxySecrets(env: Env): string[] {
   return ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'].flatMap((name) => {
-    const url = parseUrl(env[name] ?? '');
+    const url = parseUrl(env[name] ?? '', 'http');
     return url?.password ? [url.password, decoded(url.password)] : [];
   });
 }
 
 function parseProxy(variable: string, value: string): ProxyServer {
-  const url = parseUrl(value);
+  const url = parseUrl(value, 'http');
   if (url?.protocol !== 'http:' || !url.hostname) {
     throw new ProxySettingError(
       `${variable} is not an http:// proxy URL (${url ? `${url.protocol}//${url.host}` : 'unreadable'}): write it as http://host:port, with user:password@ if the proxy needs them.`,
@@ -52,7 +51,7 @@ function parseProxy(variable: string, value: string): ProxyServer {
   }
   const port = Number(url.port || 80);
   const authorization = url.username ? `Basic ${Buffer.from(`${decoded(url.username)}:${decoded(url.password)}`).toString('base64')}` : undefined;
-  return { host: url.hostname.replace(/^\[|\]$/g, ''), port, authorization, display: `http://${url.host}`, variable };
+  return { host: bareHostname(url.hostname), port, authorization, display: `http://${url.host}`, variable };
 }
 
 /** Percent-decoded, as a proxy URL's user and password are written; a lone '%' is taken as it is. */
@@ -61,15 +60,6 @@ function decoded(value: string): string {
     return decodeURIComponent(value);
   } catch {
     return value;
-  }
-}
-
-function parseUrl(value: string): URL | undefined {
-  if (!value) return undefined;
-  try {
-    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-  } catch {
-    return undefined;
   }
 }
 

@@ -8,7 +8,7 @@ import { accountIdOf, assumedRoleArn, isAssumedRoleUserArn, isCallerArn } from '
 import type { Endpoint } from './config.js';
 import { type Credentials, type Identity, isoSeconds, parseCredentials } from './credentials.js';
 import { ActionError } from './errors.js';
-import { type Connection, type HttpResponse, preconnect, request, type Timeouts } from './http.js';
+import { type Connection, type HttpResponse, parseJsonObject, preconnect, request, type Timeouts } from './http.js';
 import type { AssumeRoleParams, OidcRoleParams } from './plan.js';
 import { describeStsCode } from './sts-codes.js';
 
@@ -148,13 +148,7 @@ async function call(
     if (!(error instanceof ActionError) || error.kind !== 'network') throw error;
     throw networkError(action, error);
   }
-  let body: Record<string, unknown> | undefined;
-  try {
-    const parsed: unknown = JSON.parse(res.body);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
+  const body = parseJsonObject(res.body);
   if (!body) {
     const { kind } = describeStsCode(undefined, res.status);
     throw new ActionError(

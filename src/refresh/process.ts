@@ -1,4 +1,4 @@
-// Whether a process is still running, for the helper (its runner) and the post step (the helper).
+// Whether a process is still running: the refresh helper watches the runner process that started the job.
 
 import { readFileSync } from 'node:fs';
 

@@ -8,6 +8,7 @@ import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionError } from '../errors.js';
+import { pickSet } from '../inputs.js';
 import { HELPER_FLAG, type HelperReply, type HelperStart, type HelperState, LOG_DIR_PREFIX } from './protocol.js';
 
 const READY_TIMEOUT_MS = 10_000;
@@ -43,7 +44,7 @@ export async function startRefreshHelper(
     windowsHide: true,
     // Only the log (as stdout and stderr) and the IPC channel, which is closed once the helper listens.
     stdio: ['ignore', logFd, logFd, 'ipc'],
-    env: { PATH: process.env.PATH ?? '', ...networkSettings(process.env) },
+    env: { PATH: process.env.PATH ?? '', ...pickSet(process.env, NETWORK_VARS) },
   });
   closeSync(logFd);
   const start: HelperStart = { ...init, path, stopToken, watchPid: process.ppid, exitBy: Date.now() + MAX_LIFETIME_MS };
@@ -77,8 +78,4 @@ export async function startRefreshHelper(
     );
   }
   return { pid: child.pid, url: `http://127.0.0.1:${reply.port}${path}`, stopToken, logFile };
-}
-
-function networkSettings(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(NETWORK_VARS.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
 }

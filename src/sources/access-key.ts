@@ -1,5 +1,6 @@
 // AccessKeys given as inputs: permanent keys, or the three values of an STS session.
 
+import { isAccessKeyId } from '../credentials.js';
 import { InputError } from '../errors.js';
 import type { InputReader } from '../inputs.js';
 import { defineSource } from './source.js';
@@ -49,7 +50,7 @@ function readAccessKey(input: InputReader): AccessKey | undefined {
       'is missing while `access-key-id` is set.',
       'Pass both, e.g. access-key-secret: ${{ secrets.ALIBABA_CLOUD_ACCESS_KEY_SECRET }}.',
     );
-  if (!/^[A-Za-z0-9.]{8,128}$/.test(accessKeyId)) {
+  if (!isAccessKeyId(accessKeyId)) {
     throw new InputError(
       'access-key-id',
       'does not look like an AccessKey ID.',

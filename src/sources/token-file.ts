@@ -4,7 +4,7 @@ import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { optional } from '../inputs.js';
-import { isJwt } from '../jwt.js';
+import { isJwt, MAX_JWT_BYTES } from '../jwt.js';
 import { defineSource } from './source.js';
 
 export const tokenFile = defineSource<{ path: string }>({
@@ -17,7 +17,6 @@ export const tokenFile = defineSource<{ path: string }>({
   obtain: ({ path }) => readTokenFile(path),
 });
 
-const MAX_TOKEN_BYTES = 64 * 1024;
 const READ_TIMEOUT_MS = 5_000;
 
 /**
@@ -40,14 +39,14 @@ export async function readTokenFile(path: string): Promise<string> {
   try {
     const info = await file.stat();
     if (!info.isFile()) throw fail('is not a regular file');
-    if (info.size > MAX_TOKEN_BYTES) throw fail(`is ${info.size} bytes, more than an OIDC token takes (${MAX_TOKEN_BYTES})`);
-    const buffer = Buffer.alloc(MAX_TOKEN_BYTES + 1);
+    if (info.size > MAX_JWT_BYTES) throw fail(`is ${info.size} bytes, more than an OIDC token takes (${MAX_JWT_BYTES})`);
+    const buffer = Buffer.alloc(MAX_JWT_BYTES + 1);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(fail(`could not be read within ${READ_TIMEOUT_MS} ms`)), READ_TIMEOUT_MS);
     });
     const { bytesRead } = await Promise.race([file.read(buffer, 0, buffer.length, 0), timeout]).finally(() => clearTimeout(timer));
-    if (bytesRead > MAX_TOKEN_BYTES) throw fail(`holds more than an OIDC token takes (${MAX_TOKEN_BYTES} bytes)`);
+    if (bytesRead > MAX_JWT_BYTES) throw fail(`holds more than an OIDC token takes (${MAX_JWT_BYTES} bytes)`);
     text = buffer.subarray(0, bytesRead).toString('utf8').trim();
   } finally {
     await file.close();
