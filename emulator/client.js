@@ -6,29 +6,6 @@ import http from 'node:http';
 /** @typedef {import('./types.js').Emulator} Emulator */
 /** @typedef {import('./types.js').EmulatorAdmin} EmulatorAdmin */
 
-const METHODS = /** @type {const} */ ([
-  'addUser',
-  'addRootKey',
-  'setKeyActive',
-  'addRole',
-  'addOidcProvider',
-  'setTokenClaims',
-  'setTokenDelay',
-  'mintToken',
-  'addInstanceRole',
-  'setImds',
-  'addCredentialsUri',
-  'queueFault',
-  'clearFaults',
-  'setFlowControl',
-  'requests',
-  'resetRequests',
-  'secrets',
-  'applySetup',
-  'info',
-  'close',
-]);
-
 /**
  * One admin call. A fresh connection each time (agent: false, Connection: close), so that a test
  * process is never kept alive by an idle socket to the emulator.
@@ -36,13 +13,23 @@ const METHODS = /** @type {const} */ ([
  * @returns {Promise<unknown>}
  */
 export function callAdmin(baseUrl, method, args) {
+  return adminRequest(baseUrl, 'POST', method, args);
+}
+
+/**
+ * @param {string} baseUrl @param {'GET' | 'POST'} httpMethod @param {string} method '' lists the methods
+ * @param {unknown[]} [args]
+ * @returns {Promise<unknown>}
+ */
+function adminRequest(baseUrl, httpMethod, method, args) {
   const url = new URL(`/__emulator/${method}`, baseUrl);
-  const body = Buffer.from(JSON.stringify(args));
+  const body = Buffer.from(args === undefined ? '' : JSON.stringify(args));
+  const what = method || 'methods';
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
       {
-        method: 'POST',
+        method: httpMethod,
         agent: false,
         headers: { 'content-type': 'application/json', 'content-length': body.length, connection: 'close' },
         timeout: 10000,
@@ -56,16 +43,16 @@ export function callAdmin(baseUrl, method, args) {
           try {
             parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
           } catch {
-            reject(new Error(`emulator admin ${method}: HTTP ${res.statusCode}, body is not JSON`));
+            reject(new Error(`emulator admin ${what}: HTTP ${res.statusCode}, body is not JSON`));
             return;
           }
           if (res.statusCode === 200) resolve(parsed.result);
-          else reject(new Error(`emulator admin ${method}: ${parsed?.error ?? `HTTP ${res.statusCode}`}`));
+          else reject(new Error(`emulator admin ${what}: ${parsed?.error ?? `HTTP ${res.statusCode}`}`));
         });
         res.on('error', reject);
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`emulator admin ${method}: timed out`)));
+    req.on('timeout', () => req.destroy(new Error(`emulator admin ${what}: timed out`)));
     req.on('error', reject);
     req.end(body);
   });
@@ -77,9 +64,11 @@ export function callAdmin(baseUrl, method, args) {
  * @returns {Promise<Emulator>}
  */
 export async function connectEmulator(url) {
+  // The server lists its admin methods (every service's), so a new service's methods need no change here.
+  const names = /** @type {string[]} */ (await adminRequest(url, 'GET', ''));
   /** @type {Record<string, (...args: unknown[]) => Promise<unknown>>} */
   const methods = {};
-  for (const m of METHODS) methods[m] = (...args) => callAdmin(url, m, args);
+  for (const m of names) methods[m] = (...args) => callAdmin(url, m, args);
   const info = /** @type {import('./types.js').EmulatorInfo} */ (await callAdmin(url, 'info', []));
   return /** @type {Emulator} */ (/** @type {unknown} */ ({ ...methods, ...info }));
 }
