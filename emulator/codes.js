@@ -112,7 +112,7 @@ export const codes = [
     code: 'AuthenticationFail.NoPermission',
     status: 401,
     source: 'emulator',
-    when: "AssumeRoleWithOIDC with an OIDCProviderArn that was not added ('No such OIDC Provider registered.'), or a role whose trust names no OIDC provider or another one ('There is no permission')",
+    when: "AssumeRoleWithOIDC with an OIDCProviderArn that was not added ('No such OIDC Provider registered.'), or a role whose trust names no OIDC provider or another one ('There is no permission'); both rows are in Alibaba Cloud's STS error codes (https://help.aliyun.com/zh/ram/developer-reference/api-sts-2015-04-01-errorcodes)",
   },
   {
     code: 'AuthenticationFail.OIDCToken.Invalid',

@@ -49,6 +49,9 @@ export const STS_ERROR_CODES: Readonly<Record<string, CodeInfo>> = {
     kind: 'permission',
     hint: 'No such role. Check `role-to-assume` (acs:ram::<account-id>:role/<name>): the account ID and the role name as shown in the RAM console.',
   },
+  // RAM's own API answers this code for a provider that does not exist (aliyun/terraform-provider-alicloud,
+  // alicloud/service_alicloud_ims_v2.go @ 174d3b3ab7933a57aa682bc16419984d0d85e970, GetOIDCProvider). STS's
+  // AssumeRoleWithOIDC answers AuthenticationFail.NoPermission instead (STS_MESSAGE_CODES below); kept in case.
   'EntityNotExist.OIDCProvider': {
     kind: 'trust',
     hint: 'No such OIDC identity provider. Check `oidc-provider-arn` (acs:ram::<account-id>:oidc-provider/<name>) against RAM > SSO > OIDC.',
@@ -175,8 +178,41 @@ export const STS_ERROR_CODES: Readonly<Record<string, CodeInfo>> = {
   ServiceUnavailable: { kind: 'server', hint: 'STS is unavailable. The action retries; if it persists, try another `region` endpoint.' },
 };
 
-/** Kind and hint for an STS error code: the code itself, else its family, else the HTTP status. */
-export function describeStsCode(code: string | undefined, status: number | undefined): CodeInfo {
+/** A cause that STS answers with a code it also uses for another cause: only the message tells them apart. */
+export interface MessageCode {
+  readonly code: string;
+  /** Part of STS's Message, compared case-insensitively. */
+  readonly message: string;
+  readonly info: CodeInfo;
+}
+
+export const STS_MESSAGE_CODES: readonly MessageCode[] = [
+  // An OIDC provider ARN that names no provider: 401 AuthenticationFail.NoPermission "No such OIDC Provider
+  // registered.", the code of a role that does not trust the provider ("There is no permission"). Sources:
+  // Alibaba Cloud's STS error codes, https://help.aliyun.com/zh/ram/developer-reference/api-sts-2015-04-01-errorcodes,
+  // and the same answer quoted by the ACK RRSA guide for a cluster whose provider was never created,
+  // https://help.aliyun.com/zh/ack/ack-managed-and-ack-dedicated/user-guide/use-rrsa-to-authorize-pods-to-access-different-cloud-services.
+  {
+    code: 'AuthenticationFail.NoPermission',
+    message: 'No such OIDC Provider registered',
+    info: {
+      kind: 'input',
+      hint:
+        'No OIDC identity provider has the ARN given as `oidc-provider-arn`. Copy the ARN from RAM console > SSO > OIDC: ' +
+        'acs:ram::<account-id>:oidc-provider/<name>, where the account ID is the account of `role-to-assume` (the provider ' +
+        "must exist in the role's account) and the name is the provider's exactly.",
+    },
+  },
+];
+
+/**
+ * Kind and hint for an STS error: the code with its message when that tells causes apart, else the code itself,
+ * else its family, else the HTTP status.
+ */
+export function describeStsCode(code: string | undefined, status: number | undefined, message?: string): CodeInfo {
+  const text = message?.toLowerCase();
+  const byMessage = text === undefined ? undefined : STS_MESSAGE_CODES.find((m) => m.code === code && text.includes(m.message.toLowerCase()));
+  if (byMessage) return byMessage.info;
   if (code && STS_ERROR_CODES[code]) return STS_ERROR_CODES[code];
   if (code?.startsWith('Throttling')) return STS_ERROR_CODES.Throttling;
   if (code?.startsWith('AuthenticationFail.')) return STS_ERROR_CODES['AuthenticationFail.NoPermission'];

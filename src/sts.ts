@@ -205,7 +205,7 @@ function stsError(action: string, status: number, body: Record<string, unknown>)
   // The OIDC trust hint speaks of token claims; AssumeRole's trust policy names accounts and the ExternalId.
   const { kind, hint } = trustDenied
     ? { kind: 'trust' as const, hint: describeStsCode(action === 'AssumeRoleWithOIDC' ? 'AuthenticationFail.NoPermission' : 'NoPermission', status).hint }
-    : describeStsCode(code, status);
+    : describeStsCode(code, status, message);
   return new ActionError(kind, `${action} failed: ${code ?? `HTTP ${status}`}: ${message}`, hint, { code, requestId, status });
 }
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ActionError } from '../../src/errors.js';
-import { STS_ERROR_CODES } from '../../src/sts-codes.js';
+import { STS_ERROR_CODES, STS_MESSAGE_CODES } from '../../src/sts-codes.js';
 import { codes as EMULATOR_CODES } from '../../emulator/codes.js';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator, Fault, FaultTarget, MintTokenOptions, RequestRecord } from '../../emulator/types.js';
@@ -643,6 +643,10 @@ describe('real error conditions of the emulator: exactly one request, exit 1, th
     readonly code: string;
     /** The STS_ERROR_CODES entry whose hint the failure carries (default: `code`). */
     readonly hintOf?: string;
+    /** The hint itself, where STS's message picks it (STS_MESSAGE_CODES). */
+    readonly hint?: string;
+    /** A hint the failure must not give. */
+    readonly notHint?: string;
     /** A trust failure: the token's claims are printed. */
     readonly trust?: boolean;
     readonly spec: (w: World) => Spec | Promise<Spec>;
@@ -727,10 +731,11 @@ describe('real error conditions of the emulator: exactly one request, exit 1, th
       spec: (w) => ({ inputs: oidcInputs(w, { audience: 'api://not-a-client-id' }) }),
     },
     {
-      name: 'an unknown OIDC identity provider',
+      name: 'a mistyped oidc-provider-arn (no such OIDC identity provider)',
       target: 'AssumeRoleWithOIDC',
       code: 'AuthenticationFail.NoPermission',
-      trust: true,
+      hint: STS_MESSAGE_CODES.find((m) => m.message === 'No such OIDC Provider registered')?.info.hint,
+      notHint: STS_ERROR_CODES['AuthenticationFail.NoPermission'].hint,
       spec: (w) => ({ inputs: oidcInputs(w, { 'oidc-provider-arn': `acs:ram::${ACCOUNT}:oidc-provider/no-such-idp` }) }),
     },
     {
@@ -806,11 +811,13 @@ describe('real error conditions of the emulator: exactly one request, exit 1, th
   ];
 
   for (const c of CONDITIONS) {
-    const hint = STS_ERROR_CODES[c.hintOf ?? c.code].hint;
+    const hint = c.hint ?? STS_ERROR_CODES[c.hintOf ?? c.code].hint;
     scenario(`${c.name} -> ${c.code}`, c.spec, (run) => {
       const error = expectFailure(run);
       expect(error).toMatch(new RegExp(`^${c.target} failed: ${c.code.replace(/\./g, '\\.')}: `));
+      expect(hint).toBeTruthy();
       expect(error).toContain(hint);
+      if (c.notHint) expect(error).not.toContain(c.notHint);
       failureRequestId(error);
       expectRetries(run, c.target, [], DEFAULT_ATTEMPTS);
       expect(count(run, c.target)).toBe(1);

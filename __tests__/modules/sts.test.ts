@@ -199,6 +199,25 @@ describe('STS calls against the emulator', () => {
       expect(error.message).not.toContain(token);
     });
 
+    it('names oidc-provider-arn and the account in it, not the trust policy, for a provider ARN that names no provider', async () => {
+      // A typo in the name, or the right name under another account: STS has no such provider in either case.
+      for (const mistyped of [`acs:ram::${ACCOUNT}:oidc-provider/gihtub`, `acs:ram::${OTHER_ACCOUNT}:oidc-provider/github`]) {
+        const error = await actionError(assumeRoleWithOidc(settings, await em.mintToken(), { ...session(), oidcProviderArn: mistyped }));
+        expect(error.details).toMatchObject({ code: 'AuthenticationFail.NoPermission', status: 401 });
+        expect(error.message).toContain('No such OIDC Provider registered.');
+        expect(error.kind).toBe('input');
+        expect(error.hint).toContain('`oidc-provider-arn`');
+        expect(error.hint).toContain("the provider must exist in the role's account");
+        expect(error.hint).not.toMatch(/trust policy/i);
+      }
+      // The same code for a provider the role does not trust keeps the trust-policy hint.
+      const other = (await em.addOidcProvider({ accountId: ACCOUNT, name: 'untrusted' })).arn;
+      const untrusted = await actionError(assumeRoleWithOidc(settings, await em.mintToken(), { ...session(), oidcProviderArn: other }));
+      expect(untrusted.details.code).toBe('AuthenticationFail.NoPermission');
+      expect(untrusted.kind).toBe('trust');
+      expect(untrusted.hint).toMatch(/trust policy/);
+    });
+
     it('marks an expired token retryable (a fresh one may work)', async () => {
       const token = await em.mintToken({ expiresInSeconds: -60 });
       const error = await actionError(assumeRoleWithOidc(settings, token, { ...session(), oidcProviderArn: providerArn }));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { codes } from '../../emulator/codes.js';
-import { describeStsCode, STS_ERROR_CODES } from '../../src/sts-codes.js';
+import { describeStsCode, STS_ERROR_CODES, STS_MESSAGE_CODES } from '../../src/sts-codes.js';
 
 const INPUTS = Object.keys((parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as { inputs: Record<string, unknown> }).inputs);
 // What a user can change outside the workflow file: settings in RAM, of the IdP, of the runner, of the network.
@@ -18,18 +18,34 @@ describe('describeStsCode', () => {
     expect(describeStsCode('Unknown', 403).kind).toBe('permission');
   });
 
+  it('tells an unknown OIDC provider from a role that does not trust it by the message, not the code', () => {
+    const unknown = describeStsCode('AuthenticationFail.NoPermission', 401, 'No such OIDC Provider registered.');
+    expect(unknown.kind).toBe('input');
+    expect(unknown.hint).toContain('`oidc-provider-arn`');
+    expect(unknown.hint).toContain('`role-to-assume`');
+    expect(unknown.hint).not.toMatch(/trust policy/i);
+    // Upper or lower case, and with STS's trailing period or without.
+    expect(describeStsCode('AuthenticationFail.NoPermission', 401, 'no such oidc provider registered')).toBe(unknown);
+    expect(describeStsCode('AuthenticationFail.NoPermission', 401, 'There is no permission')).toBe(STS_ERROR_CODES['AuthenticationFail.NoPermission']);
+    expect(describeStsCode('AuthenticationFail.NoPermission', 401)).toBe(STS_ERROR_CODES['AuthenticationFail.NoPermission']);
+    // The message counts only with its own code.
+    expect(describeStsCode('NoPermission', 403, 'No such OIDC Provider registered.')).toBe(STS_ERROR_CODES.NoPermission);
+  });
+
   it('gives every code a hint that says what to change: an input, a setting, or that the action retries', () => {
     const inputsNamed = (hint: string) => [...hint.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]).filter((name) => INPUTS.includes(name));
-    const vague = Object.entries(STS_ERROR_CODES).filter(([, { kind, hint }]) => {
+    const entries: [string, { kind: string; hint: string }][] = [
+      ...Object.entries(STS_ERROR_CODES),
+      ...STS_MESSAGE_CODES.map((m): [string, { kind: string; hint: string }] => [`${m.code} (${m.message})`, m.info]),
+    ];
+    const vague = entries.filter(([, { kind, hint }]) => {
       if (kind === 'input') return inputsNamed(hint).length === 0;
       if (kind === 'throttled' || kind === 'server') return !/the action retries/i.test(hint);
       return inputsNamed(hint).length === 0 && !SETTINGS.test(hint);
     });
     expect(vague.map(([code]) => code)).toEqual([]);
     // Every input a hint names in backticks exists.
-    const unknown = Object.values(STS_ERROR_CODES).flatMap(({ hint }) =>
-      [...hint.matchAll(/`([a-z]+(?:-[a-z]+)+)`/g)].map((m) => m[1]).filter((name) => !INPUTS.includes(name)),
-    );
+    const unknown = entries.flatMap(([, { hint }]) => [...hint.matchAll(/`([a-z]+(?:-[a-z]+)+)`/g)].map((m) => m[1]).filter((name) => !INPUTS.includes(name)));
     expect(unknown).toEqual([]);
   });
 });
@@ -44,5 +60,14 @@ describe('the STS error table', () => {
     const doc = readFileSync(new URL('../../docs/TROUBLESHOOTING.md', import.meta.url), 'utf8');
     const undocumented = Object.keys(STS_ERROR_CODES).filter((code) => !doc.includes(`\`${code}\``));
     expect(undocumented).toEqual([]);
+    // A cause told apart by its message has a row of its own: the code and the message in one table row.
+    const rows = doc.split('\n').filter((line) => line.startsWith('| '));
+    const missing = STS_MESSAGE_CODES.filter(({ code, message }) => !rows.some((row) => row.includes(`\`${code}\``) && row.includes(message)));
+    expect(missing).toEqual([]);
+  });
+  it('has its message-told causes among the emulator codes, with the message the emulator answers', () => {
+    for (const { code, message } of STS_MESSAGE_CODES) {
+      expect(codes.find((c) => c.code === code)?.when).toContain(message);
+    }
   });
 });

@@ -178,6 +178,12 @@ export function sts(core) {
     checkPolicy(p);
     const { parts, header, claims } = decodeToken(p.get('OIDCToken') ?? '');
     const provider = state.providers.get(providerArn.toLowerCase());
+    // An ARN that names no provider: 401 AuthenticationFail.NoPermission with this message, the code of a role that
+    // does not trust the provider (below) with another. Alibaba Cloud's STS error codes list both rows
+    // (https://help.aliyun.com/zh/ram/developer-reference/api-sts-2015-04-01-errorcodes), and the ACK RRSA guide quotes
+    // this answer for a cluster whose provider was never created
+    // (https://help.aliyun.com/zh/ack/ack-managed-and-ack-dedicated/user-guide/use-rrsa-to-authorize-pods-to-access-different-cloud-services).
+    // EntityNotExist.OIDCProvider is RAM's GetOIDCProvider answer, not STS's.
     if (!provider) throw new ApiError('AuthenticationFail.NoPermission', 'No such OIDC Provider registered.');
     if (claims.iss !== provider.issuerUrl)
       throw new ApiError('AuthenticationFail.OIDCToken.IssuerNotMatch', "The issuer in the OIDC Token doesn't match the OIDC Provider registered.");
