@@ -1,2 +1,2 @@
 import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{a as e}from"./chunk-EI42IV2R.js";import"./chunk-EYSLYLRF.js";if(process.argv[2]===e){let{serveRefreshes:r}=await import("./helper-7ZLE72TS.js");r()}else{let{run:r}=await import("./main-C4VR3AU7.js");await r()}
+import{a as e}from"./chunk-EI42IV2R.js";import"./chunk-EYSLYLRF.js";if(process.argv[2]===e){let{serveRefreshes:r}=await import("./helper-W22VI2ZE.js");r()}else{let{run:r}=await import("./main-EJKBADMQ.js");await r()}
