@@ -399,6 +399,48 @@ async function assume(printed: Record<string, string>, sub: string, seconds = '2
   });
 });
 
+(reason ? describe.skip : describe)("docs/SETUP.md's aliyun CLI recipe, as written", () => {
+  const section = readFileSync(join(ROOT, 'docs/SETUP.md'), 'utf8').split('## 7. The same with the aliyun CLI')[1] ?? '';
+  const recipe = /```sh\n([\s\S]*?)\n```/.exec(section)?.[1] ?? '';
+
+  it('sets every variable it uses, and gives a role the action assumes for 21600 s', async () => {
+    expect(recipe).toContain('aliyun ram CreateRole');
+    // -u: a variable the recipe uses without setting it stops the shell.
+    const run = sh(['-eu', '-c', recipe]);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(run.stdout).toContain(`account ${ACCOUNT}, fingerprint ${rootFingerprint}`);
+    const made = calls();
+    expect(names(made)).toEqual([
+      'sts GetCallerIdentity',
+      'ims CreateOIDCProvider',
+      'ram CreateRole',
+      ...PROWLER_POLICIES.map(() => 'ram AttachPolicyToRole'),
+      'ram GetRole',
+    ]);
+    expect(made[1].params).toMatchObject({ IssuerUrl: ISSUER, Fingerprints: rootFingerprint, ClientIds: 'sts.aliyuncs.com' });
+    expect(made[2].params.MaxSessionDuration).toBe('21600');
+    expect(JSON.parse(made[2].params.AssumeRolePolicyDocument)).toEqual({
+      Version: '1',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Principal: { Federated: [PROVIDER_ARN] },
+          Condition: { StringEquals: { 'oidc:iss': ISSUER, 'oidc:aud': 'sts.aliyuncs.com', 'oidc:sub': 'repo:my-org/my-repo:ref:refs/heads/main' } },
+        },
+      ],
+    });
+    expect(made.filter((c) => c.api === 'AttachPolicyToRole').map((c) => c.params.PolicyName)).toEqual(PROWLER_POLICIES);
+    const printed = variables(run.stdout);
+    expect(printed).toEqual({ ALIBABA_CLOUD_OIDC_PROVIDER_ARN: PROVIDER_ARN, ALIBABA_CLOUD_ROLE_ARN: ROLE_ARN });
+
+    await applyToEmulator(state());
+    const main = await assume(printed, 'repo:my-org/my-repo:ref:refs/heads/main');
+    expect([main.code, main.error]).toEqual([0, undefined]);
+    expect(Date.parse(main.outputs.expiration) - Date.now()).toBeGreaterThan(21000 * 1000);
+  });
+});
+
 (reason ? describe.skip : describe)('a role whose maximum session is shorter than the scan asks for', () => {
   it('fails with the role limit, the input, and the aliyun CLI and Terraform changes that raise it', async () => {
     await applyToEmulator(oldAccount('short-role'));
