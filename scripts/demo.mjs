@@ -19,7 +19,12 @@ const job = mkdtempSync(join(tmpdir(), 'cac-demo-'));
 try {
   const account = '1234567890123456';
   const idp = await emulator.addOidcProvider({ accountId: account, name: 'github' });
-  const role = await emulator.addRole({ accountId: account, name: 'ProwlerAuditRole', oidc: { providerArn: idp.arn, sub: ['repo:octo-org/octo-repo:*'] } });
+  // The role trusts one branch of one repository, as docs/SETUP.md recommends; the emulator's tokens are main's.
+  const role = await emulator.addRole({
+    accountId: account,
+    name: 'ProwlerAuditRole',
+    oidc: { providerArn: idp.arn, sub: ['repo:octo-org/octo-repo:ref:refs/heads/main'] },
+  });
 
   const workflow = `permissions:
   id-token: write

@@ -30,6 +30,25 @@ export interface Config {
   readonly refreshCredentials: boolean;
 }
 
+/** The inputs readConfig reads; with the sources' inputs (sources/index.ts), every input of action.yml. */
+export const CONFIG_INPUTS: readonly string[] = [
+  'role-to-assume',
+  'oidc-provider-arn',
+  'role-session-name',
+  'role-session-expiration',
+  'role-external-id',
+  'inline-session-policy',
+  'region',
+  'use-vpc-endpoint',
+  'sts-endpoint',
+  'export-env',
+  'output-credentials',
+  'aliyun-profile',
+  'allowed-account-ids',
+  'mask-account-id',
+  'retry-max-attempts',
+  'refresh-credentials',
+];
 /** The environment variables readConfig reads (the default session name). */
 export const CONFIG_VARIABLES = ['GITHUB_REPOSITORY', 'GITHUB_RUN_ID'];
 export const DEFAULT_DURATION_SECONDS = 3600;

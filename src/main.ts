@@ -4,17 +4,17 @@
 import * as core from '@actions/core';
 import { checkCredentialsAccount } from './account.js';
 import { accountIdOf } from './arn.js';
-import { CONFIG_VARIABLES, readConfig } from './config.js';
+import { CONFIG_INPUTS, CONFIG_VARIABLES, readConfig } from './config.js';
 import { serializeCredentials } from './credentials.js';
 import { formatFailure } from './errors.js';
 import { deliver } from './export/deliver.js';
 import { info } from './export/log.js';
 import { mask } from './export/mask.js';
 import { flowSettings, runPlan, sourceEnv } from './flow.js';
-import { pickSet } from './inputs.js';
+import { checkInputNames, pickSet } from './inputs.js';
 import { describePlan, makePlan } from './plan.js';
 import { proxySecrets } from './proxy.js';
-import { SECRET_INPUTS } from './sources/index.js';
+import { SECRET_INPUTS, SOURCE_INPUTS } from './sources/index.js';
 import { jobContext } from './sources/source.js';
 import { STATE_REFRESH } from './state.js';
 
@@ -28,6 +28,8 @@ export async function run(): Promise<void> {
   try {
     for (const name of SECRET_INPUTS) keepSecret(core.getInput(name));
     for (const secret of proxySecrets(process.env)) keepSecret(secret);
+    // An input the action does not have would be ignored (the runner only warns): fail before anything else.
+    checkInputNames(Object.keys(process.env), [...CONFIG_INPUTS, ...SOURCE_INPUTS]);
     // Before validation, whose messages may name the role's account.
     if (/^true$/i.test(core.getInput('mask-account-id'))) mask(accountIdOf(core.getInput('role-to-assume')));
     // Every input read is kept: the refresh helper reads the same inputs and so makes the same plan.

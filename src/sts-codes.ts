@@ -1,6 +1,7 @@
 // Every STS error code the action can meet: its kind and what to change. docs/TROUBLESHOOTING.md lists the same
 // codes; a test keeps the two in step. Pure: no I/O.
 
+import { parseRoleArn } from './arn.js';
 import type { ErrorKind } from './errors.js';
 
 export interface CodeInfo {
@@ -78,7 +79,7 @@ export const STS_ERROR_CODES: Readonly<Record<string, CodeInfo>> = {
   },
   'InvalidParameter.DurationSeconds': {
     kind: 'input',
-    hint: "Lower `role-session-expiration` to at most the role's maximum session duration (RAM console > role > Maximum session duration), or raise that maximum.",
+    hint: "Lower `role-session-expiration` to at most the role's maximum session duration, or raise that maximum (RAM console > role > Maximum session duration); a session must cover the run (docs/SETUP.md, section 4).",
   },
   'InvalidParameter.PolicyGrammar': {
     kind: 'input',
@@ -226,4 +227,29 @@ export function describeStsCode(code: string | undefined, status: number | undef
   if (status === 429) return STS_ERROR_CODES.Throttling;
   if (status !== undefined && status >= 500) return STS_ERROR_CODES.ServiceUnavailable;
   return { kind: 'server', hint: 'Unexpected answer from STS; quote the RequestId to Alibaba Cloud support.' };
+}
+
+const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, min: 60, h: 3600, hr: 3600 };
+const LONGEST_SESSION = 43200;
+
+/**
+ * The hint for STS refusing `role-session-expiration` (InvalidParameter.DurationSeconds): the role's limit when STS's
+ * message gives it ("The Min/Max value of DurationSeconds is 15min/3hr."), the table's hint, and the exact changes
+ * that raise the limit to the duration asked for.
+ */
+export function durationRefusedHint(message: string, request: { readonly roleArn: string; readonly durationSeconds: number }): string {
+  const limit = /DurationSeconds is\s*\d+\s*(?:s|min|hr?)\s*\/\s*(\d+)\s*(s|min|hr?)\b/i.exec(message);
+  const max = limit ? Number(limit[1]) * UNIT_SECONDS[limit[2].toLowerCase()] : undefined;
+  const role = parseRoleArn(request.roleArn)?.roleName ?? '<role-name>';
+  const wanted = Math.min(request.durationSeconds, LONGEST_SESSION);
+  const hours = (seconds: number) => (seconds >= 3600 && seconds % 3600 === 0 ? ` (${seconds / 3600} h)` : '');
+  const found =
+    max !== undefined && request.durationSeconds > max
+      ? `The role ${role} allows sessions of at most ${max} s${hours(max)}; \`role-session-expiration\` asks for ${request.durationSeconds} s. `
+      : '';
+  return (
+    `${found}${STS_ERROR_CODES['InvalidParameter.DurationSeconds'].hint} To raise it to ${wanted} s: ` +
+    `\`aliyun ram UpdateRole --RoleName ${role} --NewMaxSessionDuration ${wanted}\`, or in Terraform ` +
+    `\`max_session_duration = ${wanted}\` on the role's \`alicloud_ram_role\`.`
+  );
 }

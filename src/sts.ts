@@ -9,8 +9,8 @@ import type { Endpoint } from './config.js';
 import { type Credentials, type Identity, isoSeconds, parseCredentials } from './credentials.js';
 import { ActionError } from './errors.js';
 import { type Connection, type HttpResponse, parseJsonObject, preconnect, request, type Timeouts } from './http.js';
-import type { AssumeRoleParams, OidcRoleParams } from './plan.js';
-import { describeStsCode } from './sts-codes.js';
+import type { AssumeRoleParams, OidcRoleParams, RoleSession } from './plan.js';
+import { describeStsCode, durationRefusedHint } from './sts-codes.js';
 
 export interface StsSettings extends Timeouts {
   readonly endpoint: Endpoint;
@@ -46,12 +46,18 @@ export async function assumeRoleWithOidc(settings: StsSettings, token: string, p
     DurationSeconds: String(params.durationSeconds),
   });
   if (params.policy) form.set('Policy', params.policy);
-  const body = await call(action, settings, connection, {
-    url: `${originOf(settings)}/`,
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': USER_AGENT },
-    body: form.toString(),
-  });
+  const body = await call(
+    action,
+    settings,
+    connection,
+    {
+      url: `${originOf(settings)}/`,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': USER_AGENT },
+      body: form.toString(),
+    },
+    params,
+  );
   return assumed(action, body);
 }
 
@@ -63,7 +69,7 @@ export async function assumeRole(settings: StsSettings, source: Credentials, par
   };
   if (params.policy) query.Policy = params.policy;
   if (params.externalId) query.ExternalId = params.externalId;
-  return assumed('AssumeRole', await signedCall('AssumeRole', settings, source, query, connection));
+  return assumed('AssumeRole', await signedCall('AssumeRole', settings, source, query, connection, params));
 }
 
 export async function getCallerIdentity(settings: StsSettings, credentials: Credentials, connection?: Connection): Promise<Identity> {
@@ -129,9 +135,10 @@ function signedCall(
   credentials: Credentials,
   query: Record<string, string>,
   connection: Connection | undefined,
+  role?: RoleSession,
 ): Promise<Record<string, unknown>> {
   const { url, headers } = signRequest(action, settings.endpoint.host, settings.endpoint.protocol, credentials, query);
-  return call(action, settings, connection, { url, method: 'POST', headers: { ...headers, accept: 'application/json', 'user-agent': USER_AGENT } });
+  return call(action, settings, connection, { url, method: 'POST', headers: { ...headers, accept: 'application/json', 'user-agent': USER_AGENT } }, role);
 }
 
 /** One request to STS: its JSON answer, or an ActionError that says what went wrong and what to change. */
@@ -140,6 +147,7 @@ async function call(
   settings: StsSettings,
   connection: Connection | undefined,
   req: { url: string; method: 'POST'; headers: Record<string, string>; body?: string },
+  role?: RoleSession,
 ): Promise<Record<string, unknown>> {
   let res: HttpResponse;
   try {
@@ -158,7 +166,7 @@ async function call(
       { status: res.status },
     );
   }
-  if (res.status !== 200) throw stsError(action, res.status, body);
+  if (res.status !== 200) throw stsError(action, res.status, body, role);
   return body;
 }
 
@@ -189,7 +197,7 @@ function malformed(action: string, what: string): ActionError {
 }
 
 /** An STS error answer: its code, kind, hint and RequestId, with the STS fields checked before they are used. */
-function stsError(action: string, status: number, body: Record<string, unknown>): ActionError {
+function stsError(action: string, status: number, body: Record<string, unknown>, role?: RoleSession): ActionError {
   const text = (name: string, grammar: RegExp) => {
     const value = body[name];
     return typeof value === 'string' && grammar.test(value) ? value : undefined;
@@ -206,7 +214,9 @@ function stsError(action: string, status: number, body: Record<string, unknown>)
   const { kind, hint } = trustDenied
     ? { kind: 'trust' as const, hint: describeStsCode(action === 'AssumeRoleWithOIDC' ? 'AuthenticationFail.NoPermission' : 'NoPermission', status).hint }
     : describeStsCode(code, status, message);
-  return new ActionError(kind, `${action} failed: ${code ?? `HTTP ${status}`}: ${message}`, hint, { code, requestId, status });
+  // The refused duration: the role's limit from STS's message, and the change that raises it.
+  const durationHint = code === 'InvalidParameter.DurationSeconds' && role ? durationRefusedHint(message, role) : undefined;
+  return new ActionError(kind, `${action} failed: ${code ?? `HTTP ${status}`}: ${message}`, durationHint ?? hint, { code, requestId, status });
 }
 
 function originOf(settings: StsSettings): string {

@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator } from '../../emulator/types.js';
+import { FOREIGN_INPUTS, inputVariable } from '../../src/inputs.js';
 import { findLeaks, newJob, type Job, type StepResult, oidcJobEnv } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
@@ -20,6 +21,8 @@ const PERMISSIONS = 'permissions:\n  id-token: write';
 const PASTED_SECRET = 'Xq7/secretValue+LooksLike=Base64Secret';
 const SPACED_SECRET = 'abcdEFGH1234 ijklMNOP5678';
 const LONE_TOKEN = 'CAISloneSecurityTokenValue0123456789';
+// The value of an input the action does not have: never echoed (it may be a secret meant for another action).
+const FOREIGN_VALUE = 'Fq9/foreignInputValue+NeverShown=0001';
 // An STS-shaped key for the "STS key without its token" case; the emulator never sees it.
 const STS_KEY = { accessKeyId: 'STS.NUgYrLnoValidationOnly0001', accessKeySecret: 'stsSecretValidationOnly0123456789' };
 
@@ -405,6 +408,43 @@ const cases: Case[] = [
     hint: /Add `role-to-assume`/,
   },
   { name: 'aliyun-profile with a space', inputs: ({ keys }) => ({ ...keys, 'aliyun-profile': 'my profile' }), input: 'aliyun-profile', hint: /1-64 letters/ },
+
+  // Inputs the action does not have, as the runner passes them (INPUT_<NAME>, next to a valid OIDC flow): another
+  // credentials action's names, each with the input it means here; one without an equivalent; a typo; a stray name.
+  ...Object.entries(FOREIGN_INPUTS)
+    .filter(([name, entry]) => entry.use || name === 'role-skip-session-tagging')
+    .map(([name, entry]) => ({
+      name: `${name}, an input of ${entry.of.join(' and ')}`,
+      inputs: ({ role }: { role: Record<string, string> }) => ({ ...role, 'oidc-provider-arn': PROVIDER }),
+      env: { [inputVariable(name)]: FOREIGN_VALUE },
+      input: name,
+      message: /is not an input of this action\.$/,
+      hint: new RegExp(entry.use ? `this action calls it ${entry.use}\\.$` : 'sets no session tags'),
+      secrets: [FOREIGN_VALUE],
+    })),
+  {
+    name: 'a typo: role-to-asume',
+    inputs: () => ({ 'oidc-provider-arn': PROVIDER }),
+    env: { 'INPUT_ROLE-TO-ASUME': ROLE },
+    input: 'role-to-asume',
+    message: /is not an input of this action\.$/,
+    hint: /^Did you mean role-to-assume\?$/,
+  },
+  {
+    name: 'an input with underscores: role_session_expiration',
+    inputs: ({ role }) => ({ ...role, 'oidc-provider-arn': PROVIDER }),
+    env: { INPUT_ROLE_SESSION_EXPIRATION: '21600' },
+    input: 'role_session_expiration',
+    hint: /^Did you mean role-session-expiration\?$/,
+  },
+  {
+    name: 'two inputs the action does not have',
+    inputs: ({ role }) => ({ ...role, 'oidc-provider-arn': PROVIDER }),
+    env: { 'INPUT_AWS-REGION': 'cn-hangzhou', 'INPUT_ROLE-DURATION-SECONDS': '10800' },
+    input: 'aws-region',
+    message: /\(nor are role-duration-seconds\)\.$/,
+    hint: /^aws-region: .*calls it region\.\nrole-duration-seconds: .*calls it role-session-expiration\.$/,
+  },
 ];
 
 function fileOf(job: Job, kind: 'env' | 'output' | 'state', step = 1): string {

@@ -1,7 +1,13 @@
-# One-time Alibaba Cloud setup for configure-alibabacloud-credentials (see docs/SETUP.md):
-# a RAM OIDC identity provider for GitHub Actions, a RAM role that only one branch of one repository can
-# assume, and the read-only policies Prowler needs. `terraform apply`, then copy the two outputs into the
-# workflow (or into repository variables).
+# One-time Alibaba Cloud setup for configure-alibabacloud-credentials (see docs/SETUP.md): a RAM OIDC identity
+# provider for GitHub Actions; a role for scans that the subjects in `subjects` may assume, with Prowler's read-only
+# policies; and, with `plan_role_name`, a role for examples/terraform-plan.yml that `plan_subjects` may assume (pull
+# requests and `main` by default). Both allow sessions of 21600 s, so that `role-session-expiration` can cover a scan
+# or a Terraform run (docs/SETUP.md, section 4). `terraform apply`, then set the repository variables the
+# `repository_variables` output lists:
+#
+#   terraform init
+#   terraform apply -var github_owner=my-org -var github_repository=my-repo \
+#     -var 'subjects=["ref:refs/heads/main"]' -var plan_role_name=github-terraform-plan
 #
 # Run it as an administrator of the account (for example a RAM user with AliyunRAMFullAccess), with the
 # usual provider credentials: ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET, a CLI profile
@@ -37,7 +43,38 @@ locals {
     ? "${var.github_owner}@${var.github_owner_id}/${var.github_repository}@${var.github_repository_id}"
     : "${var.github_owner}/${var.github_repository}"
   )
-  subject = "repo:${local.repository_path}:ref:refs/heads/${var.github_branch}"
+  # Each role's subjects written out: "repo:OWNER/REPO:" and the entry, or the entry as it is when it starts with "repo:".
+  role_subjects = {
+    scan = [for entry in var.subjects : startswith(entry, "repo:") ? entry : "repo:${local.repository_path}:${entry}"]
+    plan = [for entry in var.plan_subjects : startswith(entry, "repo:") ? entry : "repo:${local.repository_path}:${entry}"]
+  }
+
+  # One trust policy per role: tokens of the identity provider, for GitHub's issuer and the audience, whose subject is
+  # one of the role's. StringLike lets a subject hold `*` (tags v*); subjects without one match only themselves.
+  trust_policies = {
+    for role, subjects in local.role_subjects : role => jsonencode({
+      Version = "1"
+      Statement = [
+        {
+          Effect = "Allow"
+          Action = "sts:AssumeRole"
+          Principal = {
+            Federated = [local.oidc_provider_arn]
+          }
+          Condition = {
+            StringEquals = {
+              "oidc:iss" = local.issuer
+              "oidc:aud" = var.audience
+            }
+            # Without this condition any repository on github.com could assume the role.
+            StringLike = {
+              "oidc:sub" = subjects
+            }
+          }
+        }
+      ]
+    })
+  }
 
   # RAM wants the SHA-1 fingerprint of the root CA certificate of the issuer's host; tls_certificate lists
   # the chain with the root first.
@@ -68,37 +105,37 @@ resource "alicloud_ims_oidc_provider" "github" {
   issuance_limit_time = var.issuance_limit_time
 }
 
+# The role the scans (and any other workflow of `subjects`) assume.
 resource "alicloud_ram_role" "github" {
-  role_name            = var.role_name
-  description          = "Assumed by GitHub Actions in ${var.github_owner}/${var.github_repository} (${var.github_branch})"
-  max_session_duration = var.max_session_duration
-
-  assume_role_policy_document = jsonencode({
-    Version = "1"
-    Statement = [
-      {
-        Effect = "Allow"
-        Action = "sts:AssumeRole"
-        Principal = {
-          Federated = [local.oidc_provider_arn]
-        }
-        Condition = {
-          StringEquals = {
-            "oidc:iss" = local.issuer
-            "oidc:aud" = var.audience
-            # Without this condition any repository on github.com could assume the role.
-            "oidc:sub" = local.subject
-          }
-        }
-      }
-    ]
-  })
+  role_name                   = var.role_name
+  description                 = "Assumed by GitHub Actions in ${var.github_owner}/${var.github_repository}"
+  max_session_duration        = var.max_session_duration
+  assume_role_policy_document = local.trust_policies.scan
 }
 
 resource "alicloud_ram_role_policy_attachment" "prowler" {
   for_each = toset(var.system_policies)
 
   role_name   = alicloud_ram_role.github.role_name
+  policy_name = each.value
+  policy_type = "System"
+}
+
+# The role of examples/terraform-plan.yml, when `plan_role_name` is set. Anyone who can open a pull request runs code
+# with it: keep it read-only, and `apply` with another role bound to a protected environment.
+resource "alicloud_ram_role" "plan" {
+  count = var.plan_role_name == null ? 0 : 1
+
+  role_name                   = var.plan_role_name
+  description                 = "terraform plan in ${var.github_owner}/${var.github_repository} (GitHub Actions)"
+  max_session_duration        = var.max_session_duration
+  assume_role_policy_document = local.trust_policies.plan
+}
+
+resource "alicloud_ram_role_policy_attachment" "plan" {
+  for_each = var.plan_role_name == null ? toset([]) : toset(var.plan_policies)
+
+  role_name   = alicloud_ram_role.plan[0].role_name
   policy_name = each.value
   policy_type = "System"
 }

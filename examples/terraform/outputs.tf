@@ -8,9 +8,25 @@ output "role_arn" {
   value       = alicloud_ram_role.github.arn
 }
 
-output "oidc_subject" {
-  description = "The only OIDC subject the role trusts; compare it with the `sub` of a failing job's token."
-  value       = local.subject
+output "oidc_subjects" {
+  description = "The OIDC subjects each role trusts; compare them with the `sub` of a failing job's token."
+  value       = { for role, subjects in local.role_subjects : role => subjects if role == "scan" || var.plan_role_name != null }
+}
+
+output "plan_role_arn" {
+  description = "Value for examples/terraform-plan.yml's `role-to-assume` (repository variable ALIBABA_CLOUD_PLAN_ROLE_ARN)."
+  value       = var.plan_role_name == null ? null : alicloud_ram_role.plan[0].arn
+}
+
+output "repository_variables" {
+  description = "The repository variables the example workflows read (Settings > Secrets and variables > Actions > Variables)."
+  value = merge(
+    {
+      ALIBABA_CLOUD_ROLE_ARN          = alicloud_ram_role.github.arn
+      ALIBABA_CLOUD_OIDC_PROVIDER_ARN = local.oidc_provider_arn
+    },
+    var.plan_role_name == null ? {} : { ALIBABA_CLOUD_PLAN_ROLE_ARN = alicloud_ram_role.plan[0].arn },
+  )
 }
 
 output "workflow_snippet" {
@@ -20,5 +36,6 @@ output "workflow_snippet" {
       with:
         role-to-assume: ${alicloud_ram_role.github.arn}
         oidc-provider-arn: ${local.oidc_provider_arn}
+        role-session-expiration: ${var.max_session_duration}
   EOT
 }

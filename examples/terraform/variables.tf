@@ -14,10 +14,20 @@ variable "github_repository" {
   type        = string
 }
 
-variable "github_branch" {
-  description = "Branch whose workflows may assume the role (push, schedule and workflow_dispatch runs on it)."
-  type        = string
-  default     = "main"
+variable "subjects" {
+  description = <<-EOT
+    Who may assume the scan role: subjects of GitHub's OIDC token, each written after "repo:OWNER/REPO:" (or whole,
+    starting with "repo:", for a customized subject). `*` matches any characters. Examples: "ref:refs/heads/main"
+    (pushes, schedules and manual runs on main), "ref:refs/tags/v*", "pull_request", "environment:production".
+    docs/SETUP.md, section 3, lists the subjects GitHub sends.
+  EOT
+  type        = list(string)
+  default     = ["ref:refs/heads/main"]
+
+  validation {
+    condition     = length(var.subjects) > 0 && alltrue([for s in var.subjects : length(trimspace(s)) > 0 && s != "*"])
+    error_message = "subjects needs at least one subject, and none may be empty or a bare \"*\"."
+  }
 }
 
 variable "github_owner_id" {
@@ -71,13 +81,12 @@ variable "role_name" {
 
 variable "max_session_duration" {
   description = <<-EOT
-    Longest session the role allows, in seconds (3600-43200). STS refuses a `role-session-expiration` above it
-    (InvalidParameter.DurationSeconds); it does not shorten the session. Prowler reads its credentials once, so
-    the session must cover the scan: the default allows the 10800 s of examples/prowler-scheduled-scan.yml
-    (the composite in examples/prowler-alibabacloud asks for 21600).
+    Longest session the roles allow, in seconds (3600-43200). STS refuses a `role-session-expiration` above it
+    (InvalidParameter.DurationSeconds). The default, 21600 (6 hours, the longest a job runs on a GitHub-hosted
+    runner), allows a session that covers a scan or a Terraform run: docs/SETUP.md, section 4.
   EOT
   type        = number
-  default     = 10800
+  default     = 21600
 
   validation {
     condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200
@@ -99,4 +108,30 @@ variable "system_policies" {
     "AliyunCSReadOnlyAccess",
     "AliyunYundunSASReadOnlyAccess",
   ]
+}
+
+variable "plan_role_name" {
+  description = "Name of a second role, for examples/terraform-plan.yml (e.g. github-terraform-plan); null creates none."
+  type        = string
+  default     = null
+}
+
+variable "plan_subjects" {
+  description = "Who may assume the plan role, written as in `subjects`: by default pull requests and pushes to main."
+  type        = list(string)
+  default     = ["pull_request", "ref:refs/heads/main"]
+
+  validation {
+    condition     = length(var.plan_subjects) > 0 && alltrue([for s in var.plan_subjects : length(trimspace(s)) > 0 && s != "*"])
+    error_message = "plan_subjects needs at least one subject, and none may be empty or a bare \"*\"."
+  }
+}
+
+variable "plan_policies" {
+  description = <<-EOT
+    System policies of the plan role. ReadOnlyAccess lets `terraform plan` read what it manages and the state in OSS;
+    a backend with a Tablestore lock table also needs write access to that table.
+  EOT
+  type        = list(string)
+  default     = ["ReadOnlyAccess"]
 }

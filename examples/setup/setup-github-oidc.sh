@@ -1,0 +1,317 @@
+#!/bin/sh
+# One-time Alibaba Cloud setup for configure-alibabacloud-credentials, with the aliyun CLI (docs/SETUP.md, section 1):
+#
+#   1. GitHub's OIDC identity provider: created, or the account's provider for GitHub's issuer reused (with the
+#      Client ID and the current certificate fingerprint added when they are missing);
+#   2. a RAM role that trusts exactly the GitHub subjects given (branches, tags, pull requests, environments), with a
+#      maximum session of 21600 s (6 hours, the longest a job runs on a GitHub-hosted runner), so that a
+#      `role-session-expiration` that covers a Prowler scan or a Terraform run is allowed;
+#   3. Prowler's read-only system policies on the role (or the policies given with --policy);
+#
+# then reads everything back, checks it, and prints the two repository variables the workflows use. Running it again
+# changes only what differs. --dry-run prints the calls that change something, for an account that has none of it,
+# and makes no call at all.
+#
+#   sh examples/setup/setup-github-oidc.sh --repo my-org/my-repo --branch main
+#   sh examples/setup/setup-github-oidc.sh --repo my-org/my-repo --branch main --pull-requests \
+#     --role-name github-terraform-plan --policy ReadOnlyAccess --variable ALIBABA_CLOUD_PLAN_ROLE_ARN
+#
+# Needs: the aliyun CLI, configured for an administrator of the account (e.g. a RAM user with AliyunRAMFullAccess);
+# jq; openssl, unless --fingerprint is given.
+set -eu
+
+ISSUER=https://token.actions.githubusercontent.com
+# The read-only system policies of the services Prowler checks (docs/SETUP.md, section 5).
+PROWLER_POLICIES='AliyunRAMReadOnlyAccess
+AliyunECSReadOnlyAccess
+AliyunVPCReadOnlyAccess
+AliyunOSSReadOnlyAccess
+AliyunActionTrailReadOnlyAccess
+AliyunLogReadOnlyAccess
+AliyunRDSReadOnlyAccess
+AliyunCSReadOnlyAccess
+AliyunYundunSASReadOnlyAccess'
+NL='
+'
+
+usage() {
+	cat <<'EOF'
+Usage: setup-github-oidc.sh --repo OWNER/REPO SUBJECT... [OPTION...]
+
+Subjects the role trusts (at least one; each may be repeated; * matches any characters):
+  --branch NAME          pushes, schedules and manual runs on a branch     repo:OWNER/REPO:ref:refs/heads/NAME
+  --tag PATTERN          tag runs, e.g. 'v*'                               repo:OWNER/REPO:ref:refs/tags/PATTERN
+  --pull-requests        pull requests from branches of the repository     repo:OWNER/REPO:pull_request
+  --environment NAME     jobs with `environment: NAME`                     repo:OWNER/REPO:environment:NAME
+  --subject SUBJECT      any other subject, written out (immutable or customized subjects)
+
+Options:
+  --role-name NAME             role to create or update (default github-prowler-scan)
+  --max-session-duration SEC   the role's longest session, 3600-43200 (default 21600)
+  --policy NAME                a system policy to attach, repeatable (default: Prowler's read-only policies)
+  --variable NAME              repository variable for the role ARN (default ALIBABA_CLOUD_ROLE_ARN)
+  --provider-name NAME         name of the identity provider if one is created (default github-actions)
+  --audience CLIENT_ID         Client ID, the action's `audience` input (default sts.aliyuncs.com)
+  --fingerprint HEX            SHA-1 fingerprint of GitHub's root CA (default: computed with openssl)
+  --account-id ID              account ID for the ARNs --dry-run prints (a real run reads it)
+  --dry-run                    print the calls that change something, make none
+  -h, --help                   this text
+EOF
+}
+
+die() {
+	printf 'setup-github-oidc.sh: %s\n' "$*" >&2
+	exit 1
+}
+say() { printf '%s\n' "$*" >&2; }
+
+# An argument as the shell reads it back: bare when it is safe, else in single quotes.
+quote() {
+	case $1 in
+	'' | *[!A-Za-z0-9_./:=@%+,-]*) printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" ;;
+	*) printf '%s' "$1" ;;
+	esac
+}
+command_line() {
+	line=''
+	for arg do line="$line${line:+ }$(quote "$arg")"; done
+	printf '%s\n' "$line"
+}
+
+# A call that changes something: printed, and made unless --dry-run.
+change() {
+	if [ "$dry_run" = true ]; then
+		command_line aliyun "$@"
+	else
+		say "+ $(command_line aliyun "$@")"
+		aliyun "$@" >/dev/null || die "aliyun $1 $2 failed (see above)"
+	fi
+}
+
+# A call that reads: its JSON answer on stdout. `missing` names the error code that means "does not exist": the
+# call then prints nothing and returns 3. Any other failure prints the CLI's message and returns 1. Run it in an
+# assignment of its own (answer=$(read_json ...)), never in a pipeline, so that `set -e` sees its status.
+read_json() {
+	missing=$1
+	shift
+	if aliyun "$@" >"$tmp/out" 2>"$tmp/err"; then
+		cat "$tmp/out"
+		return 0
+	fi
+	if [ -n "$missing" ] && grep -q "$missing" "$tmp/out" "$tmp/err"; then return 3; fi
+	cat "$tmp/err" "$tmp/out" >&2
+	say "setup-github-oidc.sh: aliyun $1 $2 failed"
+	return 1
+}
+
+need_value() {
+	[ $# -ge 2 ] || die "$1 needs a value (see --help)"
+}
+
+repo=''
+entries=''
+role_name=github-prowler-scan
+max_session=21600
+policies=''
+variable=ALIBABA_CLOUD_ROLE_ARN
+provider_name=github-actions
+audience=sts.aliyuncs.com
+fingerprint=''
+account_id=''
+dry_run=false
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--repo) need_value "$@" && repo=$2 && shift 2 ;;
+	--branch) need_value "$@" && entries="$entries${entries:+$NL}ref:refs/heads/$2" && shift 2 ;;
+	--tag) need_value "$@" && entries="$entries${entries:+$NL}ref:refs/tags/$2" && shift 2 ;;
+	--pull-requests) entries="$entries${entries:+$NL}pull_request" && shift ;;
+	--environment) need_value "$@" && entries="$entries${entries:+$NL}environment:$2" && shift 2 ;;
+	--subject) need_value "$@" && entries="$entries${entries:+$NL}=$2" && shift 2 ;;
+	--role-name) need_value "$@" && role_name=$2 && shift 2 ;;
+	--max-session-duration) need_value "$@" && max_session=$2 && shift 2 ;;
+	--policy) need_value "$@" && policies="$policies${policies:+$NL}$2" && shift 2 ;;
+	--variable) need_value "$@" && variable=$2 && shift 2 ;;
+	--provider-name) need_value "$@" && provider_name=$2 && shift 2 ;;
+	--audience) need_value "$@" && audience=$2 && shift 2 ;;
+	--fingerprint) need_value "$@" && fingerprint=$2 && shift 2 ;;
+	--account-id) need_value "$@" && account_id=$2 && shift 2 ;;
+	--dry-run) dry_run=true && shift ;;
+	-h | --help) usage && exit 0 ;;
+	*) die "unknown option $1 (see --help)" ;;
+	esac
+done
+
+matches() { printf '%s' "$1" | grep -Eq "$2"; }
+matches "$repo" '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' || die '--repo OWNER/REPO is required, e.g. --repo my-org/my-repo'
+[ -n "$entries" ] || die 'give at least one subject: --branch, --tag, --pull-requests, --environment or --subject'
+matches "$role_name" '^[A-Za-z0-9._-]{1,64}$' || die "--role-name: \"$role_name\" is not a RAM role name"
+matches "$provider_name" '^[A-Za-z0-9._-]{1,128}$' || die "--provider-name: \"$provider_name\" is not an identity provider name"
+{ matches "$max_session" '^[0-9]+$' && [ "$max_session" -ge 3600 ] && [ "$max_session" -le 43200 ]; } ||
+	die "--max-session-duration: \"$max_session\" is not a number of seconds from 3600 to 43200"
+matches "$audience" '^[^[:space:]]+$' || die '--audience must be one Client ID, without spaces'
+matches "$variable" '^[A-Za-z_][A-Za-z0-9_]*$' || die "--variable: \"$variable\" is not a variable name"
+[ -z "$account_id" ] || matches "$account_id" '^[0-9]{1,20}$' || die "--account-id: \"$account_id\" is not an account ID"
+[ -n "$policies" ] || policies=$PROWLER_POLICIES
+fingerprint=$(printf '%s' "$fingerprint" | tr -d ':' | tr 'A-F' 'a-f')
+[ -z "$fingerprint" ] || matches "$fingerprint" '^[0-9a-f]{40}$' || die '--fingerprint must be 40 hex characters (SHA-1)'
+
+# The subjects, written out: repo:OWNER/REPO:<entry>, or as given with --subject.
+subjects=$(printf '%s\n' "$entries" | while IFS= read -r entry; do
+	case $entry in
+	=*) printf '%s\n' "${entry#=}" ;;
+	*) printf 'repo:%s:%s\n' "$repo" "$entry" ;;
+	esac
+done)
+
+command -v jq >/dev/null || die 'needs jq'
+if [ "$dry_run" = false ]; then command -v aliyun >/dev/null || die 'needs the aliyun CLI (https://github.com/aliyun/aliyun-cli)'; fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# RAM wants the SHA-1 fingerprint of the last certificate of the chain the issuer's host presents (its root CA).
+github_fingerprint() {
+	host=${ISSUER#https://}
+	openssl s_client -connect "$host:443" -servername "$host" -showcerts </dev/null 2>/dev/null |
+		awk '/-----BEGIN CERTIFICATE-----/ { pem = "" } { pem = pem $0 "\n" }
+		     /-----END CERTIFICATE-----/ { last = pem } END { printf "%s", last }' |
+		openssl x509 -noout -fingerprint -sha1 |
+		sed 's/^.*=//; s/://g' | tr 'A-F' 'a-f'
+}
+
+# The trust policy: tokens of the identity provider $1, for GitHub's issuer, the audience, and one of the subjects.
+trust_policy() {
+	printf '%s\n' "$subjects" | jq -R . | jq -cs --arg provider "$1" --arg issuer "$ISSUER" --arg audience "$audience" '{
+		Version: "1",
+		Statement: [{
+			Effect: "Allow",
+			Action: "sts:AssumeRole",
+			Principal: { Federated: [$provider] },
+			Condition: {
+				StringEquals: { "oidc:iss": $issuer, "oidc:aud": $audience },
+				StringLike: { "oidc:sub": . }
+			}
+		}]
+	}'
+}
+
+# What decides who may assume a role (GetRole's answer on stdin), in one comparable line: its maximum session, and
+# the providers, issuers, audiences and subjects of its trust policy, sorted.
+role_facts() {
+	jq -cS '.Role | (.AssumeRolePolicyDocument | fromjson) as $doc
+		| def list: if . == null then [] elif type == "array" then . else [.] end;
+		  def conditions($key): [$doc.Statement[] | .Condition // {} | .[] | .[$key] | list[]] | unique;
+		{ max: .MaxSessionDuration,
+		  providers: [$doc.Statement[] | .Principal.Federated | list[]] | unique,
+		  issuers: conditions("oidc:iss"), audiences: conditions("oidc:aud"), subjects: conditions("oidc:sub") }'
+}
+wanted_facts() {
+	printf '%s\n' "$subjects" | jq -R . | jq -cSs --argjson max "$max_session" --arg provider "$1" --arg issuer "$ISSUER" \
+		--arg audience "$audience" '{ max: $max, providers: [$provider], issuers: [$issuer], audiences: [$audience], subjects: unique }'
+}
+
+# Each comma-separated value of a field of an identity provider (ListOIDCProviders' answer), one a line.
+values_of() { printf '%s' "$1" | jq -r --arg field "$2" '.[$field] // "" | split(",")[] | gsub("^\\s+|\\s+$"; "")'; }
+
+# 1. Who runs this, and the account.
+if [ "$dry_run" = true ]; then
+	say "Dry run: the calls below are what a run makes in an account with none of this; nothing is called."
+	account=${account_id:-'<account-id>'}
+else
+	answer=$(read_json '' sts GetCallerIdentity)
+	account=$(printf '%s' "$answer" | jq -r .AccountId)
+	matches "$account" '^[0-9]+$' || die 'aliyun sts GetCallerIdentity gave no account ID: is the aliyun CLI configured?'
+	[ -z "$account_id" ] || [ "$account_id" = "$account" ] || die "--account-id $account_id, but the aliyun CLI works in account $account"
+	say "Account $account."
+fi
+
+# 2. The fingerprint of GitHub's certificate authority.
+if [ -z "$fingerprint" ] && [ "$dry_run" = false ]; then
+	command -v openssl >/dev/null || die 'needs openssl to compute the fingerprint, or give --fingerprint'
+	fingerprint=$(github_fingerprint)
+	matches "$fingerprint" '^[0-9a-f]{40}$' || die "could not read the certificate chain of ${ISSUER#https://}: give --fingerprint"
+	say "Fingerprint of ${ISSUER#https://}'s root CA: $fingerprint."
+fi
+
+# 3. The identity provider for GitHub's issuer: the account's, or a new one.
+provider=''
+if [ "$dry_run" = false ]; then
+	marker=''
+	while :; do
+		if [ -n "$marker" ]; then page=$(read_json '' ims ListOIDCProviders --MaxItems 100 --Marker "$marker"); else page=$(read_json '' ims ListOIDCProviders --MaxItems 100); fi
+		provider=$(printf '%s' "$page" | jq -c --arg issuer "$ISSUER" 'first(.OIDCProviders.OIDCProvider[]? | select(.IssuerUrl == $issuer)) // empty')
+		marker=$(printf '%s' "$page" | jq -r 'if .IsTruncated == true then .Marker // "" else "" end')
+		[ -n "$provider" ] || [ -z "$marker" ] || continue
+		break
+	done
+fi
+if [ -n "$provider" ]; then
+	provider_name=$(printf '%s' "$provider" | jq -r .OIDCProviderName)
+	provider_arn=$(printf '%s' "$provider" | jq -r .Arn)
+	say "Reusing the identity provider $provider_name, the account's one for $ISSUER."
+	values_of "$provider" ClientIds | grep -qxF "$audience" ||
+		change ims AddClientIdToOIDCProvider --OIDCProviderName "$provider_name" --ClientId "$audience"
+	values_of "$provider" Fingerprints | tr 'A-F' 'a-f' | grep -qxF "$fingerprint" ||
+		change ims AddFingerprintToOIDCProvider --OIDCProviderName "$provider_name" --Fingerprint "$fingerprint"
+else
+	change ims CreateOIDCProvider --OIDCProviderName "$provider_name" --IssuerUrl "$ISSUER" \
+		--Fingerprints "${fingerprint:-<fingerprint>}" --ClientIds "$audience" --IssuanceLimitTime 12 \
+		--Description 'GitHub Actions OIDC tokens'
+	provider_arn="acs:ram::$account:oidc-provider/$provider_name"
+fi
+
+# 4. The role, trusting the subjects, with the session length.
+policy=$(trust_policy "$provider_arn")
+role=''
+[ "$dry_run" = true ] || role=$(read_json EntityNotExist.Role ram GetRole --RoleName "$role_name") || [ $? -eq 3 ] || exit 1
+if [ -n "$role" ]; then
+	if [ "$(printf '%s' "$role" | role_facts)" = "$(wanted_facts "$provider_arn")" ]; then
+		say "The role $role_name exists and already trusts exactly these subjects, for up to $max_session s."
+	else
+		say "The role $role_name exists: its trust policy and maximum session become the ones asked for."
+		change ram UpdateRole --RoleName "$role_name" --NewAssumeRolePolicyDocument "$policy" --NewMaxSessionDuration "$max_session"
+	fi
+else
+	change ram CreateRole --RoleName "$role_name" --AssumeRolePolicyDocument "$policy" --MaxSessionDuration "$max_session" \
+		--Description "Assumed by GitHub Actions in $repo"
+fi
+
+# 5. The policies.
+# The system policies attached to the role, one a line.
+system_policies() { jq -r '.Policies.Policy[]? | select(.PolicyType == "System") | .PolicyName'; }
+attached=''
+if [ "$dry_run" = false ]; then
+	answer=$(read_json '' ram ListPoliciesForRole --RoleName "$role_name")
+	attached=$(printf '%s' "$answer" | system_policies)
+fi
+for name in $policies; do
+	printf '%s\n' "$attached" | grep -qxF "$name" || change ram AttachPolicyToRole --PolicyType System --PolicyName "$name" --RoleName "$role_name"
+done
+
+# 6. Read it all back and check it.
+if [ "$dry_run" = true ]; then
+	role_arn="acs:ram::$account:role/$role_name"
+else
+	role=$(read_json '' ram GetRole --RoleName "$role_name")
+	[ "$(printf '%s' "$role" | role_facts)" = "$(wanted_facts "$provider_arn")" ] ||
+		die "the role $role_name does not read back as written: $(printf '%s' "$role" | role_facts)"
+	role_arn=$(printf '%s' "$role" | jq -r .Role.Arn)
+	answer=$(read_json '' ram ListPoliciesForRole --RoleName "$role_name")
+	attached=$(printf '%s' "$answer" | system_policies)
+	for name in $policies; do printf '%s\n' "$attached" | grep -qxF "$name" || die "the policy $name is not attached to $role_name"; done
+	answer=$(read_json '' ims GetOIDCProvider --OIDCProviderName "$provider_name")
+	provider=$(printf '%s' "$answer" | jq -c .OIDCProvider)
+	[ "$(printf '%s' "$provider" | jq -r .IssuerUrl)" = "$ISSUER" ] || die "the identity provider $provider_name is not for $ISSUER"
+	values_of "$provider" ClientIds | grep -qxF "$audience" || die "the identity provider $provider_name lacks the Client ID $audience"
+	values_of "$provider" Fingerprints | tr 'A-F' 'a-f' | grep -qxF "$fingerprint" ||
+		die "the identity provider $provider_name lacks the fingerprint $fingerprint"
+	say "Checked: $role_name trusts $(printf '%s\n' "$subjects" | wc -l | tr -d ' ') subject(s) of $provider_name for up to $max_session s, with $(printf '%s\n' "$policies" | wc -l | tr -d ' ') system policies."
+fi
+
+# 7. What the workflows need.
+say ''
+say "Set these repository variables of $repo (Settings > Secrets and variables > Actions > Variables):"
+printf '%s=%s\n' "$variable" "$role_arn" ALIBABA_CLOUD_OIDC_PROVIDER_ARN "$provider_arn"
+say 'or with the GitHub CLI:'
+say "  gh variable set $variable --repo $repo --body '$role_arn'"
+say "  gh variable set ALIBABA_CLOUD_OIDC_PROVIDER_ARN --repo $repo --body '$provider_arn'"
