@@ -18,9 +18,9 @@ export const codes = [
     code: 'InvalidAction.NotFound',
     status: 404,
     source: 'emulator',
-    when: 'Action (query/form or x-acs-action header) is not AssumeRole, AssumeRoleWithOIDC or GetCallerIdentity',
+    when: 'Action (query/form or x-acs-action header) is not an action of the product: AssumeRole, AssumeRoleWithOIDC or GetCallerIdentity for STS; ListAccounts, ListAccountsForParent or ListFoldersForParent for ResourceManager',
   },
-  { code: 'InvalidVersion', status: 400, source: 'emulator', when: 'Version (or x-acs-version) is not 2015-04-01' },
+  { code: 'InvalidVersion', status: 400, source: 'emulator', when: 'Version (or x-acs-version) is neither 2015-04-01 (STS) nor 2020-03-31 (ResourceManager)' },
   { code: 'UnsupportedHTTPMethod', status: 400, source: 'emulator', when: 'an STS request that is neither GET nor POST' },
   {
     code: 'IncompleteSignature',
@@ -68,7 +68,7 @@ export const codes = [
     code: 'Throttling.User',
     status: 400,
     source: 'emulator',
-    when: "setFlowControl({perSecond}) and more requests a second for one account, or queueFault(target, {kind:'throttle'})",
+    when: "setFlowControl({perSecond}) and more requests a second for one account and product (STS and ResourceManager are counted apart), or queueFault(target, {kind:'throttle'})",
   },
   { code: 'InternalError', status: 500, source: 'fault', when: "queueFault(target, {kind:'status', status:500})" },
   {
@@ -99,6 +99,12 @@ export const codes = [
   },
   { code: 'InvalidParameter.PolicySize', status: 400, source: 'emulator', when: 'Policy longer than 2048 bytes' },
   { code: 'InvalidParameter.ExternalId', status: 400, source: 'emulator', when: 'ExternalId not 2-1224 characters of [A-Za-z0-9_+=,.@:/-]' },
+  {
+    code: 'InvalidParameter.SourceIdentity',
+    status: 400,
+    source: 'emulator',
+    when: "AssumeRole's SourceIdentity is not 2-64 characters of [A-Za-z0-9_+=,.@-] (the rule of the AssumeRole API reference), or differs from the source identity of the calling role session, which a chain cannot change. The code follows STS's InvalidParameter.<name> for every other parameter; Alibaba Cloud documents the rule, not the code",
+  },
 
   // Entities, permission and trust.
   { code: 'EntityNotExist.Role', status: 404, source: 'emulator', when: 'RoleArn names a role that was not added (role names compare case-insensitively)' },
@@ -106,7 +112,7 @@ export const codes = [
     code: 'NoPermission',
     status: 403,
     source: 'emulator',
-    when: "AssumeRole by a root AccessKey, by a user with canAssumeRole:false, by a principal whose account is not in the role's trustedAccounts, or with a missing/wrong ExternalId; AssumeRoleWithOIDC whose token fails the role's oidc conditions (sub/aud/iss). The body has AccessDeniedDetail {PolicyType, NoPermissionType:'ImplicitDeny', AuthAction, ...}",
+    when: "AssumeRole by a root AccessKey, by a user with canAssumeRole:false or a principal whose user or role denies sts:AssumeRole (deniedActions), by a principal whose account is not in the role's trustedAccounts, or with a missing/wrong ExternalId; AssumeRoleWithOIDC whose token fails the role's oidc conditions (sub/aud/iss); a ResourceManager action that the caller's user or role denies (deniedActions). The body has AccessDeniedDetail {PolicyType, NoPermissionType:'ImplicitDeny', AuthAction, ...}",
   },
   {
     code: 'AuthenticationFail.NoPermission',
@@ -148,6 +154,45 @@ export const codes = [
   },
 ];
 
+/**
+ * The codes only ResourceManager 2020-03-31 answers (the emulator's services/resource-manager.js); it shares the
+ * gateway codes above (signature, AccessKey, Throttling.User, NoPermission, ...). Codes and statuses are those of
+ * the API reference's error codes for ListAccounts, ListAccountsForParent and ListFoldersForParent (Alibaba Cloud's
+ * API metadata of ResourceManager 2020-03-31, as mirrored by dew-serverless/acs-metadata,
+ * en_us/resourcemanager/2020-03-31/api-docs.json @ b3c749cc), except where `when` says it is the emulator's choice.
+ * @type {import('./types.js').ErrorCodeInfo[]}
+ */
+export const resourceManagerCodes = [
+  {
+    code: 'EntityNotExists.ResourceDirectory',
+    status: 404,
+    source: 'emulator',
+    when: "the caller is neither the management account of a Resource Directory nor one of its delegated administrators: an account without a Resource Directory (documented), or a member account that is not a delegated administrator (the emulator's choice: the API reference names no other code for it)",
+  },
+  {
+    code: 'EntityNotExists.Folder',
+    status: 404,
+    source: 'emulator',
+    when: "ParentFolderId is well formed but names no folder of the caller's Resource Directory",
+  },
+  { code: 'InvalidParameter.ParentFolderId', status: 400, source: 'emulator', when: 'ParentFolderId is not r-<alnum> or fd-<alnum>' },
+  {
+    code: 'InvalidParameter.PageSize',
+    status: 400,
+    source: 'emulator',
+    when: "PageSize is not an integer from 1 to 100 (the documented range; the code is the emulator's choice, the API reference lists none)",
+  },
+  {
+    code: 'InvalidParameter.PageNumber',
+    status: 400,
+    source: 'emulator',
+    when: "PageNumber is not an integer from 1 (the code is the emulator's choice, the API reference lists none)",
+  },
+];
+
+/** Every code of every product: what the emulator may answer at all. */
+export const allCodes = [...codes, ...resourceManagerCodes];
+
 export default codes;
 
 /**
@@ -156,5 +201,5 @@ export default codes;
  * @returns {number | undefined}
  */
 export function statusOf(code) {
-  return codes.find((c) => c.code === code)?.status;
+  return allCodes.find((c) => c.code === code)?.status;
 }

@@ -1,6 +1,6 @@
 // @ts-check
-// Loopback emulator of Alibaba Cloud STS 2015-04-01, GitHub's OIDC token endpoint, the ECS metadata
-// service and a credentials URI. Plain JavaScript with Node built-ins only: the demo, the benchmark and
+// Loopback emulator of Alibaba Cloud STS 2015-04-01, ResourceManager 2020-03-31 (the Resource Directory), GitHub's
+// OIDC token endpoint, the ECS metadata service and a credentials URI. Plain JavaScript with Node built-ins only: the demo, the benchmark and
 // the network-namespace tests run it with bare `node` (see cli.js).
 //
 // This file is the router and the listeners. Each service is a module of services/ (see README.md, "Adding a
@@ -18,6 +18,7 @@ import { adminApi } from './services/admin.js';
 import { credentialsUri } from './services/credentials-uri.js';
 import { githubOidc } from './services/github-oidc.js';
 import { metadata } from './services/metadata.js';
+import { resourceManager } from './services/resource-manager.js';
 import { sts } from './services/sts.js';
 
 /** @typedef {import('./types.js').StartOptions} StartOptions */
@@ -33,7 +34,7 @@ export const tlsCertPath = fileURLToPath(new URL('./tls/cert.pem', import.meta.u
 const TLS_KEY_PATH = fileURLToPath(new URL('./tls/key.pem', import.meta.url));
 
 // The router: asked in this order, the first service whose match() says yes answers.
-const SERVICES = [metadata, adminApi, sts, githubOidc, credentialsUri];
+const SERVICES = [metadata, adminApi, resourceManager, sts, githubOidc, credentialsUri];
 
 /**
  * Starts the emulator.
@@ -56,7 +57,7 @@ export async function startEmulator(opts = {}) {
     opts: { timeScale, tokenDelayMs: opts.tokenDelayMs ?? 0 },
     baseUrl: () => baseUrl,
     isRouted: (path, except) => {
-      const ctx = /** @type {Ctx} */ ({ url: new URL(path, 'http://emulator.invalid'), req: { method: 'GET', headers: {} } });
+      const ctx = /** @type {Ctx} */ ({ url: new URL(path, 'http://emulator.invalid'), req: { method: 'GET', headers: {} }, body: Buffer.alloc(0) });
       return services.some((s) => s.name !== except && s.match(ctx));
     },
     admin: /** @type {EmulatorAdmin} */ (/** @type {unknown} */ ({})),
@@ -73,16 +74,20 @@ export async function startEmulator(opts = {}) {
   const admin = Object.assign(core.admin, state.admin, plumbing.admin, ...services.map((s) => s.admin ?? {}), {
     /** @param {Record<string, unknown>} setup */
     async applySetup(setup) {
-      /** @type {Record<string, unknown[]>} */
+      /** @type {Record<string, unknown>} */
       const out = {};
-      for (const [key, , how] of setupSteps) if (how === 'each') out[key] = [];
+      /** @type {Record<string, unknown[]>} */
+      const lists = {};
+      for (const [key, , how] of setupSteps) if (how === 'each') out[key] = lists[key] = [];
       const call = /** @param {string} method @param {unknown} arg */ (method, arg) =>
         /** @type {(a: unknown) => Promise<unknown>} */ (/** @type {Record<string, unknown>} */ (admin)[method])(arg);
       for (const [key, method, how] of setupSteps) {
         const value = setup?.[key];
         if (how === 'once') {
-          if (value) await call(method, value);
-        } else for (const arg of /** @type {unknown[]} */ (value ?? [])) out[key].push(await call(method, arg));
+          // A one-off setting answers nothing; a one-off structure (the Resource Directory) answers what it made.
+          const made = value ? await call(method, value) : undefined;
+          if (made !== undefined) out[key] = made;
+        } else for (const arg of /** @type {unknown[]} */ (value ?? [])) lists[key].push(await call(method, arg));
       }
       return /** @type {SetupResult} */ (/** @type {unknown} */ (out));
     },

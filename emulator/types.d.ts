@@ -9,7 +9,7 @@ export interface ErrorCodeInfo {
 }
 
 export interface StartOptions {
-  /** Main listener (STS, GitHub token endpoint, JWKS, metadata paths, credentials URIs, admin API). Default 127.0.0.1. */
+  /** Main listener (STS, ResourceManager, GitHub token endpoint, JWKS, metadata paths, credentials URIs, admin API). Default 127.0.0.1. */
   host?: string;
   /** Default 0 (any free port). */
   port?: number;
@@ -47,6 +47,8 @@ export interface AddUserOptions {
   name: string;
   /** Whether the user's policies allow sts:AssumeRole. Default true. */
   canAssumeRole?: boolean;
+  /** RAM actions the user's policies do not allow, e.g. ['resourcemanager:ListAccounts'] (403 NoPermission). */
+  deniedActions?: string[];
 }
 
 export interface OidcTrust {
@@ -70,6 +72,8 @@ export interface AddRoleOptions {
   /** If set, AssumeRole must pass this ExternalId. */
   externalId?: string;
   oidc?: OidcTrust;
+  /** RAM actions the role's policies do not allow its sessions, e.g. ['sts:AssumeRole', 'resourcemanager:ListAccounts']. */
+  deniedActions?: string[];
 }
 
 export interface AddOidcProviderOptions {
@@ -118,6 +122,11 @@ export type FaultTarget =
   | 'GetCallerIdentity'
   /** Any STS action (consulted after the action's own queue). */
   | 'sts'
+  | 'ListAccounts'
+  | 'ListAccountsForParent'
+  | 'ListFoldersForParent'
+  /** Any ResourceManager action (consulted after the action's own queue). */
+  | 'resourcemanager'
   | 'oidc-token'
   | 'metadata'
   | 'credentials-uri';
@@ -140,6 +149,10 @@ export type RequestTarget =
   | 'AssumeRoleWithOIDC'
   | 'GetCallerIdentity'
   | 'sts'
+  | 'ListAccounts'
+  | 'ListAccountsForParent'
+  | 'ListFoldersForParent'
+  | 'resourcemanager'
   | 'oidc-token'
   | 'oidc-discovery'
   | 'metadata'
@@ -157,7 +170,13 @@ export interface RequestRecord {
   fault?: Fault['kind'];
   /** Error code answered (STS Code, or a short reason for non-STS targets). */
   code?: string;
-  /** How an STS request was authenticated. */
+  /**
+   * The source identity the request carries: that of the role session that signed it (as ActionTrail shows for every
+   * action of the session), or for AssumeRole the one of the session it issued (set by SourceIdentity or kept from the
+   * calling session).
+   */
+  sourceIdentity?: string;
+  /** How an STS or ResourceManager request was authenticated. */
   auth?: 'ACS3-HMAC-SHA256' | 'HMAC-SHA1' | 'anonymous';
   /** AccessKey ID that signed it. */
   accessKeyId?: string;
@@ -180,6 +199,7 @@ export interface SetupFile {
   credentialsUris?: AddCredentialsUriOptions[];
   tokenClaims?: Record<string, unknown>;
   imds?: { mode: ImdsMode };
+  resourceDirectory?: ResourceDirectorySetup;
 }
 
 export interface SetupResult {
@@ -189,6 +209,76 @@ export interface SetupResult {
   oidcProviders: { arn: string }[];
   instanceRoles: { arn: string; roleId: string }[];
   credentialsUris: { url: string }[];
+  /** With setup.resourceDirectory. */
+  resourceDirectory?: ResourceDirectorySetupResult;
+}
+
+/** One member account to create; every field has a default. */
+export interface MemberSpec {
+  /** Default: a fresh 16-digit ID. */
+  accountId?: string;
+  /** Default `<displayNamePrefix>-<NNN>`. */
+  displayName?: string;
+  /** Default 'ResourceAccount' (or the group's); the API's other value is 'CloudAccount'. */
+  type?: string;
+  /** Default 'CreateSuccess' (or the group's); e.g. 'InviteSuccess', 'PromoteVerifying', 'PromoteFailed'. */
+  status?: string;
+  /** Default 'created' (or the group's); the API's other value is 'invited'. */
+  joinMethod?: string;
+  /** Create ResourceDirectoryAccountAccessRole in it, trusting the management account. Default: the group's, true. */
+  accessRole?: boolean;
+}
+
+export interface AddMemberAccountsOptions {
+  /** The folder the members join: createResourceDirectory's rootFolderId or an addFolder folderId. */
+  folderId: string;
+  /** How many members (ignored with `accounts`). Default 1. */
+  count?: number;
+  /** Members one by one. */
+  accounts?: MemberSpec[];
+  /** Default 'member'. */
+  displayNamePrefix?: string;
+  type?: string;
+  status?: string;
+  joinMethod?: string;
+  /** Default true. */
+  accessRole?: boolean;
+  /** MaxSessionDuration of the access roles. Default 3600. */
+  accessRoleMaxSessionDuration?: number;
+}
+
+export interface MemberAccount {
+  accountId: string;
+  displayName: string;
+  folderId: string;
+  /** acs:ram::<accountId>:role/ResourceDirectoryAccountAccessRole, when the member has the role. */
+  roleArn?: string;
+}
+
+export interface FolderSetup {
+  name: string;
+  members?: Omit<AddMemberAccountsOptions, 'folderId'>;
+  folders?: FolderSetup[];
+}
+
+export interface ResourceDirectorySetup {
+  managementAccountId: string;
+  /** The management account is listed as a member of the root folder (Type CloudAccount). Default true. */
+  includeManagementAccount?: boolean;
+  managementDisplayName?: string;
+  /** Members of the root folder. */
+  members?: Omit<AddMemberAccountsOptions, 'folderId'>;
+  folders?: FolderSetup[];
+  /** Member account IDs (give them in `accounts`) that may list the directory too. */
+  delegatedAdministrators?: string[];
+}
+
+export interface ResourceDirectorySetupResult {
+  resourceDirectoryId: string;
+  rootFolderId: string;
+  /** Folder path ('prod', 'prod/eu') -> folder ID. */
+  folders: Record<string, string>;
+  accounts: MemberAccount[];
 }
 
 export interface EmulatorInfo {
@@ -216,10 +306,33 @@ export interface EmulatorAdmin {
   addInstanceRole(opts: AddInstanceRoleOptions): Promise<{ arn: string; roleId: string }>;
   setImds(opts: { mode: ImdsMode }): Promise<void>;
   addCredentialsUri(opts: AddCredentialsUriOptions): Promise<{ url: string }>;
+  /** A Resource Directory whose management account is `managementAccountId` (one per account). */
+  createResourceDirectory(opts: {
+    managementAccountId: string;
+    includeManagementAccount?: boolean;
+    managementDisplayName?: string;
+  }): Promise<{ resourceDirectoryId: string; rootFolderId: string }>;
+  addFolder(opts: { parentFolderId: string; name: string }): Promise<{ folderId: string }>;
+  addMemberAccounts(opts: AddMemberAccountsOptions): Promise<{ accounts: MemberAccount[] }>;
+  /** A member account that may list the directory (ListAccounts and the rest) as the management account does. */
+  addDelegatedAdministrator(opts: { accountId: string }): Promise<void>;
+  /** createResourceDirectory, addFolder, addMemberAccounts and addDelegatedAdministrator in one call. */
+  setupResourceDirectory(opts: ResourceDirectorySetup): Promise<ResourceDirectorySetupResult>;
   queueFault(target: FaultTarget, fault: Fault, count?: number): Promise<void>;
   clearFaults(): Promise<void>;
   /** In-process only (not over the admin API): `fn` runs once, when the next STS request of `target` arrives. */
-  onceRequested(target: 'AssumeRole' | 'AssumeRoleWithOIDC' | 'GetCallerIdentity' | 'sts', fn: () => void): void;
+  onceRequested(
+    target:
+      | 'AssumeRole'
+      | 'AssumeRoleWithOIDC'
+      | 'GetCallerIdentity'
+      | 'sts'
+      | 'ListAccounts'
+      | 'ListAccountsForParent'
+      | 'ListFoldersForParent'
+      | 'resourcemanager',
+    fn: () => void,
+  ): void;
   /**
    * STS flow control: above `perSecond` requests a second for one account, 400 Throttling.User; null turns it off.
    * By default a token bucket that refused requests do not drain; `countRefused` counts every request in a

@@ -73,6 +73,10 @@ export const STS_ERROR_CODES: Readonly<Record<string, CodeInfo>> = {
     kind: 'input',
     hint: 'STS rejected the OIDC provider ARN. Write `oidc-provider-arn` as acs:ram::<account-id>:oidc-provider/<name>.',
   },
+  'InvalidParameter.SourceIdentity': {
+    kind: 'input',
+    hint: "STS refused the source identity: it must be 2-64 characters of letters, digits and _ + = , . @ -, and a chain of roles keeps the first one. With `role-chaining`, pass the earlier step's source identity or none.",
+  },
   'InvalidParameter.RoleSessionName': {
     kind: 'input',
     hint: 'Set `role-session-name` to 2-64 characters of A-Z a-z 0-9 . @ - _.',

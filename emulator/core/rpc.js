@@ -4,7 +4,7 @@
 // ACS3-HMAC-SHA256 and HMAC-SHA1 signatures, the error body {RequestId, HostId, Code, Message, Recommend}, and the
 // gateway checks made before an action runs (method, Action, Version, signature, flow control).
 import crypto from 'node:crypto';
-import { codes } from '../codes.js';
+import { allCodes } from '../codes.js';
 import { percentEncode, requestId, timingSafeEqualStr } from './util.js';
 
 /** @typedef {import('./types.js').Ctx} Ctx */
@@ -26,7 +26,7 @@ export class ApiError extends Error {
    */
   constructor(code, message, extra) {
     super(message);
-    const status = codes.find((c) => c.code === code)?.status;
+    const status = allCodes.find((c) => c.code === code)?.status;
     // codes.js must list everything the emulator can say: the action's error module is checked against it.
     if (status === undefined) throw new Error(`emulator bug: ${code} is not in codes.js`);
     this.code = code;
@@ -61,6 +61,25 @@ export function optionalParameter(params, name, pattern) {
 function checkParameter(name, value, pattern) {
   if (!pattern.test(value)) throw new ApiError(`InvalidParameter.${name}`, `The parameter ${name} is wrongly formed.`);
   return value;
+}
+
+/**
+ * 403 NoPermission with the AccessDeniedDetail Alibaba's gateway adds: which policy denied which action to whom.
+ * @param {Principal} principal @param {string} policyType @param {string} action
+ */
+export function noPermission(principal, policyType, action) {
+  const display = principal.kind === 'session' ? `${principal.roleName}:${principal.sessionName}` : principal.name;
+  return new ApiError('NoPermission', 'You are not authorized to do this action. You should be authorized by RAM.', {
+    AccessDeniedDetail: {
+      PolicyType: policyType,
+      AuthPrincipalOwnerId: principal.accountId,
+      EncodedDiagnosticMessage: Buffer.from(JSON.stringify({ action, policyType })).toString('base64'),
+      AuthPrincipalType: principal.kind === 'session' ? 'AssumedRoleUser' : principal.kind === 'root' ? 'Account' : 'SubUser',
+      AuthPrincipalDisplayName: display,
+      NoPermissionType: 'ImplicitDeny',
+      AuthAction: action,
+    },
+  });
 }
 
 /** Query and form-body parameters together (the body wins), parsed once per request. @param {Ctx} ctx */
@@ -232,10 +251,12 @@ export function createVerifier(state) {
 /**
  * The request handler of an RPC product: gateway checks, faults, flow control, then the action.
  * @param {Core} core
- * @param {{ product: string, host: string, version: string, family: string, actions: Record<string, RpcAction> }} api
- *   `product` and `host` name the product in error bodies; `family` is the fault target of every action.
+ * @param {{ product: string, host: string, version: string, family: string, actions: Record<string, RpcAction>,
+ *   truncated: () => string }} api
+ *   `product` and `host` name the product in error bodies; `family` is the fault target of every action and names its
+ *   flow control; `truncated` is a whole answer, of which the truncated fault sends half.
  */
-export function createRpcHandler(core, { product, host, version, family, actions }) {
+export function createRpcHandler(core, { product, host, version, family, actions, truncated }) {
   const { plumbing, verifier } = core;
 
   /** @param {Ctx} ctx @param {string} code @param {string} message @param {number} status @param {Record<string, unknown>} [extra] @param {Record<string, string>} [headers] */
@@ -259,20 +280,15 @@ export function createRpcHandler(core, { product, host, version, family, actions
 
   /** @type {FaultAnswers} */
   const faultAnswers = {
-    truncated: () =>
-      JSON.stringify({
-        RequestId: requestId(),
-        AssumedRoleUser: { Arn: 'acs:ram::0:role/truncated/truncated' },
-        Credentials: { AccessKeyId: 'STS.TRUNCATED', AccessKeySecret: 'TRUNCATED' },
-      }),
+    truncated,
     throttle: (ctx, headers) => sendError(ctx, 'Throttling.User', 'Request was denied due to user flow control.', 400, undefined, headers),
     status: (ctx, status, code, message) => sendError(ctx, code, message, status),
     error: (ctx, status, code, message) => sendError(ctx, code, message, status),
   };
 
-  /** @param {string} accountId */
+  /** Flow control counts each product's requests per account apart. @param {string} accountId */
   function admit(accountId) {
-    if (!plumbing.admit(accountId)) throw new ApiError('Throttling.User', 'Request was denied due to user flow control.');
+    if (!plumbing.admit(`${family}:${accountId}`)) throw new ApiError('Throttling.User', 'Request was denied due to user flow control.');
   }
 
   /** @param {Ctx} ctx */
@@ -308,6 +324,8 @@ export function createRpcHandler(core, { product, host, version, family, actions
         result = spec.run(params, undefined, ctx);
       } else {
         const principal = verifier.authenticate(ctx);
+        // As ActionTrail shows for every action of a role session: the source identity it carries.
+        if (principal.kind === 'session' && principal.sourceIdentity !== undefined) ctx.record.sourceIdentity = principal.sourceIdentity;
         admit(principal.accountId);
         result = spec.run(params, principal, ctx);
       }

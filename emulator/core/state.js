@@ -16,6 +16,14 @@ export const DEFAULT_CLIENT_ID = 'sts.aliyuncs.com';
 export const ROLE_ARN = /^acs:ram::(\d+):role\/([^/\s]{1,64})$/i;
 export const PROVIDER_ARN = /^acs:ram::(\d+):oidc-provider\/([^/\s]{1,128})$/i;
 
+/** @param {unknown} v */
+function actions(v) {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((a) => typeof a === 'string' && /^[a-z0-9-]+:[A-Za-z0-9*]+$/.test(a)))
+    throw new Error('deniedActions must be a list of RAM actions such as resourcemanager:ListAccounts');
+  return v;
+}
+
 /** @param {string} accountId @param {string} name */
 export const roleArn = (accountId, name) => `acs:ram::${accountId}:role/${name}`;
 
@@ -36,8 +44,8 @@ export function createState({ timeScale }) {
     .digest('base64url')
     .slice(0, 32);
 
-  /** @param {Role} role @param {string} sessionName @param {number} durationSeconds */
-  function issueSession(role, sessionName, durationSeconds) {
+  /** @param {Role} role @param {string} sessionName @param {number} durationSeconds @param {string} [sourceIdentity] */
+  function issueSession(role, sessionName, durationSeconds, sourceIdentity) {
     const expiresAt = Math.ceil((Date.now() + durationSeconds * timeScale * 1000) / 1000) * 1000;
     /** @type {Session} */
     const s = {
@@ -51,6 +59,7 @@ export function createState({ timeScale }) {
       roleId: role.roleId,
       sessionName,
       expiresAt,
+      ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
     };
     sessions.set(s.accessKeyId, s);
     sessionsByToken.set(s.token, s);
@@ -64,16 +73,27 @@ export function createState({ timeScale }) {
     const arn = roleArn(o.accountId, o.name).toLowerCase();
     let role = roles.get(arn);
     if (!role) {
-      role = { accountId: o.accountId, name: o.name, roleId: randomDigits(17), maxSessionDuration: 43200, trustedAccounts: [o.accountId], ...defaults };
+      role = {
+        accountId: o.accountId,
+        name: o.name,
+        roleId: randomDigits(17),
+        maxSessionDuration: 43200,
+        trustedAccounts: [o.accountId],
+        deniedActions: [],
+        ...defaults,
+      };
       roles.set(arn, role);
     }
     return role;
   }
 
-  /** @param {'user' | 'root'} kind @param {string} accountId @param {string} name @param {string} userId @param {boolean} canAssumeRole */
-  function addKey(kind, accountId, name, userId, canAssumeRole) {
+  /**
+   * @param {'user' | 'root'} kind @param {string} accountId @param {string} name @param {string} userId
+   * @param {boolean} canAssumeRole @param {string[]} [deniedActions]
+   */
+  function addKey(kind, accountId, name, userId, canAssumeRole, deniedActions = []) {
     /** @type {PermanentKey} */
-    const k = { kind, accessKeyId: `LTAI${randomAlnum(20)}`, secret: randomAlnum(30), accountId, name, userId, canAssumeRole, active: true };
+    const k = { kind, accessKeyId: `LTAI${randomAlnum(20)}`, secret: randomAlnum(30), accountId, name, userId, canAssumeRole, active: true, deniedActions };
     keys.set(k.accessKeyId, k);
     secrets.add(k.secret);
     return k;
@@ -84,7 +104,7 @@ export function createState({ timeScale }) {
     async addUser(o) {
       const accountId = requireDigits(o?.accountId, 'accountId');
       const name = requireName(o?.name, 'name');
-      const k = addKey('user', accountId, name, randomDigits(16), o.canAssumeRole ?? true);
+      const k = addKey('user', accountId, name, randomDigits(16), o.canAssumeRole ?? true, actions(o.deniedActions));
       return { accessKeyId: k.accessKeyId, accessKeySecret: k.secret, arn: `acs:ram::${accountId}:user/${name}`, userId: k.userId };
     },
     async addRootKey(o) {
@@ -111,6 +131,7 @@ export function createState({ timeScale }) {
         trustedAccounts: (o.trustedAccounts ?? [accountId]).map((a) => requireDigits(a, 'trustedAccounts[]')),
         externalId: o.externalId,
         oidc: o.oidc,
+        deniedActions: actions(o.deniedActions),
       };
       roles.set(arn.toLowerCase(), role);
       return { arn, roleId: role.roleId };
@@ -127,6 +148,20 @@ export function createState({ timeScale }) {
     },
   };
 
+  /**
+   * Whether the principal's RAM policies allow an action: a root key may do anything, a user or a role session
+   * what its user or role does not deny (a role's denials are read when the session acts, as RAM evaluates them).
+   * @param {import('./types.js').Principal} principal @param {string} action
+   */
+  function allows(principal, action) {
+    if (principal.kind !== 'session') {
+      if (principal.kind === 'root') return true;
+      return !principal.deniedActions.includes(action) && (action !== 'sts:AssumeRole' || principal.canAssumeRole);
+    }
+    const role = roles.get(roleArn(principal.accountId, principal.roleName).toLowerCase());
+    return !role?.deniedActions.includes(action);
+  }
+
   return {
     timeScale,
     keys,
@@ -138,6 +173,7 @@ export function createState({ timeScale }) {
     issuer: { signingKey, kid },
     issueSession,
     ensureRole,
+    allows,
     admin,
     /** @type {import('./types.js').SetupStep[]} providers first: roles name them */
     setup: [

@@ -15,6 +15,8 @@ export interface PermanentKey {
   userId: string;
   canAssumeRole: boolean;
   active: boolean;
+  /** RAM actions its policies do not allow (e.g. resourcemanager:ListAccounts). */
+  deniedActions: string[];
 }
 
 export interface Role {
@@ -25,6 +27,8 @@ export interface Role {
   trustedAccounts: string[];
   externalId?: string;
   oidc?: OidcTrust;
+  /** RAM actions the role's policies do not allow (its sessions are refused them). */
+  deniedActions: string[];
 }
 
 export interface Session {
@@ -37,6 +41,8 @@ export interface Session {
   roleId: string;
   sessionName: string;
   expiresAt: number;
+  /** Set by AssumeRole's SourceIdentity, or inherited from the session that assumed the role; never changes. */
+  sourceIdentity?: string;
 }
 
 export type Principal = PermanentKey | Session;

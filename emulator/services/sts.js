@@ -3,9 +3,9 @@
 // The protocol (signatures, gateway checks, error body, faults, flow control) is core/rpc.js; this file is the
 // three actions and their parameter, trust and OIDC token rules.
 import crypto from 'node:crypto';
-import { ApiError, createRpcHandler, optionalParameter, requiredParameter } from '../core/rpc.js';
+import { ApiError, createRpcHandler, noPermission, optionalParameter, requiredParameter } from '../core/rpc.js';
 import { credentialsOf, PROVIDER_ARN, ROLE_ARN, roleArn } from '../core/state.js';
-import { globToRegExp, isoSeconds } from '../core/util.js';
+import { globToRegExp, isoSeconds, requestId } from '../core/util.js';
 
 /** @typedef {import('../core/types.js').Principal} Principal */
 /** @typedef {import('../core/types.js').Role} Role */
@@ -14,6 +14,10 @@ import { globToRegExp, isoSeconds } from '../core/util.js';
 export const STS_VERSION = '2015-04-01';
 const SESSION_NAME = /^[A-Za-z0-9.@_-]{2,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+// 2-64 characters of [\w+=,.@-], the rule of Alibaba Cloud's API reference for AssumeRole (zh_cn API metadata of
+// STS 2015-04-01, as mirrored by dew-serverless/acs-metadata, zh_cn/sts/2015-04-01/api-docs.json @ b3c749cc). Its
+// reserved prefixes acs:, aliyun: and alibabacloud: cannot occur: the rule has no colon.
+const SOURCE_IDENTITY = /^[\w+=,.@-]{2,64}$/;
 
 /** @param {string} policy */
 function policyGrammarOk(policy) {
@@ -67,22 +71,6 @@ function checkPolicy(p) {
   if (!policyGrammarOk(policy)) throw new ApiError('InvalidParameter.PolicyGrammar', 'The parameter Policy has not passed grammar check.');
 }
 
-/** @param {Principal} principal @param {string} policyType @param {string} action */
-function noPermission(principal, policyType, action) {
-  const display = principal.kind === 'session' ? `${principal.roleName}:${principal.sessionName}` : principal.name;
-  return new ApiError('NoPermission', 'You are not authorized to do this action. You should be authorized by RAM.', {
-    AccessDeniedDetail: {
-      PolicyType: policyType,
-      AuthPrincipalOwnerId: principal.accountId,
-      EncodedDiagnosticMessage: Buffer.from(JSON.stringify({ action, policyType })).toString('base64'),
-      AuthPrincipalType: principal.kind === 'session' ? 'AssumedRoleUser' : principal.kind === 'root' ? 'Account' : 'SubUser',
-      AuthPrincipalDisplayName: display,
-      NoPermissionType: 'ImplicitDeny',
-      AuthAction: action,
-    },
-  });
-}
-
 /** @param {Session} s */
 const assumedRoleUser = (s) => ({
   Arn: `${roleArn(s.accountId, s.roleName)}/${s.sessionName}`,
@@ -129,21 +117,40 @@ export function sts(core) {
     return role;
   }
 
-  /** @param {Map<string, string>} p @param {Principal} principal */
-  function assumeRole(p, principal) {
+  /** @param {Map<string, string>} p @param {Principal} principal @param {import('../core/types.js').Ctx} ctx */
+  function assumeRole(p, principal, ctx) {
     const arn = requiredParameter(p, 'RoleArn', ROLE_ARN);
     const name = requiredParameter(p, 'RoleSessionName', SESSION_NAME);
     const requested = durationOf(p);
     checkPolicy(p);
     const externalId = optionalParameter(p, 'ExternalId', EXTERNAL_ID);
+    const sourceIdentity = sourceIdentityOf(p, principal);
     const role = findRole(arn);
     const duration = checkDurationForRole(role, requested);
     if (principal.kind === 'root') throw new ApiError('NoPermission', 'Roles may not be assumed by root accounts.');
-    if (principal.kind === 'user' && !principal.canAssumeRole) throw noPermission(principal, 'AccountLevelIdentityBasedPolicy', 'sts:AssumeRole');
+    if (!state.allows(principal, 'sts:AssumeRole')) throw noPermission(principal, 'AccountLevelIdentityBasedPolicy', 'sts:AssumeRole');
     if (!role.trustedAccounts.includes(principal.accountId)) throw noPermission(principal, 'AssumeRolePolicy', 'sts:AssumeRole');
     if (role.externalId !== undefined && externalId !== role.externalId) throw noPermission(principal, 'AssumeRolePolicy', 'sts:AssumeRole');
-    const s = state.issueSession(role, name, duration);
-    return { AssumedRoleUser: assumedRoleUser(s), Credentials: credentialsOf(s) };
+    const s = state.issueSession(role, name, duration, sourceIdentity);
+    ctx.record.sourceIdentity = s.sourceIdentity;
+    // The answer names the source identity only when the session has one (the API reference of AssumeRole).
+    return { AssumedRoleUser: assumedRoleUser(s), Credentials: credentialsOf(s), ...(s.sourceIdentity ? { SourceIdentity: s.sourceIdentity } : {}) };
+  }
+
+  /**
+   * The source identity of the new session: the caller session's, which a role chain keeps and cannot change, else
+   * the one the request sets. Alibaba Cloud documents that the value persists along the chain and cannot be changed
+   * (RAM user guide, "Use SourceIdentity for role assumption traceability and access control",
+   * https://www.alibabacloud.com/help/en/ram/user-guide/session-tagging-and-fine-grained-access-control-for-assumed-roles-using-sourceidentity),
+   * not which code refuses a different value: the emulator answers InvalidParameter.SourceIdentity, like a malformed one.
+   * @param {Map<string, string>} p @param {Principal} principal
+   */
+  function sourceIdentityOf(p, principal) {
+    const requested = optionalParameter(p, 'SourceIdentity', SOURCE_IDENTITY);
+    const inherited = principal.kind === 'session' ? principal.sourceIdentity : undefined;
+    if (inherited !== undefined && requested !== undefined && requested !== inherited)
+      throw new ApiError('InvalidParameter.SourceIdentity', 'The SourceIdentity of the role session cannot be changed.');
+    return inherited ?? requested;
   }
 
   /** The token's header and claims, or AuthenticationFail.OIDCToken.Invalid. @param {string} token */
@@ -236,8 +243,14 @@ export function sts(core) {
     host: 'sts.aliyuncs.com',
     version: STS_VERSION,
     family: 'sts',
+    truncated: () =>
+      JSON.stringify({
+        RequestId: requestId(),
+        AssumedRoleUser: { Arn: 'acs:ram::0:role/truncated/truncated' },
+        Credentials: { AccessKeyId: 'STS.TRUNCATED', AccessKeySecret: 'TRUNCATED' },
+      }),
     actions: {
-      AssumeRole: { run: (p, principal) => assumeRole(p, principal) },
+      AssumeRole: { run: (p, principal, ctx) => assumeRole(p, principal, ctx) },
       // Anonymous API: the role's account is the one throttled.
       AssumeRoleWithOIDC: { anonymous: true, accountOf: (p) => ROLE_ARN.exec(p.get('RoleArn') ?? '')?.[1], run: (p) => assumeRoleWithOidc(p) },
       GetCallerIdentity: { run: (_p, principal) => getCallerIdentity(principal) },
