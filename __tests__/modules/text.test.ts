@@ -1,7 +1,7 @@
 // src/text.ts: a value on its way into the step log stays on one line. Pure.
 
 import { describe, expect, it } from '@jest/globals';
-import { oneLine } from '../../src/text.js';
+import { clip, oneLine } from '../../src/text.js';
 
 describe('oneLine', () => {
   it('turns every run of control characters and line separators into one space', () => {
@@ -16,5 +16,33 @@ describe('oneLine', () => {
 
   it('leaves printable text, Unicode included, as it is', () => {
     expect(oneLine('Zugriff verweigert: 权限不足 — ok')).toBe('Zugriff verweigert: 权限不足 — ok');
+  });
+});
+
+describe('clip', () => {
+  it('leaves text within the limit as it is', () => {
+    expect(clip('short message', 300)).toBe('short message');
+    expect(clip('x'.repeat(300), 300)).toBe('x'.repeat(300));
+  });
+
+  it('cuts long text before the word the limit falls in, and says so', () => {
+    const text = `${'word '.repeat(100)}tail`;
+    const out = clip(text, 23);
+    expect(out).toBe('word word word word […]');
+  });
+
+  it('never keeps part of a word: a secret that straddles the limit is dropped whole', () => {
+    const secret = 'CAISsecretSecurityToken0123456789';
+    const out = clip(`Invalid token ${secret} given`, 20);
+    expect(out).toBe('Invalid token […]');
+    expect(out).not.toContain('CAIS');
+  });
+
+  it('keeps nothing of one over-long word', () => {
+    expect(clip('a'.repeat(1 << 20), 300)).toBe('[…]');
+  });
+
+  it('cuts 1 MiB of text to the limit', () => {
+    expect(clip('ab '.repeat(350_000), 300).length).toBeLessThanOrEqual(304);
   });
 });
