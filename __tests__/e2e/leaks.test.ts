@@ -319,12 +319,18 @@ describe('failures that happen while secrets are at hand', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-/** The workflow commands a step wrote: the names of the lines the runner would read as commands. */
+/**
+ * The workflow commands a step wrote, read the way the runner reads them (actions/runner,
+ * src/Runner.Common/ActionCommand.cs): a line that starts with `::name::` after white space, else the older form
+ * `##[name]` anywhere in the line. Older-form commands are named with their `##[` (the action writes none).
+ */
 function commandsOf(stdout: string): string[] {
-  return stdout
-    .split(/\r?\n/)
-    .map((line) => /^::([a-zA-Z-]+)/.exec(line.trimStart())?.[1])
-    .filter((name): name is string => name !== undefined);
+  return stdout.split(/\r?\n/).flatMap((line) => {
+    const current = /^::([^:\s]+)[^:]*::/.exec(line.trimStart())?.[1];
+    if (current !== undefined) return [current];
+    const older = /##\[([^\]\s]*)[^\]]*\]/.exec(line)?.[1];
+    return older === undefined ? [] : [`##[${older}`];
+  });
 }
 
 /** The main step wrote only its own commands: masks, the failure, warnings, debug lines. Nothing a value started. */
@@ -332,7 +338,10 @@ function expectOwnCommandsOnly(result: StepResult): void {
   expect(commandsOf(result.stdout).filter((name) => !['add-mask', 'error', 'warning', 'debug'].includes(name))).toEqual([]);
 }
 
-const HOSTILE = '\n::stop-commands::pwned\n::add-mask::%\n';
+// Both command forms: a line of its own for the current one, anywhere in a line for the older one.
+const HOSTILE = '\n::stop-commands::pwned\n::add-mask::%\nx##[stop-commands]zz ##[add-mask]%';
+// For values that may hold no white space (audience): the older form, and the current one where a line break was.
+const HOSTILE_WORD = 'x##[stop-commands]zz##[add-mask]%::add-mask::%';
 
 describe('values from inputs, files and servers never start a workflow command, and servers are checked', () => {
   scenario('an OIDC token file whose path holds a line break and a command', async ({ w, job, main }) => {
@@ -362,6 +371,34 @@ describe('values from inputs, files and servers never start a workflow command, 
     // Every row still has exactly its two cells.
     for (const row of rows) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(4);
   });
+
+  scenario('an audience holding commands of both forms: printed on one line, starting none', async ({ w, main }) => {
+    const provider = (await w.em.addOidcProvider({ accountId: ACCOUNT, name: 'commands', clientIds: [HOSTILE_WORD] })).arn;
+    const role = (await w.em.addRole({ accountId: ACCOUNT, name: 'commands-role', oidc: { providerArn: provider } })).arn;
+    const result = await main({ 'role-to-assume': role, 'oidc-provider-arn': provider, audience: HOSTILE_WORD, 'sts-endpoint': w.em.url });
+    expectOk(result);
+    expectOwnCommandsOnly(result);
+    expect(result.stdout).toContain('Credentials from GitHub OIDC (audience x## [stop-commands]zz## [add-mask]%::add-mask::%)');
+  });
+
+  // Inputs checked against a grammar are refused, and quoted only in the ::error:: line (whose data the runner
+  // does not read for commands); each is run to prove that no value they hold reaches the log another way.
+  const REFUSED_INPUTS: Array<[string, (w: World) => Inputs]> = [
+    ['role-session-name', (w) => keys(w, { 'role-to-assume': w.akRole, 'role-session-name': HOSTILE_WORD })],
+    ['role-to-assume', (w) => keys(w, { 'role-to-assume': `acs:ram::${ACCOUNT}:role/${HOSTILE_WORD}` })],
+    ['aliyun-profile', (w) => keys(w, { 'aliyun-profile': HOSTILE_WORD })],
+    ['region', (w) => keys(w, { region: HOSTILE_WORD })],
+    ['audience with white space', (w) => oidc(w, { audience: HOSTILE })],
+    ['credentials-uri', () => ({ 'credentials-uri': `ftp://${HOSTILE_WORD}/` })],
+  ];
+  for (const [name, inputs] of REFUSED_INPUTS) {
+    scenario(`a ${name} holding commands of both forms: refused, no command started`, async ({ w, main }) => {
+      const result = await main(inputs(w));
+      expect(result.code).toBe(1);
+      expect(result.exported).toEqual({});
+      expectOwnCommandsOnly(result);
+    });
+  }
 
   scenario('AssumeRoleWithOIDC answers an AssumedRoleUser.Arn with a command in it: refused, nothing printed from it', async ({ w, main }) => {
     const session = await stsSession(w);
@@ -398,16 +435,20 @@ describe('values from inputs, files and servers never start a workflow command, 
     expect(result.stdout).toMatch(/^AssumeRole: attempt 1\/5 failed \(server\); retrying in \d+ ms\.$/m);
   });
 
-  scenario('an STS error that quotes the source token URL-encoded twice and the secret in lower case: redacted', async ({ w, main }) => {
-    const session = await stsSession(w);
-    const token = session['security-token'];
-    expect(encodeURIComponent(token)).not.toBe(token); // base64: '+', '/' and '=' are encoded, and %2B again as %252B
-    const twice = encodeURIComponent(encodeURIComponent(token));
-    const echoed = `https://sts.example/?next=${twice} by ${session['access-key-secret'].toLowerCase()}`;
-    await w.em.queueFault('AssumeRole', { kind: 'answer', status: 400, body: { Code: 'InvalidParameter', RequestId: 'A1', Message: echoed } });
-    const result = await main({ ...session, 'role-to-assume': w.akRole, 'sts-endpoint': w.em.url });
-    expectFailed(result, /^AssumeRole failed: InvalidParameter: https:\/\/sts\.example\/\?next=\*\*\* by \*\*\*/);
-  });
+  scenario(
+    'an STS error that quotes the secret in lower case and the source token URL-encoded twice: the secret redacted, the token cut off',
+    async ({ w, main }) => {
+      const session = await stsSession(w);
+      const token = session['security-token'];
+      expect(encodeURIComponent(token)).not.toBe(token); // base64: '+', '/' and '=' are encoded, and %2B again as %252B
+      const twice = encodeURIComponent(encodeURIComponent(token));
+      const echoed = `Not allowed for ${session['access-key-secret'].toLowerCase()} at https://sts.example/?next=${twice} (sic)`;
+      await w.em.queueFault('AssumeRole', { kind: 'answer', status: 400, body: { Code: 'InvalidParameter', RequestId: 'A1', Message: echoed } });
+      const result = await main({ ...session, 'role-to-assume': w.akRole, 'sts-endpoint': w.em.url });
+      // The quote ends before the word that passes 300 characters (text.ts clip): the token goes whole, never half.
+      expectFailed(result, /^AssumeRole failed: InvalidParameter: Not allowed for \*\*\* at \[…\] \(RequestId: A1\)$/m);
+    },
+  );
 
   const BAD_CREDENTIALS: Array<[string, Record<string, unknown>, RegExp]> = [
     ['a secret of one colon', { AccessKeySecret: ':' }, /AccessKeySecret that is not 8-256 printable characters/],

@@ -14,6 +14,36 @@ describe('oneLine', () => {
     expect(text).toBe('role not found ::stop-commands::token ::add-mask::x');
   });
 
+  // The runner reads its older command form, ##[name]data, anywhere in a line (actions/runner,
+  // src/Runner.Common/ActionCommand.cs, TryParse: message.IndexOf("##[")), and the current one, ::name::data, from a
+  // line that starts with it after white space (TryParseV2: TrimStart, then StartsWith("::")).
+  it.each([
+    ['x##[stop-commands]zz', 'x## [stop-commands]zz'],
+    ['a ##[add-mask]% b ##[set-output name=x]y', 'a ## [add-mask]% b ## [set-output name=x]y'],
+    ['###[x]', '### [x]'],
+    ['##[##[x]', '## [## [x]'],
+    ['path/with\n##[stop-commands]zz', 'path/with ## [stop-commands]zz'],
+  ])('breaks the older ##[command] form anywhere in the line: %j', (text, expected) => {
+    const out = oneLine(text);
+    expect(out).toBe(expected);
+    expect(out).not.toContain('##[');
+  });
+
+  it.each([
+    ['::add-mask::x', ': :add-mask::x'],
+    ['  \t::stop-commands::t', '   : :stop-commands::t'],
+    ['\u00a0\u3000::warning::w', '\u00a0\u3000: :warning::w'],
+    ['\n::error::e', ' : :error::e'],
+  ])('keeps a line from starting with :: after white space: %j', (text, expected) => {
+    const out = oneLine(text);
+    expect(out).toBe(expected);
+    expect(out.trimStart().startsWith('::')).toBe(false);
+  });
+
+  it('leaves :: inside a line alone (an IPv6 address, a later command-like text)', () => {
+    expect(oneLine('fd00::9 answered ::x::')).toBe('fd00::9 answered ::x::');
+  });
+
   it('leaves printable text, Unicode included, as it is', () => {
     expect(oneLine('Zugriff verweigert: 权限不足 — ok')).toBe('Zugriff verweigert: 权限不足 — ok');
   });
