@@ -1,4 +1,6 @@
-// Removes secrets from text that is about to be printed. Pure: no I/O.
+// Removes secrets from text that is about to be printed, and says what to mask for a secret. Pure: no I/O.
+
+import { parseUrl } from './inputs.js';
 //
 // Every step here takes time in proportion to the text's length, whatever the text: error messages quote servers,
 // and a pattern that backtracks (a JWT pattern tried at every "eyJ" of a long run of base64) took minutes on a
@@ -59,4 +61,27 @@ function encodings(secret: string): RegExp {
   const twice = encodeURIComponent(once);
   const forms = [...new Set([twice, twice.replace(/%2520/g, '+'), once, once.replace(/%20/g, '+'), secret])].sort((a, b) => b.length - a.length);
   return new RegExp(forms.map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi');
+}
+
+/**
+ * What to mask for a secret value: the value, and when it is a URL (a credentials URI), the parts that can carry a
+ * secret on their own: the password (as written and percent-decoded), the path, the query and the two together, in
+ * the parser's form and decoded. Parts shorter than 4 characters (a bare `/`) are left out, as in redact().
+ */
+export function secretValues(value: string): string[] {
+  if (!value) return [];
+  // Only a value written as scheme://…: a key with a colon in it is no URL.
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? parseUrl(value) : undefined;
+  if (!url) return [value];
+  const parts = [url.password, url.pathname, url.search, url.search.slice(1), url.pathname + url.search];
+  return [...new Set([value, ...parts, ...parts.map(decoded)])].filter((part) => part.length >= 4);
+}
+
+/** Percent-decoded; a lone '%' is taken as it is. */
+function decoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }

@@ -23,7 +23,17 @@ const OTHER_ACCOUNT = '6543210987654321';
 const MODES = LOG_MODES;
 type Mode = LogMode;
 type Inputs = Record<string, string>;
-const SECRET_INPUTS = ['access-key-id', 'access-key-secret', 'security-token'];
+// credentials-uri too: a broker's URI may carry a token (its path is checked as a secret of its own below).
+const SECRET_INPUTS = ['access-key-id', 'access-key-secret', 'security-token', 'credentials-uri'];
+/** A credentials URI's path, which the action masks on its own (redact.ts secretValues); long enough to scan for. */
+function uriPath(inputs: Inputs): string | undefined {
+  try {
+    const path = new URL(inputs['credentials-uri'] ?? '').pathname;
+    return path.length >= 4 ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
 // What a step holds as a secret once it has succeeded (outputs only with output-credentials).
 const SECRET_EXPORTS = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN'];
 const SECRET_OUTPUTS = ['aliyun-access-key-id', 'aliyun-access-key-secret', 'aliyun-security-token'];
@@ -122,6 +132,8 @@ async function runScenario(mode: Mode, body: (ctx: Ctx) => Promise<void>): Promi
   const secrets = new Set([...(await w.em.secrets()), ...made]);
   for (const { result, inputs } of steps) {
     for (const name of SECRET_INPUTS) if (inputs[name]) secrets.add(inputs[name]);
+    const path = uriPath(inputs);
+    if (path) secrets.add(path);
     for (const name of SECRET_EXPORTS) if (result.exported[name]) secrets.add(result.exported[name]);
     for (const name of SECRET_OUTPUTS) if (result.outputs[name]) secrets.add(result.outputs[name]);
     const refresh = result.exported.ALIBABA_CLOUD_CREDENTIALS_URI;
@@ -133,6 +145,7 @@ async function runScenario(mode: Mode, body: (ctx: Ctx) => Promise<void>): Promi
     if (label.startsWith('main')) {
       const held = [
         ...SECRET_INPUTS.map((name) => inputs[name]),
+        uriPath(inputs),
         ...SECRET_EXPORTS.map((name) => result.exported[name]),
         ...SECRET_OUTPUTS.map((name) => result.outputs[name]),
       ].filter((value): value is string => Boolean(value));

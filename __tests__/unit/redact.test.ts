@@ -1,4 +1,4 @@
-import { redact } from '../../src/redact.js';
+import { redact, secretValues } from '../../src/redact.js';
 
 describe('redact', () => {
   it('redacts secrets in plain and URL-encoded form, and anything shaped like one', () => {
@@ -67,5 +67,36 @@ describe('redact: what counts as a JWT', () => {
     ['a host name', 'sts.cn-hangzhou.aliyuncs.com'],
   ])('leaves %s alone', (_name, text) => {
     expect(redact(text)).toBe(text);
+  });
+});
+
+describe('secretValues: what is masked for a secret value', () => {
+  it('a value that is no URL: itself', () => {
+    expect(secretValues('Xq7/secretValue+LooksLike=Base64Secret')).toEqual(['Xq7/secretValue+LooksLike=Base64Secret']);
+    expect(secretValues('broker.internal/c?token=abc')).toEqual(['broker.internal/c?token=abc']);
+    expect(secretValues('')).toEqual([]);
+  });
+
+  it('a URL: itself, its password (as written and decoded), its path, its query, and both together', () => {
+    const uri = 'https://ci:p%40ss-word@broker.internal:8443/creds/path-token?token=query-token&x=1#frag';
+    expect(secretValues(uri).sort()).toEqual(
+      [
+        uri,
+        'p%40ss-word',
+        'p@ss-word',
+        '/creds/path-token',
+        '?token=query-token&x=1',
+        '/creds/path-token?token=query-token&x=1',
+        'token=query-token&x=1',
+      ].sort(),
+    );
+  });
+
+  it('leaves out parts too short to be secrets (a bare / path, a one-letter query)', () => {
+    expect(secretValues('https://broker.internal/?a')).toEqual(['https://broker.internal/?a']);
+  });
+
+  it('a path written with characters the URL parser encodes: both forms', () => {
+    expect(secretValues('https://b.internal/tok en')).toEqual(expect.arrayContaining(['/tok%20en', '/tok en']));
   });
 });
