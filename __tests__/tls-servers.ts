@@ -23,7 +23,7 @@ const pair = (name: 'proxy' | 'target') => ({ key: readFileSync(join(TLS_DIR, `$
 
 /** A CA file that holds `others` and the test CA, for NODE_EXTRA_CA_CERTS (which takes one file). */
 export function caBundle(path: string, ...others: string[]): string {
-  writeFileSync(path, [...others, TEST_CA].map((file) => readFileSync(file, 'utf8').trim()).join('\n') + '\n');
+  writeFileSync(path, `${[...others, TEST_CA].map((file) => readFileSync(file, 'utf8').trim()).join('\n')}\n`);
   return path;
 }
 

@@ -133,10 +133,18 @@ async function open(target: URL, proxy: ProxyServer | undefined, connectTimeoutM
       const socket = tcp({ host: proxy.host, port: proxy.port });
       tunnel = socket;
       await within(ready(socket, 'connect'), () => socket.destroy());
-      await within(connectThrough(socket, proxy, `${host}:${port}`), () => socket.destroy());
+      await within(connectThrough(socket, proxy, `${isIP(host) === 6 ? `[${host}]` : host}:${port}`), () => socket.destroy());
     }
-    const { connect: tls } = await import('node:tls');
-    const socket = tls({ ...(tunnel ? { socket: tunnel } : { host, port }), servername: isIP(host) ? undefined : host });
+    const { checkServerIdentity, connect: tls } = await import('node:tls');
+    // The certificate is checked against the target, a name or an IP address, never against the proxy: inside a
+    // tunnel, Node would otherwise check it against the tunnel socket's host (the proxy's) when no servername is
+    // set, and an IP address may not be one (SNI carries names only, RFC 6066).
+    const socket = tls({
+      ...(tunnel ? { socket: tunnel } : { port }),
+      host,
+      servername: isIP(host) ? undefined : host,
+      checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert),
+    });
     return await within(ready(socket, 'secureConnect'), () => socket.destroy());
   } catch (error) {
     if (error instanceof ActionError) throw error;

@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { startProxy } from '../../emulator/proxy.js';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator } from '../../emulator/types.js';
-import { type ForgingProxy, startForgingProxy } from '../tls-servers.js';
-import { findLeaks, newJob, type StepResult } from './runner.js';
+import { caBundle, type ForgingProxy, startForgingProxy, startTlsFront, type TlsFront } from '../tls-servers.js';
+import { findLeaks, newJob, oidcJobEnv, type StepResult } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
 const STS_HOST = 'sts.cn-hangzhou.aliyuncs.com';
@@ -198,6 +198,105 @@ describe('NO_PROXY, and proxies that fail', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// Hosts named by IP address, and plain http. A second emulator, plain http, sits behind a TLS front whose
+// certificate names 10.9.9.9 and fd00::9 (signed by the test CA); the job trusts the test CA and the TLS emulator's.
+describe('TLS through a proxy is checked against the target, an IP address too, never against the proxy', () => {
+  let plain: Emulator;
+  let front: TlsFront;
+  let forging: ForgingProxy;
+  let honest: Awaited<ReturnType<typeof startProxy>>;
+  let ca: string;
+  let plainBroker: string;
+  let plainProvider: string;
+  let plainOidcRole: string;
+
+  beforeAll(async () => {
+    plain = await startEmulator();
+    plainProvider = (await plain.addOidcProvider({ accountId: ACCOUNT, name: 'github' })).arn;
+    plainOidcRole = (await plain.addRole({ accountId: ACCOUNT, name: 'oidc', oidc: { providerArn: plainProvider } })).arn;
+    plainBroker = new URL((await plain.addCredentialsUri({ accountId: ACCOUNT, roleName: 'broker' })).url).pathname;
+    front = await startTlsFront(`127.0.0.1:${new URL(plain.url).port}`);
+    forging = await startForgingProxy(ACCOUNT);
+    honest = await startProxy({ routes: { '10.9.9.9:443': front.address, '[fd00::9]:443': front.address } });
+    ca = caBundle(join(newJob().dir, 'ca.pem'), em.caFile ?? '');
+  });
+  afterAll(async () => {
+    await forging?.close();
+    await honest?.close();
+    await front?.close();
+    await plain?.close();
+  });
+
+  const jobThrough = (proxyUrl: string) => newJob({ ...oidcJobEnv(plain), NODE_EXTRA_CA_CERTS: ca, HTTPS_PROXY: proxyUrl });
+
+  it.each(['10.9.9.9', '[fd00::9]'])(
+    'credentials-uri https://%s/…: a proxy with a certificate for its own name gets no request, and nothing is exported',
+    async (ip) => {
+      const before = forging.requests().length;
+      const main = await jobThrough(forging.url).main({
+        'credentials-uri': `https://${ip}${plainBroker}`,
+        'sts-endpoint': plain.url,
+        'retry-max-attempts': '1',
+      });
+      expect(main.exported).toEqual({});
+      expect(main.stdout).not.toContain(forging.forged.accessKeyId);
+      expect(forging.requests().slice(before)).toEqual([]);
+      expect(forging.connects()).toContain(`${ip}:443`);
+      expect(main.code).toBe(1);
+      expect(main.error).toMatch(
+        new RegExp(`^The credentials URI did not answer through the proxy .*(altnames|certificate).*${ip.replace(/[[\]]/g, '').replace(/\./g, '\\.')}`, 'i'),
+      );
+    },
+  );
+
+  it('sts-endpoint https://10.9.9.9: the GitHub OIDC token never reaches a proxy with a certificate for its own name', async () => {
+    const before = forging.requests().length;
+    const main = await jobThrough(forging.url).main({
+      'role-to-assume': plainOidcRole,
+      'oidc-provider-arn': plainProvider,
+      'sts-endpoint': 'https://10.9.9.9',
+      'retry-max-attempts': '1',
+    });
+    const seen = forging.requests().slice(before);
+    expect(seen.filter((r) => r.body.includes('eyJ') || r.path.includes('eyJ')).map((r) => `${r.method} ${r.authority}${r.path}`)).toEqual([]);
+    expect(seen).toEqual([]);
+    expect(main.exported).toEqual({});
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(/^AssumeRoleWithOIDC could not reach STS through the proxy .*(altnames|certificate)/i);
+    expect(findLeaks(main, await plain.secrets())).toEqual([]);
+  });
+
+  it('a host name through that proxy is refused the same way', async () => {
+    const main = await jobThrough(forging.url).main({
+      'credentials-uri': `https://broker.test${plainBroker}`,
+      'sts-endpoint': plain.url,
+      'retry-max-attempts': '1',
+    });
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(/(altnames|certificate).*broker\.test/i);
+    expect(main.exported).toEqual({});
+  });
+
+  it.each(['10.9.9.9', '[fd00::9]'])('through an honest proxy, credentials-uri https://%s/… works: TLS end to end, checked against the address', async (ip) => {
+    honest.reset();
+    const main = await jobThrough(honest.url).main({ 'credentials-uri': `https://${ip}${plainBroker}`, 'sts-endpoint': plain.url });
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    expect(main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID).toMatch(/^STS\./);
+    expect(main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID).not.toBe(forging.forged.accessKeyId);
+    expect(tunnels(honest)).toEqual([`CONNECT ${ip}:443`]);
+    expect(findLeaks(main, await plain.secrets())).toEqual([]);
+  });
+
+  it('through an honest proxy, AssumeRoleWithOIDC at https://10.9.9.9 works', async () => {
+    honest.reset();
+    await plain.resetRequests();
+    const main = await jobThrough(honest.url).main({ 'role-to-assume': plainOidcRole, 'oidc-provider-arn': plainProvider, 'sts-endpoint': 'https://10.9.9.9' });
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    expect(tunnels(honest)).toEqual(['CONNECT 10.9.9.9:443']);
+    expect((await plain.requests()).map((r) => `${r.target} ${r.status}`)).toEqual(['oidc-token 200', 'AssumeRoleWithOIDC 200']);
+  });
+});
+
 describe('plain http never goes through a proxy', () => {
   let plain: Emulator;
   let forging: ForgingProxy;

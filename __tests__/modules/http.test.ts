@@ -238,6 +238,15 @@ describe('through a proxy (emulator/proxy.js)', () => {
       expect(error.message).toMatch(/certificate/i);
     }));
 
+  it('asks the proxy for a tunnel to an IPv6 address in brackets ([fd00::9]:443)', () =>
+    withProxy(undefined, async (proxy) => {
+      setEnv({ HTTPS_PROXY: proxy.url });
+      // No route: the proxy answers 502; what it was asked for is the point.
+      const error = await actionError(get('https://[fd00::9]/creds'));
+      expect(proxy.records()).toEqual([{ method: 'CONNECT', target: '[fd00::9]:443', authorization: undefined }]);
+      expect(error.message).toContain('CONNECT [fd00::9]:443');
+    }));
+
   it('sends the credentials of HTTPS_PROXY with CONNECT', () =>
     withProxy(`ci:${PASSWORD}`, async (proxy) => {
       setEnv({ HTTPS_PROXY: `http://ci:${encodeURIComponent(PASSWORD)}@127.0.0.1:${proxy.port}` });
