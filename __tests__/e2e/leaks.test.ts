@@ -1,6 +1,6 @@
 // Leak sweep: the flows and options of the action that faults.test.ts does not cover (it scans its own fault
 // scenarios the same way), each run twice — normally and with RUNNER_DEBUG=1, as a re-run with debug logging
-// does — through main and, where the job would run it, the post step. A secret may appear in stdout, stderr or
+// does, both with DEBUG=* (runner.ts LOG_MODES) — through main and, where the job would run it, the post step. A secret may appear in stdout, stderr or
 // the job summary only in its own ::add-mask:: line (findLeaks), and everything the action holds as a secret
 // (its secret inputs, the keys it exports or sets as outputs) must have been masked in that step.
 // Secrets: everything the emulator issued (em.secrets()), the secret inputs, the exported and output credentials,
@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator } from '../../emulator/types.js';
-import { findLeaks, newJob, type Job, type StepResult, LOG_MODES, type LogMode, oidcJobEnv, expectMode } from './runner.js';
+import { DIST, findLeaks, newJob, type Job, type StepResult, LOG_MODES, type LogMode, oidcJobEnv, expectMode } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
 const OTHER_ACCOUNT = '6543210987654321';
@@ -82,7 +82,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const world of worlds.values()) await world.em.close();
   console.log(
-    `leaks.test.ts: ${scanned.scenarios.size} scenarios passed, ${scanned.runs} runs (plain and RUNNER_DEBUG=1), ${scanned.steps} steps leak-scanned.`,
+    `leaks.test.ts: ${scanned.scenarios.size} scenarios passed, ${scanned.runs} runs (plain and RUNNER_DEBUG=1, both with DEBUG=*), ${scanned.steps} steps leak-scanned.`,
   );
 });
 
@@ -265,6 +265,39 @@ describe('successful flows, then the post step', () => {
     },
     60_000,
   );
+});
+
+describe('the default chain, whose SDK logs response bodies through the `debug` package', () => {
+  // DEBUG=* is set for every scenario (runner.ts LOG_MODES); @alicloud/credentials' HTTP client (httpx) would print
+  // the broker's answer, AccessKeySecret and SecurityToken in clear, to stderr (before any mask) under httpx:body.
+  const chain = (w: World) => ({ ALIBABA_CLOUD_CREDENTIALS_URI: w.credentialsUri, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' });
+
+  scenario('default chain -> its URI provider, used as it is', async ({ w, main }) => {
+    const result = await main({ 'default-chain': 'true', 'sts-endpoint': w.em.url }, chain(w));
+    expectOk(result);
+    expect(result.stdout).toContain('The default credential chain answered through its credential_uri provider.');
+  });
+
+  scenario('default chain -> its URI provider -> AssumeRole, then the post step', async ({ w, main, post }) => {
+    expectOk(await main({ 'default-chain': 'true', 'role-to-assume': w.akRole, 'sts-endpoint': w.em.url }, chain(w)));
+    expectOk(await post());
+  });
+
+  scenario('default chain whose broker answers an error body holding keys: no provider had credentials', async ({ w, main }) => {
+    const session = await stsSession(w);
+    await w.em.queueFault('credentials-uri', {
+      kind: 'answer',
+      status: 500,
+      body: { Code: 'Failed', AccessKeyId: session['access-key-id'], AccessKeySecret: session['access-key-secret'], SecurityToken: session['security-token'] },
+    });
+    expectFailed(await main({ 'default-chain': 'true', 'sts-endpoint': w.em.url }, chain(w)), /^Input default-chain: no provider/);
+  });
+
+  it('the bundle carries no `debug` package: what it holds of it is a no-op (scripts/package.mjs)', () => {
+    const licenses = readFileSync(join(DIST, 'main', 'licenses.txt'), 'utf8');
+    expect(licenses).toMatch(/^@alicloud\/credentials@/m);
+    expect(licenses).not.toMatch(/^debug@/m);
+  });
 });
 
 describe('failures that happen while secrets are at hand', () => {
