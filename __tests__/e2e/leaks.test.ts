@@ -9,6 +9,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
@@ -612,6 +613,38 @@ describe('the post step acts only on state it can check', () => {
       server.close();
     }
   });
+});
+
+describe("the refresh helper and the runner's orphan-process clean-up", () => {
+  // At the end of a job the runner kills every process it did not start before the job whose environment holds the
+  // job's RUNNER_TRACKING_ID (actions/runner, src/Runner.Worker/JobExtension.cs, FinalizeJob). Modelled here as the
+  // runner does it on Linux: by reading /proc/<pid>/environ of every process.
+  it('the helper carries RUNNER_TRACKING_ID, so that the clean-up finds it', async () => {
+    if (process.platform !== 'linux') return void console.warn('no /proc: the helper environment is checked on Linux only');
+    const w = worlds.get('plain') as World;
+    const tracking = `github_${randomUUID()}`;
+    const job = newJob({ ...oidcJobEnv(w.em), RUNNER_TRACKING_ID: tracking });
+    const main = await job.main(keys(w, { 'role-to-assume': w.akRole, 'refresh-credentials': 'true' }));
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    const pid = (JSON.parse(main.state['refresh-helper']) as { pid: number }).pid;
+    try {
+      const environ = (id: string) => {
+        try {
+          return readFileSync(`/proc/${id}/environ`, 'utf8').split('\0');
+        } catch {
+          return [];
+        }
+      };
+      expect(environ(String(pid))).toContain(`RUNNER_TRACKING_ID=${tracking}`);
+      const found = readdirSync('/proc').filter((id) => /^\d+$/.test(id) && environ(id).includes(`RUNNER_TRACKING_ID=${tracking}`));
+      expect(found).toEqual([String(pid)]);
+      // Nothing else of the job's environment: the helper gets its credentials over IPC.
+      expect(environ(String(pid)).filter((line) => line.startsWith('ALIBABA_CLOUD_') || line.startsWith('ACTIONS_ID_TOKEN'))).toEqual([]);
+    } finally {
+      const post = await job.post();
+      expect(post.stdout).toContain(`Stopped the refresh helper (process ${pid}).`);
+    }
+  }, 60_000);
 });
 
 describe('a HOME shared by parallel jobs', () => {
