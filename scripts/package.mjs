@@ -13,6 +13,42 @@ import { build } from 'esbuild';
 
 const SIDE_EFFECT_FREE = ['@actions/core', '@actions/http-client'];
 
+// Why `debug` is replaced: Alibaba's credentials SDK and its HTTP client (httpx) log through the `debug` package,
+// which turns itself on from the DEBUG variable: with DEBUG=* (or httpx:*) set for a job, or in a self-hosted
+// runner's .env, httpx:body printed every response body, the default chain's AccessKeySecret and SecurityToken
+// among them, to stderr and so to the step log, before the action could mask them. No dependency may write to the
+// log on its own, so the bundles hold a `debug` that is never enabled, whatever the environment says; the main
+// step and the refresh helper run from the same bundle. (Node's own NODE_DEBUG output is not a dependency's.)
+const NO_DEBUG = `
+function createDebug() {
+  const log = () => {};
+  log.enabled = false;
+  log.namespace = '';
+  log.log = log;
+  log.extend = () => createDebug();
+  log.destroy = () => true;
+  return log;
+}
+createDebug.debug = createDebug;
+createDebug.default = createDebug;
+createDebug.enable = () => {};
+createDebug.disable = () => '';
+createDebug.enabled = () => false;
+createDebug.names = [];
+createDebug.skips = [];
+createDebug.formatters = {};
+module.exports = createDebug;
+`;
+
+/** @type {import('esbuild').Plugin} */
+const noDebug = {
+  name: 'no-debug',
+  setup(b) {
+    b.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'no-debug' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-debug' }, () => ({ contents: NO_DEBUG, loader: 'js' }));
+  },
+};
+
 const at = process.argv.indexOf('--out');
 const out = at > 0 ? process.argv[at + 1] : 'dist';
 rmSync(out, { recursive: true, force: true });
@@ -61,7 +97,7 @@ for (const { dir, entry, type, options } of BUNDLES) {
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
-    plugins: [sideEffectFree],
+    plugins: [noDebug, sideEffectFree],
     ...options,
   });
   writeFileSync(join(outdir, 'package.json'), `{\n  "type": "${type}"\n}\n`);

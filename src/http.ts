@@ -1,5 +1,5 @@
 // The action's one HTTP client, for every request it makes (STS, GitHub's token endpoint, the metadata service, a
-// credentials URI): node:http(s) with connect and read timeouts, HTTPS_PROXY / HTTP_PROXY / NO_PROXY (proxy.ts),
+// credentials URI): node:http(s) with connect and read timeouts, HTTPS_PROXY and NO_PROXY (proxy.ts),
 // a cap on answer sizes, one request per connection, and errors that are ActionErrors. A connection can be opened
 // ahead of its request (preconnect), so that DNS, TCP and TLS overlap with other work.
 
@@ -75,11 +75,10 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
       ...req.headers,
       host: target.host,
       connection: 'close',
-      ...(proxy?.authorization && target.protocol === 'http:' ? { 'proxy-authorization': proxy.authorization } : {}),
       ...(req.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(req.body)) }),
     };
-    // Plain http through a proxy is sent to the proxy in absolute form; https goes through the CONNECT tunnel.
-    const path = proxy && target.protocol === 'http:' ? target.href : `${target.pathname}${target.search}`;
+    // A proxy is only ever a CONNECT tunnel (proxy.ts refuses plain http through one): the request is the host's.
+    const path = `${target.pathname}${target.search}`;
     const outgoing = send({ method: req.method ?? 'GET', path, headers, createConnection: () => socket });
     const readTimer = setTimeout(() => outgoing.destroy(new Error(`read timeout: no answer within ${req.readTimeoutMs} ms`)), req.readTimeoutMs);
     outgoing.on('response', (res) => {
@@ -93,8 +92,6 @@ export async function request(req: HttpRequest): Promise<HttpResponse> {
       res.on('end', () => {
         clearTimeout(readTimer);
         socket.destroy();
-        // Plain http goes to the proxy itself, so its refusal is an answer here; it is the proxy's, not the service's.
-        if (proxy && target.protocol === 'http:' && res.statusCode === 407) return reject(proxyRefused(proxy, `the request for ${target.host}`, 407));
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
       });
       res.on('error', (error) => fail(error.message));
@@ -113,11 +110,7 @@ function proxyOf(target: URL, service: string): ProxyServer | undefined {
     return proxyFor(target, process.env);
   } catch (error) {
     if (!(error instanceof ProxySettingError)) throw error;
-    throw new ActionError(
-      'input',
-      `${service} cannot be reached: ${error.message}`,
-      'Fix the proxy variable of the runner or the job, or list the host in NO_PROXY.',
-    );
+    throw new ActionError('input', `${service} cannot be reached: ${error.message}`, error.hint);
   }
 }
 
@@ -129,9 +122,9 @@ async function open(target: URL, proxy: ProxyServer | undefined, connectTimeoutM
   const deadline = Date.now() + connectTimeoutMs;
   const within = <T>(what: Promise<T>, cleanup: () => void) => withTimeout(what, deadline - Date.now(), connectTimeoutMs, cleanup);
   try {
-    // Plain http: TCP to the host, or to the proxy, which gets the request in absolute form.
+    // Plain http: TCP to the host (never through a proxy: proxy.ts refuses that).
     if (!https) {
-      const socket = tcp(proxy ? { host: proxy.host, port: proxy.port } : { host, port });
+      const socket = tcp({ host, port });
       return await within(ready(socket, 'connect'), () => socket.destroy());
     }
     // https: TLS to the host, directly or inside a CONNECT tunnel through the proxy.
@@ -140,10 +133,18 @@ async function open(target: URL, proxy: ProxyServer | undefined, connectTimeoutM
       const socket = tcp({ host: proxy.host, port: proxy.port });
       tunnel = socket;
       await within(ready(socket, 'connect'), () => socket.destroy());
-      await within(connectThrough(socket, proxy, `${host}:${port}`), () => socket.destroy());
+      await within(connectThrough(socket, proxy, `${isIP(host) === 6 ? `[${host}]` : host}:${port}`), () => socket.destroy());
     }
-    const { connect: tls } = await import('node:tls');
-    const socket = tls({ ...(tunnel ? { socket: tunnel } : { host, port }), servername: isIP(host) ? undefined : host });
+    const { checkServerIdentity, connect: tls } = await import('node:tls');
+    // The certificate is checked against the target, a name or an IP address, never against the proxy: inside a
+    // tunnel, Node would otherwise check it against the tunnel socket's host (the proxy's) when no servername is
+    // set, and an IP address may not be one (SNI carries names only, RFC 6066).
+    const socket = tls({
+      ...(tunnel ? { socket: tunnel } : { port }),
+      host,
+      servername: isIP(host) ? undefined : host,
+      checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert),
+    });
     return await within(ready(socket, 'secureConnect'), () => socket.destroy());
   } catch (error) {
     if (error instanceof ActionError) throw error;

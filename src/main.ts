@@ -14,6 +14,7 @@ import { flowSettings, runPlan, sourceEnv } from './flow.js';
 import { checkInputNames, pickSet } from './inputs.js';
 import { describePlan, makePlan } from './plan.js';
 import { proxySecrets } from './proxy.js';
+import { secretValues } from './redact.js';
 import { SECRET_INPUTS, SOURCE_INPUTS } from './sources/index.js';
 import { jobContext } from './sources/source.js';
 import { STATE_REFRESH } from './state.js';
@@ -26,7 +27,7 @@ export async function run(): Promise<void> {
     mask(secret);
   };
   try {
-    for (const name of SECRET_INPUTS) keepSecret(core.getInput(name));
+    for (const name of SECRET_INPUTS) for (const secret of secretValues(core.getInput(name))) keepSecret(secret);
     for (const secret of proxySecrets(process.env)) keepSecret(secret);
     // An input the action does not have would be ignored (the runner only warns): fail before anything else.
     checkInputNames(Object.keys(process.env), [...CONFIG_INPUTS, ...SOURCE_INPUTS]);
@@ -38,7 +39,8 @@ export async function run(): Promise<void> {
     const env = process.env;
     const config = readConfig(input, env);
     const plan = makePlan(config, input, jobContext(env));
-    for (const [name, kind] of Object.entries(plan.source.variables)) if (kind === 'secret') keepSecret(env[name]);
+    for (const [name, kind] of Object.entries(plan.source.variables))
+      if (kind === 'secret') for (const secret of secretValues(env[name] ?? '')) keepSecret(secret);
     info(describePlan(plan, config.endpoint));
 
     const result = await runPlan(plan, { ...flowSettings(config), env, onSecret: keepSecret, log: info });

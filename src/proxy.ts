@@ -1,7 +1,9 @@
-// Which proxy, if any, a request goes through: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (lower case first), read the way
-// the runner's own HTTP client (@actions/http-client) reads them. The ECS metadata address and loopback never go
-// through a proxy. Pure: the environment comes in as a value.
+// Which proxy, if any, a request goes through: HTTPS_PROXY / NO_PROXY (lower case first), NO_PROXY matched the way
+// curl matches it. The ECS metadata address and loopback never go through a proxy, and plain http never does:
+// every plain-http request of the action carries a secret or fetches credentials, so one that HTTP_PROXY would
+// send through a proxy is refused (NO_PROXY sends it direct). Pure: the environment comes in as a value.
 
+import { BlockList, isIP } from 'node:net';
 import { bareHostname, type Env, isLoopback, parseUrl } from './inputs.js';
 
 /** The ECS metadata service: reachable only from the instance itself, never through a proxy. */
@@ -18,19 +20,28 @@ export interface ProxyServer {
   readonly variable: string;
 }
 
-export class ProxySettingError extends Error {}
+/** A proxy setting the action cannot use; `hint` says what to change. */
+export class ProxySettingError extends Error {
+  constructor(
+    message: string,
+    readonly hint = 'Fix the proxy variable of the runner or the job, or list the host in NO_PROXY.',
+  ) {
+    super(message);
+  }
+}
 
 export function proxyFor(target: URL, env: Env): ProxyServer | undefined {
   const host = bareHostname(target.hostname);
   if (isLoopback(host) || host === METADATA_HOST || bypassed(target, env.no_proxy || env.NO_PROXY)) return undefined;
-  const [variable, value] =
-    target.protocol === 'https:'
-      ? env.https_proxy
-        ? ['https_proxy', env.https_proxy]
-        : ['HTTPS_PROXY', env.HTTPS_PROXY]
-      : env.http_proxy
-        ? ['http_proxy', env.http_proxy]
-        : ['HTTP_PROXY', env.HTTP_PROXY];
+  if (target.protocol !== 'https:') {
+    const [variable, value] = env.http_proxy ? ['http_proxy', env.http_proxy] : ['HTTP_PROXY', env.HTTP_PROXY];
+    if (!value) return undefined;
+    throw new ProxySettingError(
+      `plain http to ${target.hostname} would pass through the proxy of ${variable} in the clear.`,
+      'List the host in NO_PROXY (the runner then reaches it directly), or use https.',
+    );
+  }
+  const [variable, value] = env.https_proxy ? ['https_proxy', env.https_proxy] : ['HTTPS_PROXY', env.HTTPS_PROXY];
   return value ? parseProxy(variable, value) : undefined;
 }
 
@@ -63,15 +74,50 @@ function decoded(value: string): string {
   }
 }
 
-/** NO_PROXY: `*`, host names (a leading `.` or `*.` for the subdomains), optionally with `:port`. */
+/**
+ * NO_PROXY as curl reads it (lib/noproxy.c, Curl_check_noproxy): entries separated by commas or blanks; a name
+ * matches itself and its subdomains, a leading dot and trailing dots ignored on both sides; an IP address matches
+ * an entry that is the same address or a CIDR range holding it (IPv6 with or without brackets), never the tail of a
+ * name. Beyond curl, as the runner's own @actions/http-client reads it: `*` as any entry, `*.` as a leading dot,
+ * and `:port` after an entry (`[v6]:port` for IPv6), which then matches that port only.
+ */
 function bypassed(target: URL, noProxy: string | undefined): boolean {
   if (!noProxy) return false;
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
-  const host = target.hostname.toLowerCase();
-  const names = [host, `${host}:${port}`];
+  const host = bareHostname(target.hostname).toLowerCase();
+  const ip = isIP(host) ? host : undefined;
   return noProxy
-    .split(',')
-    .map((entry) => entry.trim().toLowerCase().replace(/^\*\./, '.'))
+    .split(/[\s,]+/)
     .filter(Boolean)
-    .some((entry) => entry === '*' || names.some((name) => name === entry || name.endsWith(entry.startsWith('.') ? entry : `.${entry}`)));
+    .some((raw) => {
+      if (raw === '*') return true;
+      const entry = withoutPort(raw.toLowerCase(), port);
+      if (entry === undefined) return false;
+      if (ip) return ipMatches(ip, entry);
+      const name = entry.replace(/^\*?\./, '').replace(/\.+$/, '');
+      const bare = host.replace(/\.+$/, '');
+      return name !== '' && (bare === name || bare.endsWith(`.${name}`));
+    });
+}
+
+/** The entry without its `:port`, or undefined when its port is another one. A bare IPv6 address has no port. */
+function withoutPort(entry: string, port: string): string | undefined {
+  const bracketed = /^\[([^\]]*)\](\/\d+)?(?::(\d+))?$/.exec(entry);
+  if (bracketed) return bracketed[3] === undefined || bracketed[3] === port ? bracketed[1] + (bracketed[2] ?? '') : undefined;
+  const named = /^([^:]*):(\d+)$/.exec(entry);
+  if (named) return named[2] === port ? named[1] : undefined;
+  return entry;
+}
+
+/** Whether `ip` is the address of `entry` or in its CIDR range (`address/bits`); both of one family. */
+function ipMatches(ip: string, entry: string): boolean {
+  const [address, bitsText, ...rest] = entry.split('/');
+  if (rest.length > 0 || isIP(address) !== isIP(ip)) return false;
+  const family = isIP(ip) === 4 ? 'ipv4' : 'ipv6';
+  const size = family === 'ipv4' ? 32 : 128;
+  const bits = bitsText === undefined ? size : /^\d{1,3}$/.test(bitsText) ? Number(bitsText) : -1;
+  if (bits < 0 || bits > size) return false;
+  const range = new BlockList();
+  range.addSubnet(address, bits, family);
+  return range.check(ip, family);
 }

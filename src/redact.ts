@@ -1,12 +1,17 @@
-// Removes secrets from text that is about to be printed. Pure: no I/O.
+// Removes secrets from text that is about to be printed, and says what to mask for a secret. Pure: no I/O.
+
+import { parseUrl } from './inputs.js';
+//
+// Every step here takes time in proportion to the text's length, whatever the text: error messages quote servers,
+// and a pattern that backtracks (a JWT pattern tried at every "eyJ" of a long run of base64) took minutes on a
+// message of 256 KiB. The patterns below either cannot fail once started or are tried on short, bounded spans.
 
 const REDACTED = '***';
-// Values that must never be printed, even when no list of secrets is at hand: JWTs (OIDC tokens), and the
-// secret-bearing query or JSON fields of STS requests and answers.
-const SECRET_PATTERNS: readonly RegExp[] = [
-  /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g,
+// The secret-bearing query or JSON fields of STS requests and answers. Each is a literal field name, at most a few
+// characters of white space, then a value that runs to the first delimiter: nothing to backtrack into.
+const FIELD_PATTERNS: readonly RegExp[] = [
   /((?:OIDCToken|SecurityToken|AccessKeySecret|Signature|security[-_]token)=)[^&\s"']+/gi,
-  /("(?:AccessKeySecret|SecurityToken|OIDCToken|accessKeySecret|securityToken)"\s*:\s*")[^"]*/g,
+  /("(?:AccessKeySecret|SecurityToken|OIDCToken|accessKeySecret|securityToken)"\s{0,16}:\s{0,16}")[^"]*/g,
 ];
 
 /** Removes every known secret, as it is and URL-encoded once or twice, and anything shaped like one. */
@@ -16,20 +21,67 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
     if (secret.length < 4) continue;
     out = out.replace(encodings(secret), REDACTED);
   }
-  for (const pattern of SECRET_PATTERNS) {
-    out = out.replace(pattern, (_match, prefix?: unknown) => (typeof prefix === 'string' ? prefix + REDACTED : REDACTED));
-  }
+  out = redactJwts(out);
+  for (const pattern of FIELD_PATTERNS) out = out.replace(pattern, (_match, prefix: string) => prefix + REDACTED);
   return out;
+}
+
+/**
+ * JWTs (OIDC tokens): a header of at least 8 base64url characters starting `eyJ` (`{"`), a payload, a signature,
+ * separated by dots. Found in one pass: each run of base64url characters and dots is split at its dots once, and
+ * the parts are read left to right, where a regular expression would try again from every `eyJ` of the run.
+ */
+function redactJwts(text: string): string {
+  if (!text.includes('eyJ')) return text;
+  return text.replace(/[A-Za-z0-9_.-]+/g, (run) => {
+    if (!run.includes('eyJ')) return run;
+    const parts = run.split('.');
+    const out: string[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const at = parts[i].indexOf('eyJ');
+      // The first `eyJ` of a part leaves the most characters after it: if it is no header, no later one is.
+      if (at >= 0 && parts[i].length - at >= 8 && i + 2 < parts.length && parts[i + 1] !== '') {
+        out.push(parts[i].slice(0, at) + REDACTED);
+        i += 2; // the payload and the signature
+      } else {
+        out.push(parts[i]);
+      }
+    }
+    return out.join('.');
+  });
 }
 
 /**
  * The forms a secret takes in URLs and form bodies: as it is, percent-encoded once or twice (spaces also as '+'),
  * longest first so that no form is cut by a shorter one. Case-insensitive, because encoders differ in the case of
- * their hex digits; hiding a differently cased copy of a secret costs nothing.
+ * their hex digits; hiding a differently cased copy of a secret costs nothing. Literal alternatives only.
  */
 function encodings(secret: string): RegExp {
   const once = encodeURIComponent(secret);
   const twice = encodeURIComponent(once);
   const forms = [...new Set([twice, twice.replace(/%2520/g, '+'), once, once.replace(/%20/g, '+'), secret])].sort((a, b) => b.length - a.length);
   return new RegExp(forms.map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi');
+}
+
+/**
+ * What to mask for a secret value: the value, and when it is a URL (a credentials URI), the parts that can carry a
+ * secret on their own: the password (as written and percent-decoded), the path, the query and the two together, in
+ * the parser's form and decoded. Parts shorter than 4 characters (a bare `/`) are left out, as in redact().
+ */
+export function secretValues(value: string): string[] {
+  if (!value) return [];
+  // Only a value written as scheme://…: a key with a colon in it is no URL.
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? parseUrl(value) : undefined;
+  if (!url) return [value];
+  const parts = [url.password, url.pathname, url.search, url.search.slice(1), url.pathname + url.search];
+  return [...new Set([value, ...parts, ...parts.map(decoded)])].filter((part) => part.length >= 4);
+}
+
+/** Percent-decoded; a lone '%' is taken as it is. */
+function decoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }

@@ -11,6 +11,7 @@ import { ActionError } from './errors.js';
 import { type Connection, type HttpResponse, parseJsonObject, preconnect, request, type Timeouts } from './http.js';
 import type { AssumeRoleParams, OidcRoleParams, RoleSession } from './plan.js';
 import { describeStsCode, durationRefusedHint } from './sts-codes.js';
+import { clip } from './text.js';
 
 export interface StsSettings extends Timeouts {
   readonly endpoint: Endpoint;
@@ -205,7 +206,9 @@ function stsError(action: string, status: number, body: Record<string, unknown>,
   // Codes and RequestIds are short tokens; anything else is not quoted, so an answer cannot write into the log.
   const code = text('Code', /^[A-Za-z0-9._-]{1,128}$/);
   const requestId = text('RequestId', /^[A-Za-z0-9-]{1,64}$/);
-  const message = typeof body.Message === 'string' ? body.Message : '';
+  // At most 300 characters of the Message (text.ts clip), for the code tables and the error: STS may echo a long
+  // request back, and the answer may be up to 1 MiB.
+  const message = clip(typeof body.Message === 'string' ? body.Message : '');
   const deniedBy = (body.AccessDeniedDetail as { PolicyType?: unknown } | undefined)?.PolicyType;
   // STS answers a failed trust-policy condition (oidc:sub, oidc:aud, oidc:iss, or an untrusted account) with
   // plain NoPermission; its AccessDeniedDetail names the trust policy.

@@ -4,7 +4,8 @@
 // Nothing is mocked: dist/main runs as a child process, the way the runner runs it, against the loopback
 // emulator; its queued faults (queueFault) play a failing STS, a failing GitHub token endpoint or a bad network,
 // and its own checks (roles, trust, signatures, keys) produce the real error conditions.
-// Every scenario runs twice, normally and with RUNNER_DEBUG=1 (a re-run with debug logging), with the same
+// Every scenario runs twice, normally and with RUNNER_DEBUG=1 (a re-run with debug logging), both with DEBUG=*
+// (runner.ts LOG_MODES: no dependency may log on its own), with the same
 // assertions and a leak scan (findLeaks) of stdout, stderr and the job summary each time. The two runs go to two
 // emulators set up alike, side by side, so that backoff waits and timeouts overlap.
 
@@ -120,7 +121,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const world of worlds.values()) await world.em.close();
   console.log(
-    `faults.test.ts: ${scanned.scenarios.size} scenarios passed, ${scanned.runs} runs of dist/main leak-scanned (every scenario plain and with RUNNER_DEBUG=1); ` +
+    `faults.test.ts: ${scanned.scenarios.size} scenarios passed, ${scanned.runs} runs of dist/main leak-scanned (every scenario plain and with RUNNER_DEBUG=1, both with DEBUG=*); ` +
       `${nonRetryableCodes.size} non-retryable STS codes injected, each costing exactly one request.`,
   );
 });

@@ -1,6 +1,6 @@
 // Leak sweep: the flows and options of the action that faults.test.ts does not cover (it scans its own fault
 // scenarios the same way), each run twice — normally and with RUNNER_DEBUG=1, as a re-run with debug logging
-// does — through main and, where the job would run it, the post step. A secret may appear in stdout, stderr or
+// does, both with DEBUG=* (runner.ts LOG_MODES) — through main and, where the job would run it, the post step. A secret may appear in stdout, stderr or
 // the job summary only in its own ::add-mask:: line (findLeaks), and everything the action holds as a secret
 // (its secret inputs, the keys it exports or sets as outputs) must have been masked in that step.
 // Secrets: everything the emulator issued (em.secrets()), the secret inputs, the exported and output credentials,
@@ -9,6 +9,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
@@ -16,14 +17,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator } from '../../emulator/types.js';
-import { findLeaks, newJob, type Job, type StepResult, LOG_MODES, type LogMode, oidcJobEnv, expectMode } from './runner.js';
+import { DIST, findLeaks, newJob, type Job, type StepResult, LOG_MODES, type LogMode, oidcJobEnv, expectMode } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
 const OTHER_ACCOUNT = '6543210987654321';
 const MODES = LOG_MODES;
 type Mode = LogMode;
 type Inputs = Record<string, string>;
-const SECRET_INPUTS = ['access-key-id', 'access-key-secret', 'security-token'];
+// credentials-uri too: a broker's URI may carry a token (its path is checked as a secret of its own below).
+const SECRET_INPUTS = ['access-key-id', 'access-key-secret', 'security-token', 'credentials-uri'];
+/** A credentials URI's path, which the action masks on its own (redact.ts secretValues); long enough to scan for. */
+function uriPath(inputs: Inputs): string | undefined {
+  try {
+    const path = new URL(inputs['credentials-uri'] ?? '').pathname;
+    return path.length >= 4 ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
 // What a step holds as a secret once it has succeeded (outputs only with output-credentials).
 const SECRET_EXPORTS = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN'];
 const SECRET_OUTPUTS = ['aliyun-access-key-id', 'aliyun-access-key-secret', 'aliyun-security-token'];
@@ -72,7 +83,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const world of worlds.values()) await world.em.close();
   console.log(
-    `leaks.test.ts: ${scanned.scenarios.size} scenarios passed, ${scanned.runs} runs (plain and RUNNER_DEBUG=1), ${scanned.steps} steps leak-scanned.`,
+    `leaks.test.ts: ${scanned.scenarios.size} scenarios passed, ${scanned.runs} runs (plain and RUNNER_DEBUG=1, both with DEBUG=*), ${scanned.steps} steps leak-scanned.`,
   );
 });
 
@@ -122,6 +133,8 @@ async function runScenario(mode: Mode, body: (ctx: Ctx) => Promise<void>): Promi
   const secrets = new Set([...(await w.em.secrets()), ...made]);
   for (const { result, inputs } of steps) {
     for (const name of SECRET_INPUTS) if (inputs[name]) secrets.add(inputs[name]);
+    const path = uriPath(inputs);
+    if (path) secrets.add(path);
     for (const name of SECRET_EXPORTS) if (result.exported[name]) secrets.add(result.exported[name]);
     for (const name of SECRET_OUTPUTS) if (result.outputs[name]) secrets.add(result.outputs[name]);
     const refresh = result.exported.ALIBABA_CLOUD_CREDENTIALS_URI;
@@ -133,6 +146,7 @@ async function runScenario(mode: Mode, body: (ctx: Ctx) => Promise<void>): Promi
     if (label.startsWith('main')) {
       const held = [
         ...SECRET_INPUTS.map((name) => inputs[name]),
+        uriPath(inputs),
         ...SECRET_EXPORTS.map((name) => result.exported[name]),
         ...SECRET_OUTPUTS.map((name) => result.outputs[name]),
       ].filter((value): value is string => Boolean(value));
@@ -254,6 +268,39 @@ describe('successful flows, then the post step', () => {
   );
 });
 
+describe('the default chain, whose SDK logs response bodies through the `debug` package', () => {
+  // DEBUG=* is set for every scenario (runner.ts LOG_MODES); @alicloud/credentials' HTTP client (httpx) would print
+  // the broker's answer, AccessKeySecret and SecurityToken in clear, to stderr (before any mask) under httpx:body.
+  const chain = (w: World) => ({ ALIBABA_CLOUD_CREDENTIALS_URI: w.credentialsUri, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' });
+
+  scenario('default chain -> its URI provider, used as it is', async ({ w, main }) => {
+    const result = await main({ 'default-chain': 'true', 'sts-endpoint': w.em.url }, chain(w));
+    expectOk(result);
+    expect(result.stdout).toContain('The default credential chain answered through its credential_uri provider.');
+  });
+
+  scenario('default chain -> its URI provider -> AssumeRole, then the post step', async ({ w, main, post }) => {
+    expectOk(await main({ 'default-chain': 'true', 'role-to-assume': w.akRole, 'sts-endpoint': w.em.url }, chain(w)));
+    expectOk(await post());
+  });
+
+  scenario('default chain whose broker answers an error body holding keys: no provider had credentials', async ({ w, main }) => {
+    const session = await stsSession(w);
+    await w.em.queueFault('credentials-uri', {
+      kind: 'answer',
+      status: 500,
+      body: { Code: 'Failed', AccessKeyId: session['access-key-id'], AccessKeySecret: session['access-key-secret'], SecurityToken: session['security-token'] },
+    });
+    expectFailed(await main({ 'default-chain': 'true', 'sts-endpoint': w.em.url }, chain(w)), /^Input default-chain: no provider/);
+  });
+
+  it('the bundle carries no `debug` package: what it holds of it is a no-op (scripts/package.mjs)', () => {
+    const licenses = readFileSync(join(DIST, 'main', 'licenses.txt'), 'utf8');
+    expect(licenses).toMatch(/^@alicloud\/credentials@/m);
+    expect(licenses).not.toMatch(/^debug@/m);
+  });
+});
+
 describe('failures that happen while secrets are at hand', () => {
   scenario('a credentials URI that fails twice (503, cut body), then answers', async ({ w, main }) => {
     await w.em.queueFault('credentials-uri', { kind: 'status', status: 503 });
@@ -319,12 +366,18 @@ describe('failures that happen while secrets are at hand', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-/** The workflow commands a step wrote: the names of the lines the runner would read as commands. */
+/**
+ * The workflow commands a step wrote, read the way the runner reads them (actions/runner,
+ * src/Runner.Common/ActionCommand.cs): a line that starts with `::name::` after white space, else the older form
+ * `##[name]` anywhere in the line. Older-form commands are named with their `##[` (the action writes none).
+ */
 function commandsOf(stdout: string): string[] {
-  return stdout
-    .split(/\r?\n/)
-    .map((line) => /^::([a-zA-Z-]+)/.exec(line.trimStart())?.[1])
-    .filter((name): name is string => name !== undefined);
+  return stdout.split(/\r?\n/).flatMap((line) => {
+    const current = /^::([^:\s]+)[^:]*::/.exec(line.trimStart())?.[1];
+    if (current !== undefined) return [current];
+    const older = /##\[([^\]\s]*)[^\]]*\]/.exec(line)?.[1];
+    return older === undefined ? [] : [`##[${older}`];
+  });
 }
 
 /** The main step wrote only its own commands: masks, the failure, warnings, debug lines. Nothing a value started. */
@@ -332,7 +385,10 @@ function expectOwnCommandsOnly(result: StepResult): void {
   expect(commandsOf(result.stdout).filter((name) => !['add-mask', 'error', 'warning', 'debug'].includes(name))).toEqual([]);
 }
 
-const HOSTILE = '\n::stop-commands::pwned\n::add-mask::%\n';
+// Both command forms: a line of its own for the current one, anywhere in a line for the older one.
+const HOSTILE = '\n::stop-commands::pwned\n::add-mask::%\nx##[stop-commands]zz ##[add-mask]%';
+// For values that may hold no white space (audience): the older form, and the current one where a line break was.
+const HOSTILE_WORD = 'x##[stop-commands]zz##[add-mask]%::add-mask::%';
 
 describe('values from inputs, files and servers never start a workflow command, and servers are checked', () => {
   scenario('an OIDC token file whose path holds a line break and a command', async ({ w, job, main }) => {
@@ -362,6 +418,34 @@ describe('values from inputs, files and servers never start a workflow command, 
     // Every row still has exactly its two cells.
     for (const row of rows) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(4);
   });
+
+  scenario('an audience holding commands of both forms: printed on one line, starting none', async ({ w, main }) => {
+    const provider = (await w.em.addOidcProvider({ accountId: ACCOUNT, name: 'commands', clientIds: [HOSTILE_WORD] })).arn;
+    const role = (await w.em.addRole({ accountId: ACCOUNT, name: 'commands-role', oidc: { providerArn: provider } })).arn;
+    const result = await main({ 'role-to-assume': role, 'oidc-provider-arn': provider, audience: HOSTILE_WORD, 'sts-endpoint': w.em.url });
+    expectOk(result);
+    expectOwnCommandsOnly(result);
+    expect(result.stdout).toContain('Credentials from GitHub OIDC (audience x## [stop-commands]zz## [add-mask]%::add-mask::%)');
+  });
+
+  // Inputs checked against a grammar are refused, and quoted only in the ::error:: line (whose data the runner
+  // does not read for commands); each is run to prove that no value they hold reaches the log another way.
+  const REFUSED_INPUTS: Array<[string, (w: World) => Inputs]> = [
+    ['role-session-name', (w) => keys(w, { 'role-to-assume': w.akRole, 'role-session-name': HOSTILE_WORD })],
+    ['role-to-assume', (w) => keys(w, { 'role-to-assume': `acs:ram::${ACCOUNT}:role/${HOSTILE_WORD}` })],
+    ['aliyun-profile', (w) => keys(w, { 'aliyun-profile': HOSTILE_WORD })],
+    ['region', (w) => keys(w, { region: HOSTILE_WORD })],
+    ['audience with white space', (w) => oidc(w, { audience: HOSTILE })],
+    ['credentials-uri', () => ({ 'credentials-uri': `ftp://${HOSTILE_WORD}/` })],
+  ];
+  for (const [name, inputs] of REFUSED_INPUTS) {
+    scenario(`a ${name} holding commands of both forms: refused, no command started`, async ({ w, main }) => {
+      const result = await main(inputs(w));
+      expect(result.code).toBe(1);
+      expect(result.exported).toEqual({});
+      expectOwnCommandsOnly(result);
+    });
+  }
 
   scenario('AssumeRoleWithOIDC answers an AssumedRoleUser.Arn with a command in it: refused, nothing printed from it', async ({ w, main }) => {
     const session = await stsSession(w);
@@ -398,16 +482,20 @@ describe('values from inputs, files and servers never start a workflow command, 
     expect(result.stdout).toMatch(/^AssumeRole: attempt 1\/5 failed \(server\); retrying in \d+ ms\.$/m);
   });
 
-  scenario('an STS error that quotes the source token URL-encoded twice and the secret in lower case: redacted', async ({ w, main }) => {
-    const session = await stsSession(w);
-    const token = session['security-token'];
-    expect(encodeURIComponent(token)).not.toBe(token); // base64: '+', '/' and '=' are encoded, and %2B again as %252B
-    const twice = encodeURIComponent(encodeURIComponent(token));
-    const echoed = `https://sts.example/?next=${twice} by ${session['access-key-secret'].toLowerCase()}`;
-    await w.em.queueFault('AssumeRole', { kind: 'answer', status: 400, body: { Code: 'InvalidParameter', RequestId: 'A1', Message: echoed } });
-    const result = await main({ ...session, 'role-to-assume': w.akRole, 'sts-endpoint': w.em.url });
-    expectFailed(result, /^AssumeRole failed: InvalidParameter: https:\/\/sts\.example\/\?next=\*\*\* by \*\*\*/);
-  });
+  scenario(
+    'an STS error that quotes the secret in lower case and the source token URL-encoded twice: the secret redacted, the token cut off',
+    async ({ w, main }) => {
+      const session = await stsSession(w);
+      const token = session['security-token'];
+      expect(encodeURIComponent(token)).not.toBe(token); // base64: '+', '/' and '=' are encoded, and %2B again as %252B
+      const twice = encodeURIComponent(encodeURIComponent(token));
+      const echoed = `Not allowed for ${session['access-key-secret'].toLowerCase()} at https://sts.example/?next=${twice} (sic)`;
+      await w.em.queueFault('AssumeRole', { kind: 'answer', status: 400, body: { Code: 'InvalidParameter', RequestId: 'A1', Message: echoed } });
+      const result = await main({ ...session, 'role-to-assume': w.akRole, 'sts-endpoint': w.em.url });
+      // The quote ends before the word that passes 300 characters (text.ts clip): the token goes whole, never half.
+      expectFailed(result, /^AssumeRole failed: InvalidParameter: Not allowed for \*\*\* at \[…\] \(RequestId: A1\)$/m);
+    },
+  );
 
   const BAD_CREDENTIALS: Array<[string, Record<string, unknown>, RegExp]> = [
     ['a secret of one colon', { AccessKeySecret: ':' }, /AccessKeySecret that is not 8-256 printable characters/],
@@ -525,6 +613,38 @@ describe('the post step acts only on state it can check', () => {
       server.close();
     }
   });
+});
+
+describe("the refresh helper and the runner's orphan-process clean-up", () => {
+  // At the end of a job the runner kills every process it did not start before the job whose environment holds the
+  // job's RUNNER_TRACKING_ID (actions/runner, src/Runner.Worker/JobExtension.cs, FinalizeJob). Modelled here as the
+  // runner does it on Linux: by reading /proc/<pid>/environ of every process.
+  it('the helper carries RUNNER_TRACKING_ID, so that the clean-up finds it', async () => {
+    if (process.platform !== 'linux') return void console.warn('no /proc: the helper environment is checked on Linux only');
+    const w = worlds.get('plain') as World;
+    const tracking = `github_${randomUUID()}`;
+    const job = newJob({ ...oidcJobEnv(w.em), RUNNER_TRACKING_ID: tracking });
+    const main = await job.main(keys(w, { 'role-to-assume': w.akRole, 'refresh-credentials': 'true' }));
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    const pid = (JSON.parse(main.state['refresh-helper']) as { pid: number }).pid;
+    try {
+      const environ = (id: string) => {
+        try {
+          return readFileSync(`/proc/${id}/environ`, 'utf8').split('\0');
+        } catch {
+          return [];
+        }
+      };
+      expect(environ(String(pid))).toContain(`RUNNER_TRACKING_ID=${tracking}`);
+      const found = readdirSync('/proc').filter((id) => /^\d+$/.test(id) && environ(id).includes(`RUNNER_TRACKING_ID=${tracking}`));
+      expect(found).toEqual([String(pid)]);
+      // Nothing else of the job's environment: the helper gets its credentials over IPC.
+      expect(environ(String(pid)).filter((line) => line.startsWith('ALIBABA_CLOUD_') || line.startsWith('ACTIONS_ID_TOKEN'))).toEqual([]);
+    } finally {
+      const post = await job.post();
+      expect(post.stdout).toContain(`Stopped the refresh helper (process ${pid}).`);
+    }
+  }, 60_000);
 });
 
 describe('a HOME shared by parallel jobs', () => {

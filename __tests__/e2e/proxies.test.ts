@@ -1,9 +1,13 @@
 // Self-hosted runners behind a proxy: every request of the built action to STS (signed or not), to GitHub's token
 // endpoint and to a credentials URI goes through HTTPS_PROXY (a CONNECT tunnel, TLS end to end), NO_PROXY bypasses
-// it, a proxy's credentials are masked, and a proxy that is down or refuses gives an error that names it.
-// Real parts: the action (a child process), the proxy (emulator/proxy.js, a forward proxy on loopback), the emulator
-// behind it (TLS, with a certificate for the public host names). Replaced: DNS, only where a test sends a request
-// past the proxy (NO_PROXY) — this sandbox resolves no public name, so a preload answers that one name with 127.0.0.1.
+// it, a proxy's credentials are masked, and a proxy that is down or refuses gives an error that names it. A proxy
+// that terminates TLS with a certificate for its own name is refused, for hosts named by IP address too, and plain
+// http never goes through a proxy.
+// Real parts: the action (a child process), the proxies (emulator/proxy.js, a forward proxy on loopback, and
+// ../tls-servers.ts, a forging one with its own certificate), the emulator behind them (TLS, with a certificate for
+// the public host names; or plain, behind a TLS front with a certificate for 10.9.9.9 and fd00::9). Replaced: where
+// a connection goes, only where a test sends a request past the proxy (NO_PROXY) — this sandbox resolves no public
+// name and has no 10.x address, so a preload answers that one name with 127.0.0.1, or sends that one address there.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
@@ -11,7 +15,8 @@ import { join } from 'node:path';
 import { startProxy } from '../../emulator/proxy.js';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator } from '../../emulator/types.js';
-import { findLeaks, newJob, type StepResult } from './runner.js';
+import { caBundle, type ForgingProxy, startForgingProxy, startTlsFront, type TlsFront } from '../tls-servers.js';
+import { findLeaks, newJob, oidcJobEnv, type StepResult } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
 const STS_HOST = 'sts.cn-hangzhou.aliyuncs.com';
@@ -189,5 +194,154 @@ describe('NO_PROXY, and proxies that fail', () => {
     });
     expect(main.code).toBe(1);
     expect(main.error).toMatch(/HTTPS_PROXY is not an http:\/\/ proxy URL/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Hosts named by IP address, and plain http. A second emulator, plain http, sits behind a TLS front whose
+// certificate names 10.9.9.9 and fd00::9 (signed by the test CA); the job trusts the test CA and the TLS emulator's.
+describe('TLS through a proxy is checked against the target, an IP address too, never against the proxy', () => {
+  let plain: Emulator;
+  let front: TlsFront;
+  let forging: ForgingProxy;
+  let honest: Awaited<ReturnType<typeof startProxy>>;
+  let ca: string;
+  let plainBroker: string;
+  let plainProvider: string;
+  let plainOidcRole: string;
+
+  beforeAll(async () => {
+    plain = await startEmulator();
+    plainProvider = (await plain.addOidcProvider({ accountId: ACCOUNT, name: 'github' })).arn;
+    plainOidcRole = (await plain.addRole({ accountId: ACCOUNT, name: 'oidc', oidc: { providerArn: plainProvider } })).arn;
+    plainBroker = new URL((await plain.addCredentialsUri({ accountId: ACCOUNT, roleName: 'broker' })).url).pathname;
+    front = await startTlsFront(`127.0.0.1:${new URL(plain.url).port}`);
+    forging = await startForgingProxy(ACCOUNT);
+    honest = await startProxy({ routes: { '10.9.9.9:443': front.address, '[fd00::9]:443': front.address } });
+    ca = caBundle(join(newJob().dir, 'ca.pem'), em.caFile ?? '');
+  });
+  afterAll(async () => {
+    await forging?.close();
+    await honest?.close();
+    await front?.close();
+    await plain?.close();
+  });
+
+  const jobThrough = (proxyUrl: string) => newJob({ ...oidcJobEnv(plain), NODE_EXTRA_CA_CERTS: ca, HTTPS_PROXY: proxyUrl });
+
+  it.each(['10.9.9.9', '[fd00::9]'])(
+    'credentials-uri https://%s/…: a proxy with a certificate for its own name gets no request, and nothing is exported',
+    async (ip) => {
+      const before = forging.requests().length;
+      const main = await jobThrough(forging.url).main({
+        'credentials-uri': `https://${ip}${plainBroker}`,
+        'sts-endpoint': plain.url,
+        'retry-max-attempts': '1',
+      });
+      expect(main.exported).toEqual({});
+      expect(main.stdout).not.toContain(forging.forged.accessKeyId);
+      expect(forging.requests().slice(before)).toEqual([]);
+      expect(forging.connects()).toContain(`${ip}:443`);
+      expect(main.code).toBe(1);
+      expect(main.error).toMatch(
+        new RegExp(`^The credentials URI did not answer through the proxy .*(altnames|certificate).*${ip.replace(/[[\]]/g, '').replace(/\./g, '\\.')}`, 'i'),
+      );
+    },
+  );
+
+  it('sts-endpoint https://10.9.9.9: the GitHub OIDC token never reaches a proxy with a certificate for its own name', async () => {
+    const before = forging.requests().length;
+    const main = await jobThrough(forging.url).main({
+      'role-to-assume': plainOidcRole,
+      'oidc-provider-arn': plainProvider,
+      'sts-endpoint': 'https://10.9.9.9',
+      'retry-max-attempts': '1',
+    });
+    const seen = forging.requests().slice(before);
+    expect(seen.filter((r) => r.body.includes('eyJ') || r.path.includes('eyJ')).map((r) => `${r.method} ${r.authority}${r.path}`)).toEqual([]);
+    expect(seen).toEqual([]);
+    expect(main.exported).toEqual({});
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(/^AssumeRoleWithOIDC could not reach STS through the proxy .*(altnames|certificate)/i);
+    expect(findLeaks(main, await plain.secrets())).toEqual([]);
+  });
+
+  it('a host name through that proxy is refused the same way', async () => {
+    const main = await jobThrough(forging.url).main({
+      'credentials-uri': `https://broker.test${plainBroker}`,
+      'sts-endpoint': plain.url,
+      'retry-max-attempts': '1',
+    });
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(/(altnames|certificate).*broker\.test/i);
+    expect(main.exported).toEqual({});
+  });
+
+  it.each(['10.9.9.9', '[fd00::9]'])('through an honest proxy, credentials-uri https://%s/… works: TLS end to end, checked against the address', async (ip) => {
+    honest.reset();
+    const main = await jobThrough(honest.url).main({ 'credentials-uri': `https://${ip}${plainBroker}`, 'sts-endpoint': plain.url });
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    expect(main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID).toMatch(/^STS\./);
+    expect(main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID).not.toBe(forging.forged.accessKeyId);
+    expect(tunnels(honest)).toEqual([`CONNECT ${ip}:443`]);
+    expect(findLeaks(main, await plain.secrets())).toEqual([]);
+  });
+
+  it('through an honest proxy, AssumeRoleWithOIDC at https://10.9.9.9 works', async () => {
+    honest.reset();
+    await plain.resetRequests();
+    const main = await jobThrough(honest.url).main({ 'role-to-assume': plainOidcRole, 'oidc-provider-arn': plainProvider, 'sts-endpoint': 'https://10.9.9.9' });
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    expect(tunnels(honest)).toEqual(['CONNECT 10.9.9.9:443']);
+    expect((await plain.requests()).map((r) => `${r.target} ${r.status}`)).toEqual(['oidc-token 200', 'AssumeRoleWithOIDC 200']);
+  });
+});
+
+describe('plain http never goes through a proxy', () => {
+  let plain: Emulator;
+  let forging: ForgingProxy;
+  let broker: string;
+
+  beforeAll(async () => {
+    plain = await startEmulator();
+    broker = new URL((await plain.addCredentialsUri({ accountId: ACCOUNT, roleName: 'broker' })).url).pathname;
+    forging = await startForgingProxy(ACCOUNT);
+  });
+  afterAll(async () => {
+    await forging?.close();
+    await plain?.close();
+  });
+
+  it('credentials-uri http://10.1.2.3/… with NO_PROXY=10.0.0.0/8 goes direct: the proxy sees nothing', async () => {
+    const j = newJob({ HTTP_PROXY: forging.url, NO_PROXY: 'example.com, 10.0.0.0/8' });
+    // The one thing replaced: this sandbox has no 10.1.2.3, so a preload sends connections for it to the emulator.
+    const preload = join(j.dir, 'route.mjs');
+    writeFileSync(
+      preload,
+      [
+        "import net from 'node:net';",
+        "import { syncBuiltinESMExports } from 'node:module';",
+        'const connect = net.connect;',
+        "net.connect = net.createConnection = (options, ...rest) => connect(options && options.host === '10.1.2.3' ? { ...options, host: '127.0.0.1' } : options, ...rest);",
+        'syncBuiltinESMExports();',
+      ].join('\n'),
+    );
+    const main = await j.main(
+      { 'credentials-uri': `http://10.1.2.3:${new URL(plain.url).port}${broker}`, 'sts-endpoint': plain.url },
+      { NODE_OPTIONS: `--import ${preload}` },
+    );
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    expect(main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID).toMatch(/^STS\./);
+    expect(main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID).not.toBe(forging.forged.accessKeyId);
+    expect(forging.requests()).toEqual([]);
+  });
+
+  it('credentials-uri http://10.1.2.3/… that HTTP_PROXY would send through the proxy: refused before it is sent, naming the fix', async () => {
+    const main = await newJob({ HTTP_PROXY: forging.url }).main({ 'credentials-uri': `http://10.1.2.3${broker}`, 'sts-endpoint': plain.url });
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(/^The credentials URI cannot be reached: plain http to 10\.1\.2\.3 would pass through the proxy of HTTP_PROXY in the clear\./);
+    expect(main.error).toMatch(/List the host in NO_PROXY/);
+    expect(main.exported).toEqual({});
+    expect(forging.requests()).toEqual([]);
   });
 });

@@ -10,10 +10,14 @@ import { join, resolve } from 'node:path';
 import { jobEnv, readStep, ROOT, stepEnv } from '../../emulator/step.mjs';
 
 export { parseFileCommand, ROOT } from '../../emulator/step.mjs';
-/** Every leak-scanned scenario runs in both log modes: RUNNER_DEBUG=1 turns on core.debug output. */
+/**
+ * Every leak-scanned scenario runs in both log modes: RUNNER_DEBUG=1 turns on core.debug output. Both set DEBUG=*,
+ * which a job (or a self-hosted runner's .env) may set for its own tools: it turns on the `debug` package that
+ * dependencies log through (Alibaba's credentials SDK logs response bodies with it), and nothing may reach the log so.
+ */
 export const LOG_MODES = [
-  { name: 'plain', env: {} },
-  { name: 'RUNNER_DEBUG=1', env: { RUNNER_DEBUG: '1' } },
+  { name: 'plain', env: { DEBUG: '*' } },
+  { name: 'RUNNER_DEBUG=1', env: { RUNNER_DEBUG: '1', DEBUG: '*' } },
 ] as const;
 export type LogMode = (typeof LOG_MODES)[number];
 

@@ -59,6 +59,15 @@ interface Case {
   secrets?: string[];
 }
 
+/**
+ * What the action masks of a credentials URI (SECURITY.md): the URI, its password, path and query. Each is a secret
+ * here too, so that the mask line of one (which the runner never echoes) is not counted as showing another.
+ */
+function maskedParts(uri: string): string[] {
+  const url = new URL(uri);
+  return [uri, url.password, url.pathname, url.search, url.search.slice(1), url.pathname + url.search].filter((part) => part.length >= 4);
+}
+
 const cases: Case[] = [
   // ARN shapes
   {
@@ -373,6 +382,29 @@ const cases: Case[] = [
     hint: /https:\/\//,
   },
   {
+    // A credentials URI may carry a token in its path or query, or a password: none of it is quoted, all of it masked.
+    name: 'credentials-uri with an ftp scheme, a password, and tokens in its path and query',
+    inputs: () => ({ 'credentials-uri': 'ftp://ci:uri-password-0001@broker.internal/c/path-token-0001?token=query-token-0001' }),
+    input: 'credentials-uri',
+    hint: /https:\/\//,
+    secrets: [...maskedParts('ftp://ci:uri-password-0001@broker.internal/c/path-token-0001?token=query-token-0001'), 'path-token-0001', 'query-token-0001'],
+  },
+  {
+    name: 'credentials-uri that is no URL, with a token in it',
+    inputs: () => ({ 'credentials-uri': 'broker.internal/c?token=query-token-0002' }),
+    input: 'credentials-uri',
+    hint: /https:\/\//,
+    secrets: ['broker.internal/c?token=query-token-0002', 'query-token-0002'],
+  },
+  {
+    name: 'credentials-uri over plain http to a public host, with a token in its path',
+    inputs: () => ({ 'credentials-uri': 'http://broker.example.com/path-token-0003/credentials' }),
+    input: 'credentials-uri',
+    message: /in the clear/,
+    hint: /Use https/,
+    secrets: [...maskedParts('http://broker.example.com/path-token-0003/credentials'), 'path-token-0003'],
+  },
+  {
     name: 'credentials-uri over plain http to a public host',
     inputs: () => ({ 'credentials-uri': 'http://broker.example.com/credentials' }),
     input: 'credentials-uri',
@@ -503,6 +535,23 @@ describe('bad input fails before any request', () => {
     expect(fileOf(job, 'state', 2)).toBe('');
     expect(findLeaks(post, secrets)).toEqual([]);
     expect(await em.requests()).toEqual([]);
+  });
+});
+
+describe('credentials-uri is a secret from the start', () => {
+  it('its value, password, path and query are masked before the first line of the log, and the request is made', async () => {
+    const path = new URL((await em.addCredentialsUri({ accountId: ACCOUNT, roleName: 'masked-uri' })).url).pathname;
+    const uri = `http://ci:uri-password-0004@127.0.0.1:${new URL(em.url).port}${path}?token=query-token-0004`;
+    const job = newJob();
+    await em.resetRequests();
+    const main = await job.main({ 'credentials-uri': uri, 'sts-endpoint': `http://${em.stsHost}` });
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    expect((await em.requests()).map((r) => `${r.target} ${r.status}`)).toContain('credentials-uri 200');
+    const lines = main.stdout.split('\n');
+    const firstOther = lines.findIndex((line) => !line.startsWith('::add-mask::'));
+    const early = main.masks.slice(0, firstOther);
+    expect(early).toEqual(expect.arrayContaining([uri, 'uri-password-0004', path, '?token=query-token-0004', `${path}?token=query-token-0004`]));
+    expect(findLeaks(main, [...maskedParts(uri), 'query-token-0004', ...(await em.secrets())])).toEqual([]);
   });
 });
 

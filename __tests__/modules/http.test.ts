@@ -199,32 +199,24 @@ describe('through a proxy (emulator/proxy.js)', () => {
     }
   }
 
-  it('sends plain http to the proxy in absolute form', () =>
+  it('refuses plain http that HTTP_PROXY would send through the proxy, before connecting anywhere', () =>
     withProxy(undefined, async (proxy) => {
-      setEnv({ HTTP_PROXY: proxy.url });
-      const res = await get('http://broker.internal/.well-known/openid-configuration');
-      expect(res.status).toBe(200);
-      expect(jsonObject(res, SERVICE).issuer).toBe('https://token.actions.githubusercontent.com');
-      expect(proxy.records()).toEqual([{ method: 'GET', target: 'broker.internal:80', authorization: undefined }]);
-    }));
-
-  it('sends the credentials of HTTP_PROXY (percent-decoded) to the proxy with plain http', () =>
-    withProxy(`ci:${PASSWORD}`, async (proxy) => {
       setEnv({ http_proxy: `http://ci:${encodeURIComponent(PASSWORD)}@127.0.0.1:${proxy.port}` });
-      const res = await get('http://broker.internal/.well-known/openid-configuration');
-      expect(res.status).toBe(200);
-      expect(proxy.records()).toEqual([{ method: 'GET', target: 'broker.internal:80', authorization: basic('ci', PASSWORD) }]);
+      const error = await actionError(get('http://broker.internal/.well-known/openid-configuration'));
+      expect(error.kind).toBe('input');
+      expect(error.message).toBe(`${SERVICE} cannot be reached: plain http to broker.internal would pass through the proxy of http_proxy in the clear.`);
+      expect(error.hint).toBe('List the host in NO_PROXY (the runner then reaches it directly), or use https.');
+      expect(`${error.message} ${error.hint}`).not.toContain(PASSWORD);
+      expect(proxy.records()).toEqual([]);
     }));
 
-  it('goes around the proxy for a host in NO_PROXY, and through it otherwise', () =>
+  it('sends plain http to a host in NO_PROXY (by name, or an address in a CIDR range) directly', () =>
     withProxy(undefined, async (proxy) => {
-      setEnv({ HTTP_PROXY: proxy.url });
       const url = `http://${NOT_LOOPBACK}:${emPort}/.well-known/openid-configuration`;
-      expect((await get(url)).status).toBe(200);
-      expect(proxy.records()).toHaveLength(1);
-      proxy.reset();
-      setEnv({ NO_PROXY: `example.com, ${NOT_LOOPBACK}` });
-      expect((await get(url)).status).toBe(200);
+      for (const noProxy of [`example.com, ${NOT_LOOPBACK}`, '0.0.0.0/8']) {
+        setEnv({ HTTP_PROXY: proxy.url, NO_PROXY: noProxy });
+        expect((await get(url)).status).toBe(200);
+      }
       expect(proxy.records()).toEqual([]);
     }));
 
@@ -244,6 +236,15 @@ describe('through a proxy (emulator/proxy.js)', () => {
       expect(error.kind).toBe('network');
       expect(error.message).toContain(`${SERVICE} did not answer through the proxy ${proxy.url} (HTTPS_PROXY)`);
       expect(error.message).toMatch(/certificate/i);
+    }));
+
+  it('asks the proxy for a tunnel to an IPv6 address in brackets ([fd00::9]:443)', () =>
+    withProxy(undefined, async (proxy) => {
+      setEnv({ HTTPS_PROXY: proxy.url });
+      // No route: the proxy answers 502; what it was asked for is the point.
+      const error = await actionError(get('https://[fd00::9]/creds'));
+      expect(proxy.records()).toEqual([{ method: 'CONNECT', target: '[fd00::9]:443', authorization: undefined }]);
+      expect(error.message).toContain('CONNECT [fd00::9]:443');
     }));
 
   it('sends the credentials of HTTPS_PROXY with CONNECT', () =>
@@ -287,10 +288,7 @@ describe('through a proxy (emulator/proxy.js)', () => {
       expect(error.hint).toContain('https_proxy');
     }));
 
-  it.each([
-    ['HTTPS_PROXY', `https://${STS_HOST}/`],
-    ['HTTP_PROXY', 'http://broker.internal/'],
-  ])('names a proxy that is down and its variable %s in a network error', async (variable, url) => {
+  it.each([['HTTPS_PROXY', `https://${STS_HOST}/`]])('names a proxy that is down and its variable %s in a network error', async (variable, url) => {
     const port = await closedPort();
     setEnv({ [variable]: `http://ci:secret-password@127.0.0.1:${port}` });
     const error = await actionError(get(url));

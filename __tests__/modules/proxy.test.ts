@@ -7,7 +7,7 @@ const HTTPS = new URL('https://sts.cn-hangzhou.aliyuncs.com/');
 const HTTP = new URL('http://broker.internal:8080/credentials');
 
 describe('proxyFor', () => {
-  it('takes HTTPS_PROXY for https and HTTP_PROXY for http, never the other', () => {
+  it('takes HTTPS_PROXY for https, and refuses plain http that HTTP_PROXY would send through a proxy', () => {
     const env = { HTTPS_PROXY: 'http://secure-proxy:3128', HTTP_PROXY: 'http://plain-proxy:8080' };
     expect(proxyFor(HTTPS, env)).toEqual({
       host: 'secure-proxy',
@@ -16,15 +16,26 @@ describe('proxyFor', () => {
       display: 'http://secure-proxy:3128',
       variable: 'HTTPS_PROXY',
     });
-    expect(proxyFor(HTTP, env)).toMatchObject({ host: 'plain-proxy', port: 8080, variable: 'HTTP_PROXY' });
     expect(proxyFor(HTTPS, { HTTP_PROXY: 'http://plain-proxy:8080' })).toBeUndefined();
     expect(proxyFor(HTTP, { HTTPS_PROXY: 'http://secure-proxy:3128' })).toBeUndefined();
     expect(proxyFor(HTTPS, {})).toBeUndefined();
+    // Every plain-http request of the action carries a secret (a credentials URI's answer, a bearer token): a proxy
+    // would read it, and could answer in its place. Refused before anything is sent; NO_PROXY sends it direct.
+    let error: unknown;
+    try {
+      proxyFor(HTTP, env);
+    } catch (e) {
+      error = e;
+    }
+    if (!(error instanceof ProxySettingError)) throw new Error('expected a ProxySettingError');
+    expect(error.message).toBe('plain http to broker.internal would pass through the proxy of HTTP_PROXY in the clear.');
+    expect(error.hint).toBe('List the host in NO_PROXY (the runner then reaches it directly), or use https.');
+    expect(() => proxyFor(HTTP, { http_proxy: 'http://plain-proxy:8080' })).toThrow(/of http_proxy in the clear/);
+    expect(proxyFor(HTTP, { ...env, NO_PROXY: 'broker.internal' })).toBeUndefined();
   });
 
   it('prefers the lower-case variable, and falls back to the upper-case one when it is empty', () => {
     expect(proxyFor(HTTPS, { https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2' })).toMatchObject({ host: 'lower', variable: 'https_proxy' });
-    expect(proxyFor(HTTP, { http_proxy: 'http://lower:1', HTTP_PROXY: 'http://upper:2' })).toMatchObject({ host: 'lower', variable: 'http_proxy' });
     expect(proxyFor(HTTPS, { https_proxy: '', HTTPS_PROXY: 'http://upper:2' })).toMatchObject({ host: 'upper', variable: 'HTTPS_PROXY' });
   });
 
@@ -60,9 +71,60 @@ describe('proxyFor', () => {
   });
 
   it('matches NO_PROXY host:port against the default port of the scheme, and reads no_proxy first', () => {
-    expect(proxyFor(new URL('http://broker.internal/'), { HTTP_PROXY: 'http://p:1', NO_PROXY: 'broker.internal:80' })).toBeUndefined();
-    expect(proxyFor(HTTP, { HTTP_PROXY: 'http://p:1', NO_PROXY: 'broker.internal:80' })).toBeDefined();
-    expect(proxyFor(HTTP, { HTTP_PROXY: 'http://p:1', no_proxy: 'broker.internal', NO_PROXY: 'other' })).toBeUndefined();
+    const https = (url: string, noProxy: Record<string, string>) => proxyFor(new URL(url), { HTTPS_PROXY: 'http://p:1', ...noProxy });
+    expect(https('https://broker.internal/', { NO_PROXY: 'broker.internal:443' })).toBeUndefined();
+    expect(https('https://broker.internal:8443/', { NO_PROXY: 'broker.internal:443' })).toBeDefined();
+    expect(https('https://broker.internal/', { no_proxy: 'broker.internal', NO_PROXY: 'other' })).toBeUndefined();
+  });
+
+  // What curl does (lib/noproxy.c, Curl_check_noproxy; the NO_PROXY section of curl's manual page): names match
+  // themselves and their subdomains, with a leading dot and trailing dots ignored; an IP address matches an address
+  // or a CIDR range, IPv6 written with or without brackets, and never a name's tail; entries are separated by
+  // commas or blanks. Beyond curl (as the runner's own @actions/http-client): `*` among other entries, `*.` for a
+  // leading dot, and an entry's `:port`.
+  it.each([
+    // names
+    ['https://aliyuncs.com/', '.aliyuncs.com', true],
+    ['https://sts.aliyuncs.com./', 'aliyuncs.com', true],
+    ['https://sts.aliyuncs.com/', 'aliyuncs.com.', true],
+    ['https://sts.aliyuncs.com./', '.aliyuncs.com.', true],
+    ['https://notaliyuncs.com/', 'aliyuncs.com', false],
+    ['https://sts.aliyuncs.com/', 'example.com aliyuncs.com', true],
+    ['https://sts.aliyuncs.com/', 'example.com,,\taliyuncs.com', true],
+    // IPv4
+    ['https://10.1.2.3/', '10.1.2.3', true],
+    ['https://10.1.2.3/', '10.0.0.0/8', true],
+    ['https://10.1.2.3/', '10.1.2.0/24', true],
+    ['https://10.1.2.3/', '10.1.2.3/32', true],
+    ['https://10.1.3.3/', '10.1.2.0/24', false],
+    ['https://11.1.2.3/', '10.0.0.0/8', false],
+    ['https://10.1.2.3/', '1.2.3', false],
+    ['https://10.1.2.3/', '.1.2.3', false],
+    ['https://10.1.2.3/', '10.1.2.3:443', true],
+    ['https://10.1.2.3/', '10.1.2.3:8443', false],
+    ['https://10.1.2.3/', '10.0.0.0/33', false],
+    ['https://10.1.2.3/', 'fd00::/8', false],
+    // IPv6
+    ['https://[fd00::9]/', 'fd00::9', true],
+    ['https://[fd00::9]/', '[fd00::9]', true],
+    ['https://[fd00::9]/', 'fd00::/16', true],
+    ['https://[fd00::9]/', '[fd00::]/16', true],
+    ['https://[fd00::9]/', 'fd00:0:0:0:0:0:0:9/128', true],
+    ['https://[fd00::9]/', 'fd00::/7', true],
+    ['https://[fd00::9]/', 'fc00::/8', false],
+    ['https://[fd00::9]/', 'fd01::/16', false],
+    ['https://[fd00::9]/', '[fd00::9]:443', true],
+    ['https://[fd00::9]/', '10.0.0.0/8', false],
+    ['https://[::ffff:10.1.2.3]/', '10.0.0.0/8', false],
+  ])('%s with NO_PROXY=%j: bypassed %s', (url, noProxy, bypassed) => {
+    const env = { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: noProxy };
+    expect(proxyFor(new URL(url), env) === undefined).toBe(bypassed);
+  });
+
+  it('a plain-http address in a NO_PROXY range goes direct; outside it, it is refused', () => {
+    const env = { HTTP_PROXY: 'http://proxy.corp:3128', NO_PROXY: '10.0.0.0/8' };
+    expect(proxyFor(new URL('http://10.1.2.3/creds'), env)).toBeUndefined();
+    expect(() => proxyFor(new URL('http://192.168.1.2/creds'), env)).toThrow(ProxySettingError);
   });
 
   it.each(['http://127.0.0.1:8080/', 'http://127.1.2.3/', 'http://localhost/', 'http://[::1]:9/', `http://${METADATA_HOST}/latest/`, 'https://localhost/'])(

@@ -8,6 +8,7 @@ import OpenApiUtils from '@alicloud/openapi-core/dist/utils.js';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator } from '../../emulator/types.js';
 import type { Credentials } from '../../src/credentials.js';
+import { formatFailure } from '../../src/errors.js';
 import { assumeRole, assumeRoleWithOidc, connectSts, getCallerIdentity, type StsSettings, signRequest } from '../../src/sts.js';
 import { ACCOUNT, actionError, closedPort, NO_PROXY_VARIABLES, OTHER_ACCOUNT, setEnv } from './helpers.js';
 
@@ -331,6 +332,19 @@ describe('STS calls against the emulator', () => {
       expect(error.details.code).toBeUndefined();
       expect(error.details.requestId).toBeUndefined();
       expect(error.message).toBe('AssumeRole failed: HTTP 400: m');
+    });
+
+    it.each([
+      ['256 KiB', 256 * 1024],
+      ['just under the 1 MiB answer cap', (1 << 20) - 512],
+    ])('a Message of %s is quoted cut to a few hundred characters, and what is quoted is redacted', async (_size, length) => {
+      const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+      const message = `Token ${jwt} is invalid. ${'eyJ'.repeat(length / 3)}`;
+      await em.queueFault('AssumeRole', { kind: 'answer', status: 400, body: { Code: 'InvalidParameter', RequestId: 'R1', Message: message } });
+      const error = await actionError(assumeRole(settings, user, session()));
+      expect(error.message.length).toBeLessThan(400);
+      expect(error.message).toBe(`AssumeRole failed: InvalidParameter: Token ${jwt} is invalid. […]`);
+      expect(formatFailure(error)).toMatch(/^AssumeRole failed: InvalidParameter: Token \*\*\* is invalid\. \[…\] \(RequestId: R1\)/);
     });
 
     it('an STS that cannot be reached: network, naming the action', async () => {

@@ -15,6 +15,10 @@ const READY_TIMEOUT_MS = 10_000;
 // The network settings of the job: the CAs the main step trusted (a private CA, a TLS-inspecting proxy; Node reads
 // these at start only) and the proxy its requests went through. The credentials go over the IPC channel.
 const NETWORK_VARS = ['NODE_EXTRA_CA_CERTS', 'NODE_USE_SYSTEM_CA', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
+// The runner's mark on the job's processes: when the job completes, it ends every process it did not start before
+// the job whose environment holds the job's RUNNER_TRACKING_ID (actions/runner, src/Runner.Worker/JobExtension.cs,
+// FinalizeJob). Kept, so that a helper left behind (its post step never ran, or could not stop it) is ended too.
+const RUNNER_VARS = ['RUNNER_TRACKING_ID'];
 // GitHub ends a job after 6 hours by default; the helper does not outlive that.
 const MAX_LIFETIME_MS = 6 * 60 * 60_000;
 
@@ -44,7 +48,7 @@ export async function startRefreshHelper(
     windowsHide: true,
     // Only the log (as stdout and stderr) and the IPC channel, which is closed once the helper listens.
     stdio: ['ignore', logFd, logFd, 'ipc'],
-    env: { PATH: process.env.PATH ?? '', ...pickSet(process.env, NETWORK_VARS) },
+    env: { PATH: process.env.PATH ?? '', ...pickSet(process.env, [...NETWORK_VARS, ...RUNNER_VARS]) },
   });
   closeSync(logFd);
   const start: HelperStart = { ...init, path, stopToken, watchPid: process.ppid, exitBy: Date.now() + MAX_LIFETIME_MS };

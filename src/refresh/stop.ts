@@ -16,6 +16,10 @@ export interface StopReport {
 }
 
 const GRACE_MS = 3_000;
+// What ends a helper the post step could not stop: the runner's clean-up of the job's processes (start.ts passes the
+// job's RUNNER_TRACKING_ID on for it), and the helper itself (helper.ts watches the runner process and its time limit).
+const LEFT_RUNNING =
+  "the runner ends it when the job completes (it carries the job's RUNNER_TRACKING_ID), and it stops by itself when the runner process ends or at its six-hour limit.";
 
 export async function stopRefreshHelper(state: HelperState, runnerTemp: string | undefined): Promise<StopReport> {
   const asked = await send(state.url, { method: 'DELETE', headers: { [STOP_HEADER]: state.stopToken } });
@@ -25,15 +29,13 @@ export async function stopRefreshHelper(state: HelperState, runnerTemp: string |
     message = `The refresh helper (process ${state.pid}) had already ended.`;
   } else if (asked === 0) {
     stopped = false;
-    message = `The refresh helper (process ${state.pid}) did not answer the request to stop; the runner ends it with the job.`;
+    message = `The refresh helper (process ${state.pid}) did not answer the request to stop; ${LEFT_RUNNING}`;
   } else if (asked !== 202) {
     stopped = false;
     message = `The process on ${new URL(state.url).host} is not the refresh helper this job started (it answered HTTP ${asked}); nothing was stopped.`;
   } else {
     stopped = await gone(state.url, GRACE_MS);
-    message = stopped
-      ? `Stopped the refresh helper (process ${state.pid}).`
-      : `The refresh helper (process ${state.pid}) is still running; the runner ends it with the job.`;
+    message = stopped ? `Stopped the refresh helper (process ${state.pid}).` : `The refresh helper (process ${state.pid}) is still running; ${LEFT_RUNNING}`;
   }
   return { stopped, message, log: readLog(state.logFile, runnerTemp) };
 }

@@ -14,6 +14,9 @@ export const credentialsUri = defineSource<{ uri: string }>({
   gives: 'credentials',
   selectedBy: 'credentials-uri',
   inputs: ['credentials-uri'],
+  // A broker's URI may carry a token in its path or query, or a password: masked (redact.ts secretValues) before
+  // anything runs, and never quoted.
+  secretInputs: ['credentials-uri'],
   read: (input) => optional(input('credentials-uri'), (value) => ({ uri: readCredentialsUri(value) })),
   describe: () => 'a credentials URI',
   verifyUnassumed: false,
@@ -21,11 +24,15 @@ export const credentialsUri = defineSource<{ uri: string }>({
   obtain: ({ uri }, ctx) => ctx.retry('credentials URI', () => fetchFromCredentialsUri(uri, ctx.timeouts)),
 });
 
-/** Plain http sends the credentials in the clear: only to this machine, or to a private address named as an IP. */
+/**
+ * Plain http sends the credentials in the clear: only to this machine, or to a private address named as an IP.
+ * Messages name the scheme or the host at most: the rest of the URI may be a secret.
+ */
 function readCredentialsUri(value: string): string {
   const url = parseUrl(value);
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw new InputError('credentials-uri', `"${value}" is not an http(s) URL.`, 'Write a full URL, e.g. https://broker.internal.example.com/credentials.');
+    const what = url && /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? `is not an http(s) URL: its scheme is ${url.protocol.slice(0, -1)}.` : 'is not a URL.';
+    throw new InputError('credentials-uri', what, 'Write a full URL, e.g. https://broker.internal.example.com/credentials.');
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname) && !isPrivateIp(url.hostname)) {
     throw new InputError(

@@ -6,6 +6,7 @@
 import { parseCredentials } from '../credentials.js';
 import { ActionError } from '../errors.js';
 import { readBoolean } from '../inputs.js';
+import { clip } from '../text.js';
 import { defineSource } from './source.js';
 
 /** Every variable the SDK's default chain reads (@alicloud/credentials 2.x), and HOME, where its files are. */
@@ -67,7 +68,7 @@ export const defaultChain = defineSource<true>({
     } catch (error) {
       throw new ActionError(
         'credentials',
-        `Input default-chain: no provider of the default credential chain had credentials (${error instanceof Error ? error.message : String(error)}).`,
+        `Input default-chain: no provider of the default credential chain had credentials (${clip(error instanceof Error ? error.message : String(error))}).`,
         `Tried ${TRIED}. Configure one of them on the runner, or use another source.`,
       );
     }

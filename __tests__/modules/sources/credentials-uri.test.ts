@@ -43,12 +43,26 @@ describe('select', () => {
     ['http://broker.example.com/c', 'plain http to broker.example.com would send credentials in the clear.'],
     ['http://8.8.8.8/c', 'plain http to 8.8.8.8 would send credentials in the clear.'],
     ['http://172.32.0.1/c', 'plain http to 172.32.0.1 would send credentials in the clear.'],
-    ['ftp://broker.example.com/c', '"ftp://broker.example.com/c" is not an http(s) URL.'],
-    ['broker.example.com/c', '"broker.example.com/c" is not an http(s) URL.'],
+    ['ftp://broker.example.com/c', 'is not an http(s) URL: its scheme is ftp.'],
+    ['broker.example.com/c', 'is not a URL.'],
   ])('refuses %s', (uri, message) => {
     const error = thrownBy(() => credentialsUri.select(inputs({ 'credentials-uri': uri })));
     expect((error as InputError).input).toBe('credentials-uri');
     expect(error.message).toBe(`Input credentials-uri: ${message}`);
+  });
+});
+
+describe('the URI is never quoted', () => {
+  it.each([
+    'ftp://ci:uri-password@broker.example.com/path-token?token=query-token',
+    'broker.example.com/path-token?token=query-token',
+    'https://ci:uri-password@[bad/path-token?token=query-token',
+    'http://ci:uri-password@broker.example.com/path-token?token=query-token',
+    'http://ci:uri-password@8.8.8.8/path-token?token=query-token',
+  ])('refusing %s', (uri) => {
+    const error = thrownBy(() => credentialsUri.select(inputs({ 'credentials-uri': uri })));
+    expect(error.message).toMatch(/^Input credentials-uri: /);
+    for (const part of ['uri-password', 'path-token', 'query-token']) expect(`${error.message} ${error.hint}`).not.toContain(part);
   });
 });
 
