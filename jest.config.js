@@ -10,6 +10,8 @@ export default {
   // The e2e suites mostly wait on child processes and timers (the refresh suite on whole STS sessions): two workers
   // overlap those waits even on two cores.
   maxWorkers: 2,
+  // The refresh suite's concurrent tests wait through whole STS sessions; all of them wait at once.
+  maxConcurrency: 12,
   globalSetup: '<rootDir>/__tests__/global-setup.mjs',
   globalTeardown: '<rootDir>/__tests__/global-teardown.mjs',
 };

@@ -71,9 +71,15 @@ export async function nodeConsumer(env: Record<string, string>, stsHost: string,
   return lastJson('the Node consumer', code, stdout, stderr);
 }
 
-function runProcess(command: string, args: string[], env: Record<string, string>, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function runProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  input?: string,
+  cwd?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -126,4 +132,9 @@ export async function pythonConsumers(venv: 'prowler' | 'python-sdk', cases: Pyt
 export async function prowlerProxy(emulatorHost: string) {
   const routes = Object.fromEntries(['sts.cn-hangzhou.aliyuncs.com:443', 'ram.aliyuncs.com:443'].map((name) => [name, emulatorHost]));
   return startProxy({ routes });
+}
+
+/** The `prowler` command of the pinned release, run with exactly `env` (a full CLI run costs Prowler ~13 s of CPU). */
+export function prowlerCli(args: string[], env: Record<string, string>, cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runProcess(tool('prowler').bins.prowler, args, env, undefined, cwd);
 }
