@@ -128,9 +128,14 @@ export async function pythonConsumers(venv: 'prowler' | 'python-sdk', cases: Pyt
   return results;
 }
 
-/** The names Prowler calls (AlibabaCloudSession.client and validate_credentials), routed to the emulator. */
+/**
+ * A proxy that routes Alibaba Cloud's names to the emulator: those Prowler calls (AlibabaCloudSession.client and
+ * validate_credentials: ram.aliyuncs.com, sts.cn-hangzhou.aliyuncs.com) and the action's default STS endpoint
+ * (sts.aliyuncs.com). The emulator's certificate is valid for them.
+ */
 export async function prowlerProxy(emulatorHost: string) {
-  const routes = Object.fromEntries(['sts.cn-hangzhou.aliyuncs.com:443', 'ram.aliyuncs.com:443'].map((name) => [name, emulatorHost]));
+  const names = ['sts.aliyuncs.com:443', 'sts.cn-hangzhou.aliyuncs.com:443', 'ram.aliyuncs.com:443'];
+  const routes = Object.fromEntries(names.map((name) => [name, emulatorHost]));
   return startProxy({ routes });
 }
 
