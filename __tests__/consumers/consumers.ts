@@ -8,7 +8,8 @@
 // their TLS stacks read on Linux) and, for Prowler, which calls STS and RAM at their real names
 // (sts.cn-hangzhou.aliyuncs.com, ram.aliyuncs.com), an HTTPS proxy that routes those names to the emulator.
 
-import { spawn } from 'node:child_process';
+import { afterAll } from '@jest/globals';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startProxy } from '../../emulator/proxy.js';
 import { ROOT, runNode } from '../e2e/runner.js';
@@ -97,6 +98,8 @@ export async function goConsumer(env: Record<string, string>, stsHost: string, o
   return lastJson('the Go consumer', code, stdout, stderr);
 }
 
+const PYTHON_CONSUMER = join(ROOT, '__tests__', 'consumers', 'python', 'consumer.py');
+
 export type PythonCase =
   | ({ readonly id: string; readonly kind: 'sdk'; readonly env: Record<string, string>; readonly stsHost: string; readonly startAfterMs?: number } & Calls)
   | {
@@ -117,8 +120,9 @@ export async function pythonConsumers(venv: 'prowler' | 'python-sdk', cases: Pyt
   if (cases.length === 0) return results;
   // The process itself starts with no credentials variable; each case brings its environment.
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' };
-  const script = join(ROOT, '__tests__', 'consumers', 'python', 'consumer.py');
-  const { code, stdout, stderr } = await runProcess(tool(venv).bins.python, [script], env, JSON.stringify({ cases }));
+  const script = PYTHON_CONSUMER;
+  const input = cases.map((c) => `${JSON.stringify(c)}\n`).join('');
+  const { code, stdout, stderr } = await runProcess(tool(venv).bins.python, [script], env, input);
   for (const line of stdout.split('\n').filter(Boolean)) {
     const { id, ...result } = JSON.parse(line) as ConsumerResult & { id: string };
     results.set(id, result);
@@ -142,4 +146,59 @@ export async function prowlerProxy(emulatorHost: string) {
 /** The `prowler` command of the pinned release, run with exactly `env` (a full CLI run costs Prowler ~13 s of CPU). */
 export function prowlerCli(args: string[], env: Record<string, string>, cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return runProcess(tool('prowler').bins.prowler, args, env, undefined, cwd);
+}
+
+/** Which credentials Prowler takes from an environment (and its command-line options), as the tests name them. */
+export interface ProwlerChoice {
+  readonly method: 'credentials-uri' | 'oidc-role-arn' | 'ecs-ram-role' | 'ram-role-arn' | 'sts' | 'access-key' | 'none';
+  /** The AccessKey ID Prowler signs with, or null when it would first fetch or assume other credentials. */
+  readonly accessKeyId: string | null;
+  readonly hasSecurityToken: boolean;
+  readonly detail: string;
+}
+
+let chooser: { child: ChildProcessWithoutNullStreams; answers: Map<string, (line: Record<string, unknown>) => void>; next: number } | undefined;
+afterAll(() => {
+  chooser?.child.stdin.end();
+  chooser = undefined;
+});
+
+/**
+ * Prowler's own decision (AlibabacloudProvider.setup_session of the pinned release) for a later step's environment
+ * and Prowler's options (`['--oidc-role-arn', arn]`): the credentials client it builds is recorded, not built, so
+ * nothing is fetched. One Python process of the Prowler venv per test file answers every question.
+ */
+export function prowlerChoice(env: Record<string, string>, args: string[] = []): Promise<ProwlerChoice> {
+  if (!chooser) {
+    const child = spawn(tool('prowler').bins.python, [PYTHON_CONSUMER], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } });
+    const started = { child, answers: new Map<string, (line: Record<string, unknown>) => void>(), next: 0 };
+    let buffer = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines.filter(Boolean)) {
+        const answer = JSON.parse(line) as Record<string, unknown>;
+        started.answers.get(String(answer.id))?.(answer);
+        started.answers.delete(String(answer.id));
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    child.on('close', (code) => {
+      for (const answer of started.answers.values()) answer({ ok: false, error: `Prowler's chooser ended (exit ${code}): ${stderr}` });
+    });
+    process.once('exit', () => child.kill());
+    chooser = started;
+  }
+  const { child, answers } = chooser;
+  const id = String(++chooser.next);
+  const options = Object.fromEntries(Array.from({ length: args.length / 2 }, (_, i) => [args[2 * i].replace(/^--/, '').replaceAll('-', '_'), args[2 * i + 1]]));
+  return new Promise((resolveChoice, reject) => {
+    answers.set(id, (answer) => {
+      if (answer.ok) resolveChoice(answer as unknown as ProwlerChoice);
+      else reject(new Error(`Prowler's setup_session failed: ${String(answer.error)}`));
+    });
+    child.stdin.write(`${JSON.stringify({ id, kind: 'prowler-choice', env, prowler: options })}\n`);
+  });
 }

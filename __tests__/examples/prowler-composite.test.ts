@@ -43,7 +43,7 @@ function finding(f: {
     message: `${f.check} on ${f.resource}`,
     metadata: {
       event_code: f.check,
-      product: { name: 'Prowler', uid: 'prowler', vendor_name: 'Prowler', version: '5.30.3' },
+      product: { name: 'Prowler', uid: 'prowler', vendor_name: 'Prowler', version: '5.46.0' },
       profiles: ['cloud', 'datetime'],
       tenant_uid: '',
       version: '1.5.0',

@@ -4,11 +4,16 @@
 # endpoint (the SDK case) and Prowler's command-line options (the Prowler case): credentials come from the environment
 # and HOME, TLS trust from SSL_CERT_FILE, and Prowler reaches STS and RAM at their real names through HTTPS_PROXY.
 #
-# Usage: python consumer.py < cases.json      (the interpreter of the venv under test)
-#   {"cases": [{"id", "kind": "sdk" | "prowler", "env": {...}, "stsHost"?, "uri"?, "calls"?, "pauseMs"?,
-#               "startAfterMs"?, "prowler"?: {AlibabacloudProvider keyword arguments}}]}
-# Prints one JSON line per case, in the order given: {"id", "ok", "provider", "accessKeyId", "calls": [...]} or
-# {"id", "ok": false, "error"}.
+# Usage: python consumer.py      (the interpreter of the venv under test), one case per line on stdin:
+#   {"id", "kind": "sdk" | "prowler" | "prowler-choice", "env": {...}, "stsHost"?, "uri"?, "calls"?, "pauseMs"?,
+#    "startAfterMs"?, "prowler"?: {AlibabacloudProvider keyword arguments}}
+# Each case starts as soon as its line arrives; one JSON line is printed per case as it finishes:
+# {"id", "ok", "provider", "accessKeyId", "calls": [...]} or {"id", "ok": false, "error"}. The process ends when
+# stdin ends and every case has answered.
+#   sdk             the SDK's default chain (or a credentials_uri client) and GetCallerIdentity
+#   prowler         AlibabacloudProvider(...) built, which calls GetCallerIdentity (and RAM's GetAccountAlias)
+#   prowler-choice  which credentials Prowler takes: its AlibabacloudProvider.setup_session runs, and the
+#                   credentials client it builds is recorded instead of built, so no request is made
 #
 # Why one process can stand for many fresh ones (Python starts slowly, Prowler's provider takes seconds to import):
 # each case runs in a child forked from this process, with the case's environment set before anything reads it.
@@ -24,6 +29,7 @@
 #     variable at all (checked below), so nothing read at import can stand in for the case's.
 import json
 import os
+import selectors
 import sys
 import time
 
@@ -31,7 +37,6 @@ PREFIXES = ("ALIBABA_CLOUD_", "ALIBABACLOUD_", "ALICLOUD_", "ALIYUN_")
 
 
 def main():
-    cases = json.load(sys.stdin)["cases"]
     stray = [name for name in os.environ if name.startswith(PREFIXES)]
     if stray:
         sys.exit(f"consumer.py must start without credentials variables; it has {stray}")
@@ -39,32 +44,66 @@ def main():
     import alibabacloud_sts20150401.client  # noqa: F401
     import alibabacloud_credentials.client  # noqa: F401
 
-    if any(case["kind"] == "prowler" for case in cases):
+    try:
         import prowler.providers.alibabacloud.alibabacloud_provider  # noqa: F401
+    except ImportError:
+        pass  # the venv of the SDK alone
 
-    children = {}
-    for case in cases:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(read_end)
-            code = 0
-            try:
-                result = run_case(case)
-            except BaseException as error:  # noqa: BLE001 - every failure is the case's answer
-                result = {"ok": False, "error": f"{type(error).__name__}: {error}"}
-                code = 1
-            result["id"] = case["id"]
-            with os.fdopen(write_end, "w") as out:
-                out.write(json.dumps(result))
-            os._exit(code)
-        os.close(write_end)
-        children[pid] = (case["id"], read_end)
-    for pid, (case_id, read_end) in children.items():
-        with os.fdopen(read_end) as answer:
-            text = answer.read()
-        os.waitpid(pid, 0)
-        print(text or json.dumps({"id": case_id, "ok": False, "error": "the case's process printed nothing"}), flush=True)
+    selector = selectors.DefaultSelector()
+    selector.register(0, selectors.EVENT_READ, None)
+    pending = b""
+    open_input = True
+    children = 0
+    while open_input or children:
+        for key, _ in selector.select():
+            if key.data is None:
+                # Unbuffered: a buffered readline could hold lines that select() would then not report.
+                data = os.read(0, 65536)
+                if not data:
+                    selector.unregister(0)
+                    open_input = False
+                pending += data
+                *lines, pending = pending.split(b"\n")
+                for line in filter(bytes.strip, lines):
+                    case = json.loads(line)
+                    read_end = start_case(case)
+                    selector.register(read_end, selectors.EVENT_READ, (case["id"], read_end))
+                    children += 1
+            else:
+                case_id, read_end = key.data
+                selector.unregister(read_end)
+                with os.fdopen(read_end) as answer:
+                    text = answer.read()
+                children -= 1
+                print(text or json.dumps({"id": case_id, "ok": False, "error": "the case's process printed nothing"}), flush=True)
+        reap()
+
+
+def start_case(case):
+    """Forks the case's process; returns the end of the pipe its answer comes on."""
+    read_end, write_end = os.pipe()
+    if os.fork() == 0:
+        os.close(read_end)
+        code = 0
+        try:
+            result = run_case(case)
+        except BaseException as error:  # noqa: BLE001 - every failure is the case's answer
+            result = {"ok": False, "error": f"{type(error).__name__}: {error}"}
+            code = 1
+        result["id"] = case["id"]
+        with os.fdopen(write_end, "w") as out:
+            out.write(json.dumps(result))
+        os._exit(code)
+    os.close(write_end)
+    return read_end
+
+
+def reap():
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    except ChildProcessError:
+        pass
 
 
 def run_case(case):
@@ -74,6 +113,8 @@ def run_case(case):
         time.sleep(case["startAfterMs"] / 1000)
     if case["kind"] == "prowler":
         return prowler_case(case)
+    if case["kind"] == "prowler-choice":
+        return prowler_choice(case)
     for name in [name for name in sys.modules if name.startswith("alibabacloud_")]:
         del sys.modules[name]
     return sdk_case(case)
@@ -118,6 +159,51 @@ def prowler_case(case):
         "accessKeyId": credentials.access_key_id,
         "hasSecurityToken": bool(credentials.security_token),
         "calls": [{"accountId": identity.account_id, "arn": identity.identity_arn, "identityType": "", "accessKeyId": credentials.access_key_id}],
+    }
+
+
+class _Recorded(Exception):
+    pass
+
+
+# Prowler's credential types (alibabacloud_provider.py, setup_session) by the names the tests use.
+METHODS = {
+    "credentials_uri": "credentials-uri",
+    "oidc_role_arn": "oidc-role-arn",
+    "ecs_ram_role": "ecs-ram-role",
+    "ram_role_arn": "ram-role-arn",
+    "sts": "sts",
+    "access_key": "access-key",
+    None: "none",
+}
+
+
+def prowler_choice(case):
+    from prowler.providers.alibabacloud import alibabacloud_provider
+
+    recorded = []
+
+    class Recorder:
+        """Stands in for alibabacloud_credentials' Client: keeps the Config Prowler built, makes no request."""
+
+        def __init__(self, config):
+            recorded.append(config)
+            raise _Recorded()
+
+    alibabacloud_provider.CredClient = Recorder
+    try:
+        alibabacloud_provider.AlibabacloudProvider.setup_session(**case.get("prowler", {}))
+    except Exception:  # noqa: BLE001 - setup_session wraps the Recorder's exception
+        if not recorded:
+            raise
+    config = recorded[0]
+    method = METHODS[config.type]
+    return {
+        "ok": True,
+        "method": method,
+        "accessKeyId": config.access_key_id if method in ("sts", "access-key") else None,
+        "hasSecurityToken": method not in ("access-key", "none"),
+        "detail": f"setup_session chose credential type {config.type}",
     }
 
 
