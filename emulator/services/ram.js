@@ -87,6 +87,7 @@ export function ram(core) {
     host: 'ram.aliyuncs.com',
     version: RAM_VERSION,
     family: 'ram',
+    truncated: () => JSON.stringify({ RequestId: requestId(), Users: { User: [{ UserName: 'truncated', UserId: '0' }] }, IsTruncated: false }),
     actions: {
       GetAccountAlias: { run: (_p, principal) => ({ AccountAlias: accountOf(principal.accountId).alias }) },
       ListUsers: {
