@@ -7,9 +7,12 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   testTimeout: 60000,
-  // The e2e suites mostly wait on child processes and timers (the refresh suite on whole STS sessions): two workers
-  // overlap those waits even on two cores.
-  maxWorkers: 2,
+  // The e2e suites mostly wait on child processes and timers (the refresh suite on whole STS sessions, the throttled
+  // matrix on flow control): four workers overlap those waits even on two cores, so that `npm test` stays within
+  // three minutes there.
+  maxWorkers: 4,
+  // The refresh suite's concurrent tests wait through whole STS sessions; all of them wait at once.
+  maxConcurrency: 12,
   globalSetup: '<rootDir>/__tests__/global-setup.mjs',
   globalTeardown: '<rootDir>/__tests__/global-teardown.mjs',
 };

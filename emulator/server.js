@@ -18,6 +18,7 @@ import { adminApi } from './services/admin.js';
 import { credentialsUri } from './services/credentials-uri.js';
 import { githubOidc } from './services/github-oidc.js';
 import { metadata } from './services/metadata.js';
+import { ram } from './services/ram.js';
 import { resourceManager } from './services/resource-manager.js';
 import { sts } from './services/sts.js';
 
@@ -34,7 +35,7 @@ export const tlsCertPath = fileURLToPath(new URL('./tls/cert.pem', import.meta.u
 const TLS_KEY_PATH = fileURLToPath(new URL('./tls/key.pem', import.meta.url));
 
 // The router: asked in this order, the first service whose match() says yes answers.
-const SERVICES = [metadata, adminApi, resourceManager, sts, githubOidc, credentialsUri];
+const SERVICES = [metadata, adminApi, resourceManager, ram, sts, githubOidc, credentialsUri];
 
 /**
  * Starts the emulator.

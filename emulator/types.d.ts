@@ -107,6 +107,16 @@ export interface AddInstanceRoleOptions {
 
 export type ImdsMode = 'v2' | 'v1-only' | 'v2-required';
 
+/** What setRamAccount sets of an account's RAM (services/ram.js); a login profile of `null` removes it. */
+export interface RamAccountOptions {
+  accountId: string;
+  alias?: string;
+  /** Fields of GetPasswordPolicy's PasswordPolicy, e.g. {MinimumPasswordLength: 14}. */
+  passwordPolicy?: Record<string, unknown>;
+  /** Console logins of the account's RAM users, by user name. */
+  loginProfiles?: Record<string, { mfaBindRequired?: boolean } | null>;
+}
+
 export interface AddCredentialsUriOptions {
   accountId: string;
   roleName: string;
@@ -197,6 +207,7 @@ export interface SetupFile {
   oidcProviders?: AddOidcProviderOptions[];
   instanceRoles?: AddInstanceRoleOptions[];
   credentialsUris?: AddCredentialsUriOptions[];
+  ramAccounts?: RamAccountOptions[];
   tokenClaims?: Record<string, unknown>;
   imds?: { mode: ImdsMode };
   resourceDirectory?: ResourceDirectorySetup;
@@ -318,6 +329,8 @@ export interface EmulatorAdmin {
   addDelegatedAdministrator(opts: { accountId: string }): Promise<void>;
   /** createResourceDirectory, addFolder, addMemberAccounts and addDelegatedAdministrator in one call. */
   setupResourceDirectory(opts: ResourceDirectorySetup): Promise<ResourceDirectorySetupResult>;
+  /** RAM (services/ram.js): an account's alias, password policy and users' console logins. */
+  setRamAccount(opts: RamAccountOptions): Promise<Record<string, never>>;
   queueFault(target: FaultTarget, fault: Fault, count?: number): Promise<void>;
   clearFaults(): Promise<void>;
   /** In-process only (not over the admin API): `fn` runs once, when the next STS request of `target` arrives. */

@@ -1,7 +1,13 @@
 // @ts-check
+// A MODEL, not the aliyun CLI: the CLI cannot be installed here. Its Go module imports a package that lives in a git
+// submodule (aliyun-openapi-meta, .gitmodules of aliyun/aliyun-cli@363bc330f81e4d364d3cd4acbc05fa8e617201c6), which
+// the Go module proxy's downloads do not contain, so `go install` cannot build it; its release binaries come from
+// download sites this machine cannot reach. The real consumers (Node, Python, Go SDKs, Prowler) run in
+// __tests__/consumers/consumers.ts.
+//
 // Which credentials the aliyun CLI would use in a later step, from that step's environment and the
-// ~/.aliyun/config.json of its HOME: a model of aliyun/aliyun-cli@007c60703c9befeda6207f5b242ee9ff5b9dded0 (Go is not
-// needed). Kept to these lines:
+// ~/.aliyun/config.json of its HOME: a model of aliyun/aliyun-cli@007c60703c9befeda6207f5b242ee9ff5b9dded0. Kept to
+// these lines:
 //   config/configuration.go  LoadProfileWithContext: ALIBABA_CLOUD_IGNORE_PROFILE / ALIBABACLOUD_IGNORE_PROFILE ==
 //       "TRUE" -> NewProfile("default") with RegionId "cn-hangzhou"; else ALIBABA_CLOUD_PROFILE_MODE "Anonymous";
 //       else LoadProfile(config path, getProfileName()) where getProfileName is --profile, else the first non-empty

@@ -1,6 +1,12 @@
 // @ts-check
+// MODELS, not Terraform: the alicloud provider is not installable here in CI's time. Terraform downloads providers
+// from its registry, which this machine cannot reach, and building aliyun/terraform-provider-alicloud from the Go
+// module proxy compiles one of the largest Go modules there is (every Alibaba Cloud product's SDK), far past what a
+// test run may take; Terraform itself would have to be built the same way. The real consumers (Node, Python, Go
+// SDKs, Prowler) run in __tests__/consumers/consumers.ts.
+//
 // Which credentials Terraform's alicloud provider and its OSS state backend would use in a later step, from that
-// step's environment and ~/.aliyun/config.json: models (Go is not needed) of
+// step's environment and ~/.aliyun/config.json: models of
 //   aliyun/terraform-provider-alicloud@0001bd25122b4dbaa79b8fab488cfac79c85ec62:alicloud/provider.go — providerConfigure:
 //     access_key  MultiEnvDefaultFunc("ALICLOUD_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABACLOUD_ACCESS_KEY_ID")
 //     secret_key  ("ALICLOUD_SECRET_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABACLOUD_ACCESS_KEY_SECRET")

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EmulatorInfo, RequestRecord, SetupFile, SetupResult } from '../../emulator/types.js';
-import type { prowlerCredentials } from '../consumers/prowler.mjs';
+import { type ProwlerChoice, prowlerChoice } from '../consumers/consumers.js';
 import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult, expectMode } from './runner.js';
 
 const METADATA_IP = '100.100.100.200';
@@ -19,7 +19,6 @@ const INSTANCE_ROLE = 'EcsRunnerRole';
 const CLI = join(ROOT, 'emulator', 'cli.js');
 const CLIENT = join(ROOT, 'emulator', 'client.js');
 const CONSUMER = join(ROOT, '__tests__', 'e2e', 'consumer.mjs');
-const PRECEDENCE = join(ROOT, '__tests__', 'consumers', 'prowler.mjs');
 const CREDENTIAL_VARS = /^(ALIBABA_CLOUD|ALIBABACLOUD|ALICLOUD|ALIYUN)_/;
 const PROFILE_VARS = ['ALIBABA_CLOUD_PROFILE', 'ALIBABACLOUD_PROFILE', 'ALICLOUD_PROFILE'];
 
@@ -94,10 +93,9 @@ function ecsSuite(): void {
     }
   }
 
-  /** Prowler's choice is a function of the environment only: no network, so it runs outside the namespace. */
-  async function prowler(env: Record<string, string>): Promise<ReturnType<typeof prowlerCredentials>> {
-    const { stdout } = await runNode(PRECEDENCE, env);
-    return JSON.parse(stdout.trim()) as ReturnType<typeof prowlerCredentials>;
+  /** Prowler's choice (its setup_session, nothing fetched) is a function of the environment: it runs outside the namespace. */
+  function prowler(env: Record<string, string>): Promise<ProwlerChoice> {
+    return prowlerChoice(env);
   }
 
   async function expectNoLeaks(result: StepResult): Promise<void> {

@@ -1,12 +1,14 @@
 // e2e of `refresh-credentials`: the built bundle leaves a detached helper that serves the job's credentials on a
 // loopback credentials URI and renews them before they expire. Nothing is mocked: dist/main and dist/post run as
 // the runner runs them, the helper is the real detached process, STS and GitHub's token endpoint are the loopback
-// emulator, and the later step is consumer.mjs (@alicloud/credentials' default chain + STS GetCallerIdentity)
-// given nothing but ALIBABA_CLOUD_CREDENTIALS_URI.
+// emulator, and the later steps are real consumers (__tests__/consumers/consumers.ts): Alibaba's Node SDK with
+// nothing but ALIBABA_CLOUD_CREDENTIALS_URI, its Python (Prowler's pin and newest) and Go SDKs built from that URI,
+// and Prowler started with --credentials-uri.
 //
 // The emulator runs at timeScale 1/13: a 900 s session lasts 70 s of real time (the action refuses credentials that
-// expire within a minute, so sessions cannot be shorter), and the helper renews at 70% of it. The long tests run
-// concurrently, each against an emulator of its own, so that their faults and requests do not mix.
+// expire within a minute, so sessions cannot be shorter), and the helper renews at 70% of it. Every test is
+// concurrent, each against an emulator of its own so that their faults and requests do not mix, and all are in one
+// describe block: jest runs the concurrent tests of one block together, and blocks one after another.
 
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -14,8 +16,10 @@ import http from 'node:http';
 import net from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator, RequestRecord } from '../../emulator/types.js';
+import { goConsumer, nodeConsumer, type PythonCase, prowlerCli, prowlerProxy, pythonConsumers, reachEmulator } from '../consumers/consumers.js';
 import { findLeaks, newJob, oidcJobEnv, ROOT, runNode, type Job, type StepResult } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
@@ -176,7 +180,7 @@ async function consume(w: World, env: Record<string, string>, calls: number, pau
 function expectWorkedAcrossRenewals(out: ConsumerOutput, arn: string, calls: number): Set<string> {
   expect(out.error).toBeUndefined();
   expect(out.ok).toBe(true);
-  expect(out.provider).toContain('credential_uri');
+  expect(out.provider).toMatch(/credentials?_uri/);
   expect(out.calls).toHaveLength(calls);
   for (const call of out.calls ?? []) {
     expect(call.accountId).toBe(ACCOUNT);
@@ -328,39 +332,101 @@ function stsRequests(records: RequestRecord[], target: RequestRecord['target']):
 
 // ---------------------------------------------------------------------------------------------------------------
 
-describe('refresh-credentials: renewals behind the loopback credentials URI', () => {
+// One describe block: jest runs the concurrent tests of a block together, and the blocks one after the other.
+describe('refresh-credentials', () => {
   it.concurrent(
-    'OIDC flow: a later step with only ALIBABA_CLOUD_CREDENTIALS_URI keeps working across two expiries, each renewal with a fresh OIDC token',
+    'OIDC flow: every real consumer built from ALIBABA_CLOUD_CREDENTIALS_URI keeps working across two expiries, Prowler started with --credentials-uri gets current credentials whenever it starts, each renewal with a fresh OIDC token',
     async () => {
-      const w = await newWorld();
-      const j = newJob(oidcJobEnv(w.em));
-      const { main, helper } = await runMain(w, j, oidcInputs(w));
-      const arn = `acs:ram::${ACCOUNT}:assumed-role/gha-refresh/${SESSION}`;
-      expect(main.outputs['assumed-role-arn']).toBe(arn);
-      expect(main.summary).toMatch(/Refresh/);
+      // Over HTTPS, with the emulator's CA trusted by the job, so that Prowler can reach STS and RAM at their names.
+      const w = await newWorld({ tls: true });
+      const proxy = await prowlerProxy(w.em.stsHost);
+      try {
+        const ca = w.em.caFile ?? '';
+        const j = newJob({ ...oidcJobEnv(w.em), NODE_EXTRA_CA_CERTS: ca });
+        const { main, helper } = await runMain(w, j, oidcInputs(w));
+        const arn = `acs:ram::${ACCOUNT}:assumed-role/gha-refresh/${SESSION}`;
+        expect(main.outputs['assumed-role-arn']).toBe(arn);
+        expect(main.summary).toMatch(/Refresh/);
 
-      // 4 calls, spread over a little more than two sessions: the last one comes after the second expiry.
-      const pause = Math.ceil((2 * SESSION_MS + 5_000) / 3);
-      const out = await consume(w, uriOnlyEnv(j), 4, pause);
-      const ids = expectWorkedAcrossRenewals(out, arn, 4);
-      expect(ids.size).toBeGreaterThanOrEqual(3);
+        // The SDKs: 4 calls each, spread over a little more than two sessions, so the last comes after the second
+        // expiry. Node walks its default chain with nothing but the URI in the environment; Python and Go build their
+        // client from the URI (docs/CONSUMERS.md) in the later step's whole environment, exported keys included.
+        const pause = Math.ceil((2 * SESSION_MS + 5_000) / 3);
+        const later = reachEmulator(j.laterStepEnv(), ca);
+        const sdk = (id: string): PythonCase => ({ id, kind: 'sdk', env: later, stsHost: w.em.stsHost, uri: true, calls: 4, pauseMs: pause });
+        // Prowler reads its credentials once, when it starts: it is started at the beginning, after the first and
+        // after the second expiry, and must get the credentials the helper serves then (its AlibabacloudProvider
+        // built as `--credentials-uri` builds it, and the whole CLI once).
+        const prowlerEnv = { ...later, HTTPS_PROXY: proxy.url };
+        const prowlerAt = (id: string, startAfterMs: number): PythonCase => ({
+          id,
+          kind: 'prowler',
+          env: prowlerEnv,
+          startAfterMs,
+          prowler: { credentials_uri: helper.uri },
+        });
+        const [node, go, pinned, newest, cli] = await Promise.all([
+          nodeConsumer(reachEmulator(uriOnlyEnv(j), ca), w.em.stsHost, { calls: 4, pauseMs: pause }),
+          goConsumer(later, w.em.stsHost, { uri: true, calls: 4, pauseMs: pause }),
+          pythonConsumers('prowler', [
+            sdk('python'),
+            prowlerAt('prowler at the start', 0),
+            prowlerAt('prowler after one expiry', SESSION_MS + 3_000),
+            prowlerAt('prowler after two expiries', 2 * SESSION_MS + 5_000),
+          ]),
+          pythonConsumers('python-sdk', [sdk('python')]),
+          sleep(SESSION_MS + 6_000).then(() =>
+            prowlerCli(['alibabacloud', '--credentials-uri', helper.uri, '--region', 'cn-hangzhou', '--checks', 'ram_no_root_access_key'], prowlerEnv, j.dir),
+          ),
+        ]);
+        const ids = new Set<string>();
+        for (const [name, out] of [
+          ['Node', node],
+          ['Go', go],
+          ['Python at Prowler’s pin', pinned.get('python')],
+          ['Python, newest', newest.get('python')],
+        ] as const) {
+          expect([name, out?.error]).toEqual([name, undefined]);
+          expect([name, out?.provider]).toEqual([name, expect.stringMatching(/credentials?_uri/)]);
+          for (const id of expectWorkedAcrossRenewals(out as ConsumerOutput, arn, 4)) ids.add(id);
+        }
+        // Each Prowler start got the credentials served at that time: three different, valid keys of the role.
+        const starts = ['prowler at the start', 'prowler after one expiry', 'prowler after two expiries'].map((id) => pinned.get(id));
+        for (const [index, out] of starts.entries()) {
+          expect([index, out?.error]).toEqual([index, undefined]);
+          expect(out).toMatchObject({ ok: true, provider: 'URLCredentialsProvider', hasSecurityToken: true });
+          expect(out?.calls?.[0]).toMatchObject({ accountId: ACCOUNT, arn });
+          ids.add(out?.accessKeyId ?? '');
+        }
+        expect(new Set(starts.map((out) => out?.accessKeyId)).size).toBe(3);
+        // The CLI, started after the first expiry, scanned with the helper's credentials.
+        expect({ code: cli.code, stderr: cli.stderr.slice(-2000) }).toMatchObject({ code: 0 });
+        const cliOut = stripVTControlCharacters(cli.stdout); // without its colours
+        expect(cliOut).toContain(`Alibaba Cloud Account: ${ACCOUNT}`);
+        expect(cliOut).toMatch(/Executing 1 checks?/);
 
-      const records = await w.em.requests();
-      const assumes = stsRequests(records, 'AssumeRoleWithOIDC');
-      const tokens = stsRequests(records, 'oidc-token');
-      expect(assumes.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(3);
-      for (const r of [...assumes, ...tokens]) expect(r.status).toBe(200);
-      // A fresh token for every assume: between two assumes there is a token request of its own.
-      for (let i = 0; i < assumes.length; i++) {
-        const after = i === 0 ? 0 : assumes[i - 1].time;
-        expect(tokens.some((t) => t.time >= after && t.time <= assumes[i].time)).toBe(true);
+        const records = await w.em.requests();
+        const assumes = stsRequests(records, 'AssumeRoleWithOIDC');
+        const tokens = stsRequests(records, 'oidc-token');
+        expect(assumes.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(3);
+        for (const r of [...assumes, ...tokens]) expect(r.status).toBe(200);
+        // A fresh token for every assume: between two assumes there is a token request of its own.
+        for (let i = 0; i < assumes.length; i++) {
+          const after = i === 0 ? 0 : assumes[i - 1].time;
+          expect(tokens.some((t) => t.time >= after && t.time <= assumes[i].time)).toBe(true);
+        }
+        // The helper never signs anything itself: every GetCallerIdentity came from a consumer, with served keys (all
+        // but the CLI's, which may have had a key of its own generation, are among those the consumers reported).
+        const calls = stsRequests(records, 'GetCallerIdentity');
+        for (const r of calls) expect([r.status, r.accessKeyId?.startsWith('STS.')]).toEqual([200, true]);
+        expect(calls.filter((r) => !ids.has(r.accessKeyId ?? '')).length).toBeLessThanOrEqual(1);
+
+        const log = await expectCleanLog(w, helper, [...ids]);
+        expect(log).toContain('Renewed the credentials');
+        await expectPostStops(w, j, helper);
+      } finally {
+        await proxy.close();
       }
-      // The helper never signs anything itself: every GetCallerIdentity came from the consumer, with served keys.
-      for (const r of stsRequests(records, 'GetCallerIdentity')) expect(ids.has(r.accessKeyId ?? '')).toBe(true);
-
-      const log = await expectCleanLog(w, helper, [...ids]);
-      expect(log).toContain('Renewed the credentials');
-      await expectPostStops(w, j, helper);
     },
     4 * SESSION_MS,
   );
@@ -477,7 +543,7 @@ describe('refresh-credentials: renewals behind the loopback credentials URI', ()
     2 * SESSION_MS,
   );
 
-  it('answers only GET on its random path, on 127.0.0.1, to clients that name it 127.0.0.1 or localhost, and never to a browser', async () => {
+  it.concurrent('answers only GET on its random path, on 127.0.0.1, to clients that name it 127.0.0.1 or localhost (with its port or, as Alibaba’s Python SDK does, without), and never to a browser', async () => {
     const w = await newWorld();
     const j = newJob();
     const { main, helper } = await runMain(w, j, akInputs(w));
@@ -495,6 +561,8 @@ describe('refresh-credentials: renewals behind the loopback credentials URI', ()
     expect(body.SecurityToken).toBe(j.laterStepEnv().ALIBABA_CLOUD_SECURITY_TOKEN);
     expect(body.Expiration).toBe(main.outputs.expiration);
     expect((await get(helper.uri, 'GET', { host: `localhost:${port}` })).status).toBe(200);
+    // alibabacloud_credentials/provider/uri.py sets the host header to urlparse(uri).hostname: no port.
+    for (const host of ['127.0.0.1', 'localhost']) expect([host, (await get(helper.uri, 'GET', { host })).status]).toEqual([host, 200]);
 
     const refused: Array<[string, string, Record<string, string>, number[]]> = [
       ['root', `${url.origin}/`, {}, [404]],
@@ -505,7 +573,8 @@ describe('refresh-credentials: renewals behind the loopback credentials URI', ()
       ['another path', `${url.origin}/credentials`, {}, [404]],
       // DNS rebinding: a page of evil.example whose name now points at 127.0.0.1.
       ['foreign Host', helper.uri, { host: `evil.example:${port}` }, [403]],
-      ['Host without the port', helper.uri, { host: '127.0.0.1' }, [403]],
+      ['foreign Host without a port', helper.uri, { host: 'evil.example' }, [403]],
+      ['another port', helper.uri, { host: `127.0.0.1:${port + 1}` }, [403]],
       ['a browser (Origin)', helper.uri, { origin: 'http://localhost:3000' }, [403]],
       ['a browser (Origin null)', helper.uri, { origin: 'null' }, [403]],
     ];
@@ -546,17 +615,14 @@ describe('refresh-credentials: renewals behind the loopback credentials URI', ()
     await expectCleanLog(w, helper);
     await expectPostStops(w, j, helper);
   }, 60_000);
-});
-
-describe('refresh-credentials with default-chain: the helper walks the chain again for every renewal', () => {
   it.concurrent(
-    'a credentials file of the runner signs each renewal',
+    'default-chain: the runner’s credentials file signs each renewal (the Python SDK’s credentials.ini: the helper walks the chain again)',
     async () => {
       const w = await newWorld();
       const j = newJob({ ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' });
       mkdirSync(join(j.env.HOME, '.alibabacloud'), { mode: 0o700 });
       writeFileSync(
-        join(j.env.HOME, '.alibabacloud', 'credentials'),
+        join(j.env.HOME, '.alibabacloud', 'credentials.ini'),
         `[default]\ntype = access_key\naccess_key_id = ${w.user.accessKeyId}\naccess_key_secret = ${w.user.accessKeySecret}\n`,
         { mode: 0o600 },
       );
@@ -572,7 +638,9 @@ describe('refresh-credentials with default-chain: the helper walks the chain aga
       const later = JSON.parse((await get(helper.uri)).body) as { AccessKeyId: string };
       expect(later.AccessKeyId).not.toBe(first.AccessKeyId);
       const log = await expectCleanLog(w, helper, [first.AccessKeyId, later.AccessKeyId]);
-      expect(log).toContain('The default credential chain answered through its profile provider.');
+      expect(log).toContain(
+        `The default credential chain answered through its profile provider. It read the credentials file ${join(j.env.HOME, '.alibabacloud', 'credentials.ini')}.`,
+      );
       const assumes = stsRequests(await w.em.requests(), 'AssumeRole');
       expect(assumes.length).toBeGreaterThanOrEqual(2);
       for (const r of assumes) expect([r.status, r.accessKeyId]).toEqual([200, w.user.accessKeyId]);
@@ -580,13 +648,10 @@ describe('refresh-credentials with default-chain: the helper walks the chain aga
     },
     2 * SESSION_MS,
   );
-});
-
-describe('refresh-credentials: renewals over HTTPS with a CA the job trusts through NODE_EXTRA_CA_CERTS', () => {
   // Self-hosted runners behind a TLS-inspecting proxy, or an STS endpoint with a private CA, trust it through
   // NODE_EXTRA_CA_CERTS. The main step does; the helper it starts must too, or every renewal fails.
   it.concurrent(
-    'renews against an https endpoint signed by that CA',
+    'over HTTPS with a CA the job trusts through NODE_EXTRA_CA_CERTS: the helper renews against that endpoint',
     async () => {
       const w = await newWorld({ tls: true });
       const j = newJob({ NODE_EXTRA_CA_CERTS: w.em.caFile ?? '' });
@@ -609,9 +674,6 @@ describe('refresh-credentials: renewals over HTTPS with a CA the job trusts thro
     },
     2 * SESSION_MS,
   );
-});
-
-describe('refresh-credentials: the helper does not outlive the runner', () => {
   // The main step's parent is what the helper watches (on GitHub, the runner's worker process). Here each step
   // runs under a short-lived intermediate parent that prints its PID, runs the step and exits right after it:
   // the helper must notice within its watch interval (5 s). The intermediate is node, not `sh -c`: dash drops
@@ -622,7 +684,7 @@ describe('refresh-credentials: the helper does not outlive the runner', () => {
     "console.log('parent-pid=' + process.pid); require('node:child_process').spawn(process.argv[1], process.argv.slice(2), { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 1));",
   ];
 
-  it('exits on its own when the process it watches is gone; the post step then finds it ended', async () => {
+  it.concurrent('the helper does not outlive the runner: it exits when the process it watches is gone; the post step then finds it ended', async () => {
     const w = await newWorld();
     const j = newJob({}, { wrap: PARENT });
     const main = await j.main(akInputs(w));
@@ -648,10 +710,7 @@ describe('refresh-credentials: the helper does not outlive the runner', () => {
     expect(post.stdout).toMatch(/^::group::Refresh helper log\n[\s\S]*the runner process \d+ is gone[\s\S]*^::endgroup::$/m);
     expect(findLeaks(post, [...(await w.em.secrets()), w.user.accessKeySecret, helper.pathSecret, helper.stopToken])).toEqual([]);
   }, 60_000);
-});
-
-describe('refresh-credentials: input errors fail before any request', () => {
-  it('static AccessKeys without role-to-assume have nothing to refresh', async () => {
+  it.concurrent('input error before any request: static AccessKeys without role-to-assume have nothing to refresh', async () => {
     const w = await newWorld();
     const j = newJob();
     const result = await j.main({
@@ -669,7 +728,7 @@ describe('refresh-credentials: input errors fail before any request', () => {
     expect(findLeaks(result, [...(await w.em.secrets()), w.user.accessKeySecret])).toEqual([]);
   });
 
-  it('export-env: false leaves later steps no way to find the URI', async () => {
+  it.concurrent('input error before any request: export-env: false leaves later steps no way to find the URI', async () => {
     const w = await newWorld();
     const j = newJob(oidcJobEnv(w.em));
     const result = await j.main(oidcInputs(w, { 'export-env': 'false' }));
@@ -682,7 +741,7 @@ describe('refresh-credentials: input errors fail before any request', () => {
     expect(findLeaks(result, await w.em.secrets())).toEqual([]);
   });
 
-  it('a RUNNER_TEMP that is a symbolic link is refused, and nothing is exported', async () => {
+  it.concurrent('input error before any request: a RUNNER_TEMP that is a symbolic link is refused, and nothing is exported', async () => {
     const w = await newWorld();
     const j = newJob();
     const real = join(j.dir, 'elsewhere');

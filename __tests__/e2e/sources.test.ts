@@ -1,7 +1,7 @@
 // e2e: every credential source of Prowler's Alibaba Cloud guide, run through the built action (dist/) against
 // the loopback emulator, and checked the way a later step sees it: @alicloud/credentials + STS GetCallerIdentity
-// (consumer.mjs) and Prowler's own choice of credentials (consumers/prowler.mjs, a model of Prowler's provider
-// code: Prowler itself is a Python program that cannot run here). Also the aliyun CLI profile, account checks,
+// (consumer.mjs) and Prowler's own choice of credentials (the pinned Prowler's AlibabacloudProvider.setup_session,
+// run by __tests__/consumers/consumers.ts with the credentials client recorded, not built). Also the aliyun CLI profile, account checks,
 // account masking and the job summary. Nothing is mocked: the action is a child process, STS is real HTTP.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -9,13 +9,12 @@ import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator, RequestRecord } from '../../emulator/types.js';
 import { aliyunCliCredentials } from '../consumers/aliyun-cli.mjs';
-import { prowlerCredentials } from '../consumers/prowler.mjs';
+import { type ProwlerChoice, prowlerChoice } from '../consumers/consumers.js';
 import { findLeaks, newJob, ROOT, runNode, type Job, type StepResult, oidcJobEnv, expectMode } from './runner.js';
 
 const ACCOUNT = '1234567890123456';
 const OTHER_ACCOUNT = '6543210987654321';
 const CONSUMER = join(ROOT, '__tests__', 'e2e', 'consumer.mjs');
-const PRECEDENCE = join(ROOT, '__tests__', 'consumers', 'prowler.mjs');
 const CREDENTIAL_VARS = /^(ALIBABA_CLOUD|ALIBABACLOUD|ALICLOUD|ALIYUN)_/;
 const PROFILE_VARS = ['ALIBABA_CLOUD_PROFILE', 'ALIBABACLOUD_PROFILE', 'ALICLOUD_PROFILE'];
 
@@ -37,7 +36,6 @@ interface ConsumerResult {
   calls?: Array<{ accountId: string; arn: string; identityType: string; accessKeyId: string }>;
   error?: string;
 }
-type ProwlerChoice = ReturnType<typeof prowlerCredentials>;
 
 let em: Emulator;
 let user: AccessKey;
@@ -86,9 +84,8 @@ async function consumer(env: Record<string, string>): Promise<ConsumerResult> {
   return lastJsonLine<ConsumerResult>(stdout, `consumer (stderr: ${stderr})`);
 }
 
-async function prowler(env: Record<string, string>, args: string[] = []): Promise<ProwlerChoice> {
-  const { stdout, stderr } = await runNode(PRECEDENCE, env, args);
-  return lastJsonLine<ProwlerChoice>(stdout, `prowler model (stderr: ${stderr})`);
+function prowler(env: Record<string, string>, args: string[] = []): Promise<ProwlerChoice> {
+  return prowlerChoice(env, args);
 }
 
 /** A later step that carries no credential variable at all: only HOME, PATH and the profile selection. */
@@ -117,30 +114,30 @@ async function brokerSession(): Promise<{ AccessKeyId: string; AccessKeySecret: 
 const githubOidcEnv = () => oidcJobEnv(em);
 
 // ---------------------------------------------------------------------------------------------------------------
-// The oracle first: the Prowler model must reproduce the provider's documented order, or the checks below mean little.
-describe('consumers/prowler.mjs (model of Prowler setup_session)', () => {
+// Prowler's documented order first (docs/CONSUMERS.md), from the pinned release's own setup_session.
+describe('Prowler’s choice of credentials (AlibabacloudProvider.setup_session)', () => {
   const keys = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIexample0001', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret' };
 
-  it('follows setup_session: URI, OIDC, ECS, role ARN, STS, AccessKey, then no credentials', () => {
+  it('follows setup_session: URI, OIDC, ECS, role ARN, STS, AccessKey, then no credentials', async () => {
     const everything = { ...keys, ALIBABA_CLOUD_SECURITY_TOKEN: 't', ...DIVERTING_ENV };
-    expect(prowlerCredentials(everything).method).toBe('credentials-uri');
+    expect((await prowler(everything)).method).toBe('credentials-uri');
     const noUri = { ...everything, ALIBABA_CLOUD_CREDENTIALS_URI: '' };
     // OIDC needs Prowler's --oidc-role-arn: ALIBABA_CLOUD_ROLE_ARN alone never selects it.
-    expect(prowlerCredentials(noUri, { oidcRoleArn: 'acs:ram::1:role/r' }).method).toBe('oidc-role-arn');
-    expect(prowlerCredentials(noUri).method).toBe('ecs-ram-role');
-    expect(prowlerCredentials({ ...noUri, ALIBABA_CLOUD_ECS_METADATA: '' }).method).toBe('ram-role-arn');
+    expect((await prowler(noUri, ['--oidc-role-arn', 'acs:ram::1:role/r'])).method).toBe('oidc-role-arn');
+    expect((await prowler(noUri)).method).toBe('ecs-ram-role');
+    expect((await prowler({ ...noUri, ALIBABA_CLOUD_ECS_METADATA: '' })).method).toBe('ram-role-arn');
     const stsOnly = { ...keys, ALIBABA_CLOUD_SECURITY_TOKEN: 't' };
-    expect(prowlerCredentials(stsOnly)).toMatchObject({ method: 'sts', accessKeyId: 'LTAIexample0001', hasSecurityToken: true });
-    expect(prowlerCredentials({ ...stsOnly, ALIBABA_CLOUD_SECURITY_TOKEN: '' })).toMatchObject({ method: 'access-key', accessKeyId: 'LTAIexample0001' });
-    expect(prowlerCredentials({ ALIYUN_ACCESS_KEY_ID: 'LTAIcompat00001', ALIYUN_ACCESS_KEY_SECRET: 's' })).toMatchObject({
+    expect(await prowler(stsOnly)).toMatchObject({ method: 'sts', accessKeyId: 'LTAIexample0001', hasSecurityToken: true });
+    expect(await prowler({ ...stsOnly, ALIBABA_CLOUD_SECURITY_TOKEN: '' })).toMatchObject({ method: 'access-key', accessKeyId: 'LTAIexample0001' });
+    expect(await prowler({ ALIYUN_ACCESS_KEY_ID: 'LTAIcompat00001', ALIYUN_ACCESS_KEY_SECRET: 's' })).toMatchObject({
       method: 'access-key',
       accessKeyId: 'LTAIcompat00001',
     });
     // Prowler's step 7 ends without credentials: its SDK refuses a config without a type.
-    expect(prowlerCredentials({ HOME: '/nonexistent' })).toMatchObject({ method: 'none', accessKeyId: null });
+    expect(await prowler({ HOME: '/nonexistent' })).toMatchObject({ method: 'none', accessKeyId: null });
   });
 
-  it('treats exported empty strings as unset, and --oidc-role-arn does not revive a blanked provider ARN', () => {
+  it('treats exported empty strings as unset, and --oidc-role-arn does not revive a blanked provider ARN', async () => {
     const blanked = {
       ...keys,
       ALIBABA_CLOUD_SECURITY_TOKEN: 't',
@@ -150,8 +147,8 @@ describe('consumers/prowler.mjs (model of Prowler setup_session)', () => {
           .map((n) => [n, '']),
       ),
     };
-    expect(prowlerCredentials(blanked).method).toBe('sts');
-    expect(prowlerCredentials(blanked, { oidcRoleArn: 'acs:ram::1:role/r' }).method).toBe('sts');
+    expect((await prowler(blanked)).method).toBe('sts');
+    expect((await prowler(blanked, ['--oidc-role-arn', 'acs:ram::1:role/r'])).method).toBe('sts');
   });
 });
 

@@ -7,12 +7,16 @@
 // muted), severity and severity_id (py-ocsf-models SeverityID), metadata.event_code (check ID),
 // finding_info.title, resources[] with uid, name, region and group.name (the service).
 
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ROOT, runNode } from '../e2e/runner.js';
+import { startEmulator } from '../../emulator/server.js';
+import type { Emulator } from '../../emulator/types.js';
+import { PROWLER_VERSION } from '../../scripts/test-tools.mjs';
+import { prowlerProxy, tool } from '../consumers/consumers.js';
+import { findLeaks, newJob, oidcJobEnv, ROOT, runNode } from '../e2e/runner.js';
 
 const EXAMPLE = join(ROOT, 'examples/prowler-alibabacloud');
 const SCRIPT = join(EXAMPLE, 'summarize-findings.mjs');
@@ -39,7 +43,7 @@ function finding(f: {
     message: `${f.check} on ${f.resource}`,
     metadata: {
       event_code: f.check,
-      product: { name: 'Prowler', uid: 'prowler', vendor_name: 'Prowler', version: '5.30.3' },
+      product: { name: 'Prowler', uid: 'prowler', vendor_name: 'Prowler', version: '5.46.0' },
       profiles: ['cloud', 'datetime'],
       tenant_uid: '',
       version: '1.5.0',
@@ -282,12 +286,13 @@ describe('summarize-findings.mjs --fail-on', () => {
 });
 
 interface Step {
+  id?: string;
   name?: string;
   uses?: string;
   if?: string;
   shell?: string;
   run?: string;
-  with?: Record<string, string>;
+  with?: Record<string, string | boolean>;
   env?: Record<string, string>;
 }
 const composite = parse(readFileSync(join(EXAMPLE, 'action.yml'), 'utf8')) as {
@@ -303,24 +308,34 @@ const stepIndex = (predicate: (step: Step) => boolean) => {
 const SETUP_PYTHON = stepIndex((s) => s.uses?.startsWith('actions/setup-python@') ?? false);
 const INSTALL = stepIndex((s) => /pip install/.test(s.run ?? ''));
 const CONFIGURE = stepIndex((s) => s.uses === 'your-org/configure-alibabacloud-credentials@v1');
-const PROWLER = stepIndex((s) => /^\s*prowler "\$\{args\[@\]\}"$/m.test(s.run ?? ''));
+const PROWLER = stepIndex((s) => /^\s*"\$PROWLER_VENV\/bin\/prowler" "\$\{args\[@\]\}"$/m.test(s.run ?? ''));
 const UPLOAD = stepIndex((s) => s.uses?.startsWith('actions/upload-artifact@') ?? false);
 const SUMMARY = stepIndex((s) => /summarize-findings\.mjs" "\$OUTPUT_DIR"$/.test(s.run?.trim() ?? ''));
 const FAIL_ON = stepIndex((s) => /--fail-on/.test(s.run ?? ''));
 
+/** Every command line the scan step built in these tests, for Prowler's own parser to read (the last test). */
+const builtCommandLines: string[][] = [];
+
 /**
  * Runs the `run:` of a step the way the runner runs a `shell: bash` step, with its env: expressions resolved from
- * `inputs` (or the input defaults) and RUNNER_TEMP; `prowler` on PATH is a stub that records its arguments.
+ * `inputs` (or the input defaults) and RUNNER_TEMP, on top of `jobEnv`. Prowler is the venv the install step makes
+ * in RUNNER_TEMP: with `prowler: 'stub'` a script that records its arguments and exits `prowlerExit`; with
+ * `prowler: 'real'` the pinned Prowler that the test tools installed (scripts/test-tools.mjs), linked where the
+ * install step would have made it.
  */
-function runStep(step: Step, inputs: Record<string, string> = {}, prowlerExit = 0) {
+function prepareStep(step: Step, inputs: Record<string, string>, { prowlerExit = 0, prowler = 'stub', jobEnv = {} }: StepOptions) {
   const runnerTemp = join(dir, 'runner-temp');
-  const bin = join(dir, 'bin');
+  const venv = join(runnerTemp, 'prowler-venv');
   mkdirSync(runnerTemp, { recursive: true });
-  mkdirSync(bin, { recursive: true });
   const argsFile = join(dir, 'prowler-args');
   rmSync(argsFile, { force: true });
-  writeFileSync(join(bin, 'prowler'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\nexit ${prowlerExit}\n`);
-  chmodSync(join(bin, 'prowler'), 0o755);
+  rmSync(venv, { recursive: true, force: true });
+  if (prowler === 'real') symlinkSync(tool('prowler').dir, venv);
+  else {
+    mkdirSync(join(venv, 'bin'), { recursive: true });
+    writeFileSync(join(venv, 'bin', 'prowler'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\nexit ${prowlerExit}\n`);
+    chmodSync(join(venv, 'bin', 'prowler'), 0o755);
+  }
   const resolve = (value: string) =>
     value.replace(/\$\{\{\s*(inputs\.([\w-]+)|runner\.temp)\s*\}\}/g, (_, expression: string, input?: string) =>
       expression === 'runner.temp' ? runnerTemp : (inputs[input!] ?? composite.inputs[input!]?.default ?? ''),
@@ -332,22 +347,56 @@ function runStep(step: Step, inputs: Record<string, string> = {}, prowlerExit = 
   mkdirSync(cwd, { recursive: true });
   // A file a glob could expand to, if a value were ever expanded.
   writeFileSync(join(cwd, 'ram_user_mfa_enabled_console_access'), '');
-  const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
-    cwd,
-    env: {
-      PATH: `${bin}:${process.env.PATH}`,
-      GITHUB_ACTION_PATH: EXAMPLE,
-      RUNNER_TEMP: runnerTemp,
-      GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md'),
-      ...env,
-    },
-    encoding: 'utf8',
+  const spawnEnv = {
+    PATH: process.env.PATH ?? '',
+    ...jobEnv,
+    GITHUB_ACTION_PATH: EXAMPLE,
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md'),
+    ...env,
+  };
+  const finish = (code: number | null, stdout: string, stderr: string) => {
+    let prowlerArgs: string[] | undefined;
+    try {
+      prowlerArgs = readFileSync(argsFile, 'utf8').split('\n').slice(0, -1);
+      builtCommandLines.push(prowlerArgs);
+    } catch {}
+    return { code, stdout, stderr, prowlerArgs, outputDir: join(runnerTemp, 'prowler-alibabacloud') };
+  };
+  return { args: ['--noprofile', '--norc', '-eo', 'pipefail', script], cwd, env: spawnEnv, finish };
+}
+
+interface StepOptions {
+  prowlerExit?: number;
+  prowler?: 'stub' | 'real';
+  jobEnv?: Record<string, string>;
+}
+
+/**
+ * Runs the `run:` of a step the way the runner runs a `shell: bash` step, with its env: expressions resolved from
+ * `inputs` (or the input defaults) and RUNNER_TEMP, on top of `jobEnv`. Prowler is the venv the install step makes
+ * in RUNNER_TEMP: with `prowler: 'stub'` a script that records its arguments and exits `prowlerExit`; with
+ * `prowler: 'real'` the pinned Prowler that the test tools installed (scripts/test-tools.mjs), linked where the
+ * install step would have made it.
+ */
+function runStep(step: Step, inputs: Record<string, string> = {}, options: StepOptions = {}) {
+  const { args, cwd, env, finish } = prepareStep(step, inputs, options);
+  const result = spawnSync('bash', args, { cwd, env, encoding: 'utf8' });
+  return finish(result.status, result.stdout, result.stderr);
+}
+
+/** runStep without blocking this process, whose emulator the step talks to. */
+function runStepAsync(step: Step, inputs: Record<string, string>, options: StepOptions) {
+  const { args, cwd, env, finish } = prepareStep(step, inputs, options);
+  return new Promise<ReturnType<typeof finish>>((resolveRun, reject) => {
+    const child = spawn('bash', args, { cwd, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun(finish(code, stdout, stderr)));
   });
-  let prowlerArgs: string[] | undefined;
-  try {
-    prowlerArgs = readFileSync(argsFile, 'utf8').split('\n').slice(0, -1);
-  } catch {}
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, prowlerArgs, outputDir: join(runnerTemp, 'prowler-alibabacloud') };
 }
 
 describe('examples/prowler-alibabacloud/action.yml', () => {
@@ -355,25 +404,50 @@ describe('examples/prowler-alibabacloud/action.yml', () => {
     expect(composite.runs.using).toBe('composite');
   });
 
-  it('passes the credential inputs to configure-alibabacloud-credentials', () => {
-    const credentialInputs = ['role-to-assume', 'oidc-provider-arn', 'region', 'role-session-expiration'];
+  it('passes the credential inputs to configure-alibabacloud-credentials, each an input of this action', () => {
+    const credentialInputs = [
+      'role-to-assume',
+      'oidc-provider-arn',
+      'region',
+      'audience',
+      'role-session-name',
+      'role-session-expiration',
+      'allowed-account-ids',
+    ];
     expect(steps[CONFIGURE].with).toEqual(Object.fromEntries(credentialInputs.map((name) => [name, `\${{ inputs.${name} }}`])));
-    for (const name of credentialInputs) expect(composite.inputs).toHaveProperty(name);
+    const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
+    for (const name of credentialInputs) {
+      expect(composite.inputs).toHaveProperty(name);
+      expect(action.inputs).toHaveProperty(name);
+    }
+    // An input passed on is never empty where the action has a default of its own.
+    expect(composite.inputs.audience.default).toBe(action.inputs.audience.default);
   });
 
-  it('asks for a session long enough for a full scan, within what STS allows', () => {
-    const seconds = Number(composite.inputs['role-session-expiration'].default);
-    expect(seconds).toBeGreaterThanOrEqual(21600);
-    expect(seconds).toBeLessThanOrEqual(43200);
+  it('asks for a 21600 s session by default, long enough for a full scan, within what STS allows', () => {
+    expect(composite.inputs['role-session-expiration'].default).toBe('21600');
   });
 
-  it('installs a pinned Prowler 5 before it asks for credentials', () => {
-    expect(composite.inputs['prowler-version'].default).toMatch(/^5\.\d+\.\d+$/);
-    expect(steps[INSTALL].env).toEqual({ PROWLER_VERSION: '${{ inputs.prowler-version }}' });
-    expect(steps[INSTALL].run).toContain('pip install --disable-pip-version-check "prowler==$PROWLER_VERSION"');
+  it('installs the Prowler the tests run, into a venv of its own, before it asks for credentials', () => {
+    expect(composite.inputs['prowler-version'].default).toBe(PROWLER_VERSION);
+    expect(steps[INSTALL].env).toEqual({
+      PYTHON: '${{ steps.python.outputs.python-path }}',
+      PROWLER_VERSION: '${{ inputs.prowler-version }}',
+      PROWLER_VENV: '${{ runner.temp }}/prowler-venv',
+    });
+    expect(steps[INSTALL].run).toContain('"$PYTHON" -m venv "$PROWLER_VENV"');
+    expect(steps[INSTALL].run).toContain('"$PROWLER_VENV/bin/python" -m pip install --disable-pip-version-check "prowler==$PROWLER_VERSION"');
+    expect(steps[PROWLER].env?.PROWLER_VENV).toBe('${{ runner.temp }}/prowler-venv');
     expect(SETUP_PYTHON).toBeLessThan(INSTALL);
     expect(INSTALL).toBeLessThan(CONFIGURE);
     expect(CONFIGURE).toBeLessThan(PROWLER);
+  });
+
+  it('leaves the caller’s Python alone: setup-python does not change PATH or the job’s environment', () => {
+    expect(steps[SETUP_PYTHON]).toMatchObject({ id: 'python', with: { 'update-environment': false } });
+    // Prowler supports Python >= 3.10, < 3.14 (the root pyproject.toml of prowler-cloud/prowler at tag 5.46.0).
+    const [major, minor] = String(steps[SETUP_PYTHON].with?.['python-version']).split('.').map(Number);
+    expect([major, minor >= 10 && minor < 14]).toEqual([3, true]);
   });
 
   it('uploads and summarizes even after a failure, applies fail-on last', () => {
@@ -405,9 +479,6 @@ describe('examples/prowler-alibabacloud/action.yml', () => {
     }
   });
 
-  // Prowler's flags, from its argument parser: prowler/lib/cli/parser.py @ 0e868f02602ccb175b11b029dd5db012d1944b98
-  // (--services, --checks, --compliance, --severity, --output-formats, all nargs="+") and
-  // prowler/providers/alibabacloud/lib/arguments/arguments.py @ 214917c77e92faf8f8d4c97a51e3305320b4196d (--region, nargs="+").
   const FILTERS = { services: '--services', checks: '--checks', compliance: '--compliance', severity: '--severity', regions: '--region' };
 
   it.each(Object.entries(FILTERS))('maps the %s input to %s through env', (input, flag) => {
@@ -444,6 +515,13 @@ describe('examples/prowler-alibabacloud/action.yml', () => {
     ]);
   });
 
+  it('drops empty values instead of passing Prowler an empty argument', () => {
+    const { code, prowlerArgs } = runStep(steps[PROWLER], { services: 'ram,,oss,', regions: ',cn-hangzhou, ,' });
+    expect(code).toBe(0);
+    expect(prowlerArgs?.slice(8)).toEqual(['--services', 'ram', 'oss', '--region', 'cn-hangzhou']);
+    expect(runStep(steps[PROWLER], { checks: ',, ,' }).prowlerArgs).not.toContain('--checks');
+  });
+
   it('does not add json-ocsf twice', () => {
     const { prowlerArgs } = runStep(steps[PROWLER], { 'output-formats': 'json-ocsf html' });
     expect(prowlerArgs?.slice(4)).toEqual(['--output-formats', 'json-ocsf', 'html']);
@@ -457,7 +535,7 @@ describe('examples/prowler-alibabacloud/action.yml', () => {
   });
 
   it('fails the step when Prowler fails', () => {
-    expect(runStep(steps[PROWLER], {}, 1).code).toBe(1);
+    expect(runStep(steps[PROWLER], {}, { prowlerExit: 1 }).code).toBe(1);
   });
 
   it('summarizes and applies fail-on from the directory Prowler wrote to', () => {
@@ -469,4 +547,171 @@ describe('examples/prowler-alibabacloud/action.yml', () => {
     expect(runStep(steps[FAIL_ON]).code).toBe(0); // default: none
     expect(runStep(steps[FAIL_ON], { 'fail-on': 'critical' }).code).toBe(1);
   });
+
+  it('builds only command lines the pinned Prowler’s own argument parser accepts (services, checks and compliance one at a time)', async () => {
+    // Each filter alone, with the others that combine with any of them; and the one the parser refuses.
+    const filters: Record<string, string>[] = [
+      { services: 'ram oss' },
+      { checks: 'ram_no_root_access_key,ram_user_mfa_enabled_console_access' },
+      { compliance: 'cis_2.0_alibabacloud' },
+    ];
+    for (const only of filters)
+      runStep(steps[PROWLER], { ...only, severity: 'critical high', regions: 'cn-hangzhou,cn-shanghai', 'output-formats': 'csv html' });
+    const lines = [...new Map(builtCommandLines.map((line) => [JSON.stringify(line), line])).values()];
+    const both = lines.filter((line) => line.includes('--services') && line.includes('--checks'));
+    const accepted = lines.filter((line) => !both.includes(line));
+    expect(accepted.length).toBeGreaterThanOrEqual(6);
+    const verdicts = await prowlerParses(lines);
+    for (const line of accepted) expect([line.join(' '), verdicts.get(JSON.stringify(line))]).toEqual([line.join(' '), 'accepted']);
+    // As the README says: Prowler accepts only one of services, checks and compliance.
+    for (const line of both) expect(verdicts.get(JSON.stringify(line))).toMatch(/not allowed with argument/);
+  }, 60_000);
+});
+
+/** What the pinned Prowler's argument parser (ProwlerArgumentParser.parse) says of each command line. */
+async function prowlerParses(lines: string[][]): Promise<Map<string, string>> {
+  const program = [
+    'import contextlib, io, json, sys',
+    'from prowler.lib.cli.parser import ProwlerArgumentParser',
+    'parser = ProwlerArgumentParser()',
+    'for line in json.load(sys.stdin):',
+    '    err = io.StringIO()',
+    '    try:',
+    '        with contextlib.redirect_stderr(err):',
+    "            parser.parse(['prowler', *line])",
+    "        verdict = 'accepted'",
+    '    except SystemExit:',
+    '        verdict = err.getvalue().strip().splitlines()[-1]',
+    '    print(json.dumps([line, verdict]))',
+  ].join('\n');
+  const run = spawnSync(tool('prowler').bins.python, ['-c', program], {
+    input: JSON.stringify(lines),
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: dir },
+  });
+  if (run.status !== 0) throw new Error(`Prowler's parser did not run: ${run.stderr}`);
+  return new Map(
+    run.stdout
+      .trim()
+      .split('\n')
+      .map((text) => JSON.parse(text) as [string[], string])
+      .map(([line, verdict]) => [JSON.stringify(line), verdict]),
+  );
+}
+
+describe('the composite end to end: the real configure step, the pinned Prowler against the emulator, its real report summarized', () => {
+  // A runner behind a TLS-inspecting proxy: HTTPS_PROXY routes Alibaba Cloud's names to the emulator, whose CA the
+  // job trusts (NODE_EXTRA_CA_CERTS for the action, SSL_CERT_FILE for Prowler; scripts/test-tools.mjs says why
+  // Prowler's venv has pip-system-certs). The steps run as written: the configure step is the action's bundle with
+  // the composite's `with:`, the scan, summary and fail-on steps are their bash. setup-python and the pip install are
+  // the two steps not run: the test tools installed the same Prowler (the pin test above checks the version).
+  const ACCOUNT = '1234567890123456';
+  let em: Emulator;
+  let proxy: Awaited<ReturnType<typeof prowlerProxy>>;
+  let roleArn: string;
+  let providerArn: string;
+
+  beforeAll(async () => {
+    em = await startEmulator({ tls: true });
+    proxy = await prowlerProxy(em.stsHost);
+    providerArn = (await em.addOidcProvider({ accountId: ACCOUNT, name: 'github' })).arn;
+    roleArn = (
+      await em.addRole({
+        accountId: ACCOUNT,
+        name: 'ProwlerScan',
+        maxSessionDuration: 21600,
+        oidc: { providerArn, sub: ['repo:octo-org/octo-repo:ref:refs/heads/main'] },
+      })
+    ).arn;
+    // The account Prowler scans: alice signs in to the console without MFA (a high failure), bob with MFA, and the
+    // password policy asks for 8 characters (a medium failure: the check wants 14).
+    for (const name of ['alice', 'bob']) await em.addUser({ accountId: ACCOUNT, name });
+    await em.setRamAccount({ accountId: ACCOUNT, alias: 'octo-prod', loginProfiles: { alice: { mfaBindRequired: false }, bob: { mfaBindRequired: true } } });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await em?.close();
+  });
+
+  it('scans with the action’s credentials, writes the OCSF report, summarizes it, and fail-on fails and passes as documented', async () => {
+    const inputs = {
+      'role-to-assume': roleArn,
+      'oidc-provider-arn': providerArn,
+      'role-session-name': 'prowler-scan',
+      'allowed-account-ids': ACCOUNT,
+      checks: 'ram_user_mfa_enabled_console_access, ram_password_policy_minimum_length\nram_rotate_access_key_90_days',
+      regions: 'cn-hangzhou',
+    };
+    const ca = em.caFile ?? '';
+    const j = newJob({ ...oidcJobEnv(em), NODE_EXTRA_CA_CERTS: ca, SSL_CERT_FILE: ca, HTTPS_PROXY: proxy.url });
+
+    // The configure step: the action, with the inputs the composite passes.
+    const withInputs = Object.fromEntries(
+      Object.entries(steps[CONFIGURE].with ?? {}).map(([name, value]) => [
+        name,
+        String(value).replace(
+          /\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g,
+          (_, input: string) => (inputs as Record<string, string>)[input] ?? composite.inputs[input]?.default ?? '',
+        ),
+      ]),
+    );
+    const main = await j.main(withInputs);
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    expect(main.outputs['assumed-role-arn']).toBe(`acs:ram::${ACCOUNT}:assumed-role/ProwlerScan/prowler-scan`);
+    expect(findLeaks(main, await em.secrets())).toEqual([]);
+    const assume = (await em.requests()).find((r) => r.target === 'AssumeRoleWithOIDC');
+    expect(assume?.params).toMatchObject({ DurationSeconds: '21600', RoleSessionName: 'prowler-scan' });
+
+    // The scan step, as written, with the real Prowler.
+    const jobEnv = j.laterStepEnv();
+    const scan = await runStepAsync(steps[PROWLER], inputs, { prowler: 'real', jobEnv });
+    expect([scan.code, scan.code === 0 ? '' : `${scan.stdout.slice(-2000)}\n${scan.stderr.slice(-2000)}`]).toEqual([0, '']);
+    const reports = readdirSync(scan.outputDir).filter((name) => name.endsWith('.ocsf.json'));
+    expect(reports).toEqual([expect.stringMatching(new RegExp(`^prowler-output-${ACCOUNT}-\\d+\\.ocsf\\.json$`))]);
+    expect(readdirSync(scan.outputDir).some((name) => name.endsWith('.csv'))).toBe(true);
+    expect(readdirSync(scan.outputDir).some((name) => name.endsWith('.html'))).toBe(true);
+    const findings = JSON.parse(readFileSync(join(scan.outputDir, reports[0]), 'utf8')) as Array<{
+      status_code: string;
+      severity: string;
+      metadata: { event_code: string };
+      resources: Array<{ uid: string }>;
+    }>;
+    const seen = findings.map((f) => `${f.status_code} ${f.severity} ${f.metadata.event_code} ${f.resources[0].uid}`).sort();
+    expect(seen).toEqual(
+      [
+        `FAIL High ram_user_mfa_enabled_console_access acs:ram::${ACCOUNT}:user/alice`,
+        `PASS High ram_user_mfa_enabled_console_access acs:ram::${ACCOUNT}:user/bob`,
+        `FAIL Medium ram_password_policy_minimum_length acs:ram::${ACCOUNT}:password-policy`,
+        ...(['alice', 'bob'] as const).map((user) =>
+          expect.stringMatching(new RegExp(`^PASS Medium ram_rotate_access_key_90_days acs:ram::${ACCOUNT}:user/${user}/accesskey/LTAI`)),
+        ),
+      ].sort(),
+    );
+    // Prowler signed every RAM call with the STS credentials the action exported.
+    const ramActions: string[] = ['GetAccountAlias', 'ListUsers', 'GetPasswordPolicy', 'ListAccessKeys', 'GetLoginProfile'];
+    const ram = (await em.requests()).filter((r) => ramActions.includes(r.target));
+    expect(new Set(ram.map((r) => r.target))).toEqual(new Set(ramActions));
+    for (const r of ram) expect(r.accessKeyId).toBe(main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID);
+
+    // The summary step reads that report.
+    const summary = runStep(steps[SUMMARY], inputs, { jobEnv });
+    expect(summary.code).toBe(0);
+    const markdown = readFileSync(join(dir, 'step-summary.md'), 'utf8');
+    expect(markdown).toContain('**2 failed**, 3 passed, 0 manual, 0 failed but muted (not counted) — 5 findings in all.');
+    expect(markdown).toContain('| high | 1 | 1 |');
+    expect(markdown).toContain('| medium | 1 | 1 |');
+    expect(markdown).toMatch(/\| ram_user_mfa_enabled_console_access \| .+ \| high \| ram \| 1 \|/);
+
+    // fail-on: the lowest severity that fails the job.
+    const failOn = (level: string) => runStep(steps[FAIL_ON], { ...inputs, 'fail-on': level }, { jobEnv });
+    expect(failOn('critical')).toMatchObject({ code: 0, stdout: 'fail-on critical: no failed finding at severity critical or above.\n' });
+    expect(failOn('high')).toMatchObject({ code: 1, stdout: '::error::fail-on high: failed findings at severity high or above: 1 (1 high).\n' });
+    expect(failOn('medium')).toMatchObject({
+      code: 1,
+      stdout: '::error::fail-on medium: failed findings at severity medium or above: 2 (1 high, 1 medium).\n',
+    });
+    expect(failOn('none').code).toBe(0);
+
+    expect((await j.post()).code).toBe(0);
+  }, 120_000);
 });

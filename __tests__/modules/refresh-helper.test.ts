@@ -115,10 +115,17 @@ describe('answer', () => {
   it('answers 403 to a foreign Host (DNS rebinding) and to any Origin (a browser)', async () => {
     expect((await send({ headers: { host: `evil.example.com:${port}` } })).status).toBe(403);
     expect((await send({ headers: { host: `127.0.0.1:${port + 1}` } })).status).toBe(403);
-    expect((await send({ headers: { host: '127.0.0.1' } })).status).toBe(403);
+    expect((await send({ headers: { host: 'evil.example.com' } })).status).toBe(403);
+    expect((await send({ headers: { host: '127.0.0.1.evil.example.com' } })).status).toBe(403);
     expect((await send({ headers: { origin: `http://127.0.0.1:${port}` } })).status).toBe(403);
     expect((await send({ headers: { origin: 'null' } })).status).toBe(403);
     expect((await send({ headers: { host: `LOCALHOST:${port}` } })).status).toBe(200);
+  });
+
+  // Alibaba's Python SDK (and so Prowler) names the host without the port: alibabacloud_credentials/provider/uri.py
+  // sets the request's host header to urlparse(uri).hostname.
+  it('answers a loopback name without the port, as the Python SDK sends it', async () => {
+    for (const host of ['127.0.0.1', 'localhost']) expect([host, (await send({ headers: { host } })).status]).toEqual([host, 200]);
   });
 
   it('answers 405 to other methods', async () => {

@@ -102,11 +102,13 @@ interface Served {
 }
 
 /**
- * One request to the helper. Only this machine's clients by name (127.0.0.1 or localhost, the helper's port) and
- * never a browser (no Origin): a web page on a developer's machine cannot read the credentials by rebinding DNS.
+ * One request to the helper. Only this machine's clients by name (127.0.0.1 or localhost, with the helper's port or
+ * without a port: Alibaba's Python SDK, and so Prowler, sends the host name alone) and never a browser (no Origin):
+ * a web page on a developer's machine cannot read the credentials by rebinding DNS, since its requests name the
+ * page's host.
  */
 export function answer(req: IncomingMessage, res: ServerResponse, served: Served): void {
-  const hosts = [`127.0.0.1:${served.port}`, `localhost:${served.port}`];
+  const hosts = ['127.0.0.1', 'localhost'].flatMap((name) => [name, `${name}:${served.port}`]);
   if (!hosts.includes(String(req.headers.host ?? '').toLowerCase()) || req.headers.origin !== undefined) {
     res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden\n');
     return;

@@ -3,6 +3,9 @@
 // service, a credentials URI (docs/CONSUMERS.md has the order and what each reads). The SDK is loaded only in this
 // flow, so the others do not pay for it.
 
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { parseCredentials } from '../credentials.js';
 import { ActionError } from '../errors.js';
 import { readBoolean } from '../inputs.js';
@@ -34,8 +37,23 @@ const CHAIN_VARIABLES = {
 
 const TRIED =
   'the environment (ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET), OIDC (ALIBABA_CLOUD_ROLE_ARN, _OIDC_PROVIDER_ARN, _OIDC_TOKEN_FILE), ' +
-  'the aliyun CLI profile (~/.aliyun/config.json, ALIBABA_CLOUD_PROFILE), the credentials file (ALIBABA_CLOUD_CREDENTIALS_FILE or ' +
-  '~/.alibabacloud/credentials), the ECS metadata service and a credentials URI (ALIBABA_CLOUD_CREDENTIALS_URI)';
+  'the aliyun CLI profile (~/.aliyun/config.json, ALIBABA_CLOUD_PROFILE), the credentials file (ALIBABA_CLOUD_CREDENTIALS_FILE, else ' +
+  '~/.alibabacloud/credentials, else ~/.alibabacloud/credentials.ini), the ECS metadata service and a credentials URI ' +
+  '(ALIBABA_CLOUD_CREDENTIALS_URI)';
+
+/**
+ * The credentials file the chain's profile step reads. The Node and Go SDKs read ~/.alibabacloud/credentials, the
+ * Python SDK (and so Prowler) ~/.alibabacloud/credentials.ini, all three ALIBABA_CLOUD_CREDENTIALS_FILE first. The
+ * Node SDK walks the chain here; given Python's file only, it is pointed at that file, at the same step of the chain.
+ */
+function credentialsFile(env: Readonly<Record<string, string | undefined>>): { path: string; variable?: string } {
+  if (env.ALIBABA_CLOUD_CREDENTIALS_FILE) return { path: env.ALIBABA_CLOUD_CREDENTIALS_FILE };
+  const dir = join(env.HOME || env.USERPROFILE || homedir(), '.alibabacloud');
+  const nodeAndGo = join(dir, 'credentials');
+  const python = join(dir, 'credentials.ini');
+  if (!existsSync(nodeAndGo) && existsSync(python)) return { path: python, variable: python };
+  return { path: nodeAndGo };
+}
 
 interface ChainAnswer {
   readonly accessKeyId?: string;
@@ -59,6 +77,8 @@ export const defaultChain = defineSource<true>({
     // The SDK reads process.env itself: it must see exactly what this source declares (the refresh helper's own
     // environment holds nothing else).
     for (const [name, value] of Object.entries(ctx.env)) process.env[name] = value;
+    const file = credentialsFile(ctx.env);
+    if (file.variable !== undefined) process.env.ALIBABA_CLOUD_CREDENTIALS_FILE = file.variable;
     const sdk: { default: unknown } = await import('@alicloud/credentials');
     // Node hands over module.exports as `default`; a bundler that honours `__esModule` hands over the exports.
     const Credential = (typeof sdk.default === 'function' ? sdk.default : (sdk.default as { default: unknown }).default) as CredentialClient;
@@ -81,7 +101,8 @@ export const defaultChain = defineSource<true>({
         'Check what that provider reads.',
       );
     }
-    ctx.log(`The default credential chain answered through its ${provider} provider.`);
+    const read = provider.startsWith('profile') ? ` It read the credentials file ${file.path}.` : '';
+    ctx.log(`The default credential chain answered through its ${provider} provider.${read}`);
     return parsed.credentials;
   },
 });
