@@ -1,0 +1,301 @@
+// The checkers users run on the workflows they copy, over every action and workflow of this repository: actionlint
+// (workflow syntax, expressions, action inputs, ShellCheck on `run:` scripts) and zizmor (the security linter:
+// template injection, unpinned `uses:`, permissions, persisted credentials, cache poisoning), both at the versions
+// scripts/test-tools.mjs pins. The files are found, not listed: action.yml, list-accounts/action.yml once it exists,
+// the composite actions and workflows of examples/, .github/workflows/, the act tier's workflow, dependabot.yml.
+//
+// Zero findings. Where a finding is wrong for this repository, an inline `# zizmor: ignore[rule] reason` (or a
+// ShellCheck directive with its reason) sits beside it; this suite checks that each one still suppresses a finding,
+// and prints them all with the configuration's exceptions (.github/zizmor.yml, .github/actionlint.yaml).
+//
+// actionlint reads an action's metadata only when a workflow uses it (`uses: ./path`, inside a git repository), and
+// never checks a composite action's steps. So it also gets, in a temporary repository that links to this one, a
+// workflow that uses every local action, and one per composite action whose job runs that action's steps.
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, sep } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { ROOT } from '../../emulator/step.mjs';
+import { ecosystemTools, runTool } from './tools.js';
+
+/** zizmor's persona: `pedantic` adds code smells (anonymous jobs, missing concurrency, workflow-wide permissions). */
+const ZIZMOR_PERSONA = 'pedantic';
+const SKIP_DIRS = new Set(['.git', 'node_modules', 'dist', 'coverage']);
+
+interface ActionFile {
+  readonly name?: string;
+  readonly inputs?: Record<string, { required?: boolean; default?: unknown }>;
+  readonly runs?: { using?: string; steps?: unknown[] };
+}
+
+interface Targets {
+  /** Every action.yml / action.yaml, relative to the repository, with `/`. */
+  readonly actions: string[];
+  readonly composites: string[];
+  /** Every YAML file with `on:` and `jobs:`. */
+  readonly workflows: string[];
+  readonly dependabot: string[];
+}
+
+function yamlFiles(dir = ROOT): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isDirectory()) return SKIP_DIRS.has(entry.name) ? [] : yamlFiles(join(dir, entry.name));
+    return /\.ya?ml$/.test(entry.name) ? [relative(ROOT, join(dir, entry.name)).split(sep).join('/')] : [];
+  });
+}
+
+const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8');
+
+function findTargets(): Targets {
+  const targets: Targets = { actions: [], composites: [], workflows: [], dependabot: [] };
+  for (const file of yamlFiles().sort()) {
+    const doc: unknown = parse(read(file));
+    if (!doc || typeof doc !== 'object') continue;
+    if (/(^|\/)action\.ya?ml$/.test(file)) {
+      targets.actions.push(file);
+      if ((doc as ActionFile).runs?.using === 'composite') targets.composites.push(file);
+    } else if (file === '.github/dependabot.yml') targets.dependabot.push(file);
+    else if ('on' in doc && 'jobs' in doc) targets.workflows.push(file);
+  }
+  return targets;
+}
+
+const run = (command: string, args: string[]) => runTool(command, args, { cwd: ROOT });
+
+/** The folder of an action as a `uses:` path: `./`, `./list-accounts`, … */
+const usesPath = (action: string): string => (dirname(action) === '.' ? './' : `./${dirname(action)}`);
+
+/**
+ * A temporary git repository whose top-level entries link to this repository's, with the workflows actionlint
+ * needs to read the action metadata and the composite steps. Returns the workflows' paths and what each stands for.
+ */
+function syntheticWorkflows(project: string, targets: Targets): Map<string, string> {
+  mkdirSync(join(project, '.git'));
+  mkdirSync(join(project, '.github', 'workflows'), { recursive: true });
+  for (const entry of readdirSync(ROOT)) if (!['.git', '.github', 'node_modules'].includes(entry)) symlinkSync(join(ROOT, entry), join(project, entry));
+  const written = new Map<string, string>();
+  const write = (name: string, workflow: object, standsFor: string) => {
+    const path = join(project, '.github', 'workflows', name);
+    writeFileSync(path, stringify(workflow));
+    written.set(path, standsFor);
+  };
+  const steps = targets.actions.map((action) => {
+    const inputs = (parse(read(action)) as ActionFile).inputs ?? {};
+    const required = Object.entries(inputs).filter(([, spec]) => spec.required && spec.default === undefined);
+    return { uses: usesPath(action), ...(required.length ? { with: Object.fromEntries(required.map(([name]) => [name, 'x'])) } : {}) };
+  });
+  write(
+    'local-actions.yml',
+    { name: 'Local actions', on: 'push', permissions: {}, jobs: { use: { 'runs-on': 'ubuntu-latest', steps } } },
+    'the metadata of every action.yml',
+  );
+  for (const composite of targets.composites) {
+    const action = parse(read(composite)) as ActionFile;
+    const inputs = Object.fromEntries(
+      Object.entries(action.inputs ?? {}).map(([name, spec]) => [
+        name,
+        { type: 'string', required: Boolean(spec.required), ...(spec.default !== undefined ? { default: String(spec.default) } : {}) },
+      ]),
+    );
+    write(
+      `composite-${composite.replace(/[^a-z0-9]+/gi, '-')}.yml`,
+      { name: composite, on: { workflow_call: { inputs } }, permissions: {}, jobs: { steps: { 'runs-on': 'ubuntu-latest', steps: action.runs?.steps ?? [] } } },
+      `the steps of ${composite}, as a workflow_call job`,
+    );
+  }
+  return written;
+}
+
+interface ActionlintFinding {
+  readonly message: string;
+  readonly filepath: string;
+  readonly line: number;
+  readonly column: number;
+  readonly kind: string;
+  readonly snippet: string;
+}
+
+interface ZizmorFinding {
+  readonly ident: string;
+  readonly desc: string;
+  readonly determinations: { severity: string; confidence: string };
+  readonly locations: Array<{
+    readonly symbolic: { key: { Local?: { given_path?: string; verbatim_path?: string } }; annotation: string };
+    readonly concrete: { location: { start_point: { row: number }; end_point: { row: number } }; feature: string };
+  }>;
+}
+
+const zizmorFile = (finding: ZizmorFinding): string => {
+  const local = finding.locations[0]?.symbolic.key.Local;
+  return local?.verbatim_path ?? local?.given_path ?? '?';
+};
+
+const describeZizmor = (finding: ZizmorFinding): string => {
+  const location = finding.locations[0];
+  const line = (location?.concrete.location.start_point.row ?? -1) + 1;
+  return `${zizmorFile(finding)}:${line} ${finding.ident} (${finding.determinations.severity}): ${finding.desc}; ${location?.symbolic.annotation}: ${location?.concrete.feature.split('\n')[0]}`;
+};
+
+interface InlineIgnore {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  readonly tool: 'zizmor' | 'shellcheck';
+  readonly rules: string[];
+  readonly reason: string;
+}
+
+/** `# zizmor: ignore[rule,…] reason` and `# shellcheck disable=SC…,… # reason`, each with its reason. */
+function inlineIgnores(files: string[]): InlineIgnore[] {
+  return files.flatMap((file) =>
+    read(file)
+      .split('\n')
+      .flatMap((text, index): InlineIgnore[] => {
+        const zizmor = /#\s*zizmor:\s*ignore\[([^\]]+)\](.*)$/.exec(text);
+        if (zizmor) return [{ file, line: index + 1, tool: 'zizmor', rules: zizmor[1].split(',').map((r) => r.trim()), reason: zizmor[2].trim() }];
+        const shellcheck = /#\s*shellcheck\s+disable=([\w,]+)(.*)$/.exec(text);
+        if (shellcheck)
+          return [{ file, line: index + 1, tool: 'shellcheck', rules: shellcheck[1].split(','), reason: shellcheck[2].replace(/^\s*#/, '').trim() }];
+        return [];
+      }),
+  );
+}
+
+/** Every `uses:` of the files: the reference, and the comment after it. */
+function usesLines(files: string[]): Array<{ file: string; line: number; uses: string; comment: string }> {
+  return files.flatMap((file) =>
+    read(file)
+      .split('\n')
+      .flatMap((text, index) => {
+        const match = /^\s*(?:-\s+)?uses:\s*["']?([^\s"'#]+)["']?\s*(?:#\s*(.*))?$/.exec(text);
+        return match ? [{ file, line: index + 1, uses: match[1], comment: match[2] ?? '' }] : [];
+      }),
+  );
+}
+
+describe('actionlint and zizmor', () => {
+  const targets = findTargets();
+  const tools = ecosystemTools();
+  let project: string;
+  let synthetic: Map<string, string>;
+  let actionlint: ActionlintFinding[];
+  let zizmor: ZizmorFinding[];
+  let zizmorWithoutIgnores: ZizmorFinding[];
+  const versions: Record<string, string> = {};
+
+  beforeAll(async () => {
+    project = mkdtempSync(join(tmpdir(), 'cac-actionlint-'));
+    synthetic = syntheticWorkflows(project, targets);
+    const zizmorArgs = ['--offline', '--no-progress', '--persona', ZIZMOR_PERSONA, '--format', 'json', '--config', join(ROOT, '.github', 'zizmor.yml')];
+    const zizmorFiles = [...targets.actions, ...targets.workflows, ...targets.dependabot];
+    const [lint, audit, auditAll, ...versionRuns] = await Promise.all([
+      run(tools.actionlint, [
+        ...['-shellcheck', tools.shellcheck, '-config-file', join(ROOT, '.github', 'actionlint.yaml'), '-format', '{{json .}}'],
+        ...targets.workflows,
+        ...synthetic.keys(),
+      ]),
+      run(tools.zizmor, [...zizmorArgs, ...zizmorFiles]),
+      run(tools.zizmor, [...zizmorArgs, '--no-ignores', ...zizmorFiles]),
+      run(tools.actionlint, ['-version']),
+      run(tools.shellcheck, ['--version']),
+      run(tools.zizmor, ['--version']),
+    ]);
+    // actionlint: 0 no findings, 1 findings, anything else a failure of its own. zizmor: 0, or 10 + the highest severity.
+    if (lint.code > 1) throw new Error(`actionlint failed (${lint.code}): ${lint.stderr}${lint.stdout}`);
+    for (const z of [audit, auditAll]) if (z.code !== 0 && (z.code < 10 || z.code > 14)) throw new Error(`zizmor failed (${z.code}): ${z.stderr}`);
+    actionlint = JSON.parse(lint.stdout || '[]') ?? [];
+    zizmor = JSON.parse(audit.stdout) as ZizmorFinding[];
+    zizmorWithoutIgnores = JSON.parse(auditAll.stdout) as ZizmorFinding[];
+    versions.actionlint = versionRuns[0].stdout.split('\n')[0];
+    versions.shellcheck = /version: (\S+)/.exec(versionRuns[1].stdout)?.[1] ?? '?';
+    versions.zizmor = versionRuns[2].stdout.trim();
+  }, 60_000);
+
+  afterAll(() => {
+    if (project) rmSync(project, { recursive: true, force: true });
+  });
+
+  it('finds every action and workflow, list-accounts/ included once it exists', () => {
+    const workflowDir = readdirSync(join(ROOT, '.github', 'workflows')).map((name) => `.github/workflows/${name}`);
+    const examples = readdirSync(join(ROOT, 'examples'))
+      .filter((name) => /\.ya?ml$/.test(name))
+      .map((name) => `examples/${name}`);
+    expect(targets.workflows).toEqual(expect.arrayContaining([...workflowDir, ...examples, '__tests__/ecosystem/act/credentials.yml']));
+    expect(targets.actions).toEqual(expect.arrayContaining(['action.yml', 'examples/prowler-alibabacloud/action.yml']));
+    if (existsSync(join(ROOT, 'list-accounts', 'action.yml'))) expect(targets.actions).toContain('list-accounts/action.yml');
+    expect(targets.composites).toContain('examples/prowler-alibabacloud/action.yml');
+    expect(targets.dependabot).toEqual(['.github/dependabot.yml']);
+  });
+
+  it('actionlint finds nothing', () => {
+    const shown = actionlint.map((f) => {
+      const file = synthetic.get(f.filepath) ?? synthetic.get(join(project, f.filepath)) ?? f.filepath;
+      return `${file}:${f.line}:${f.column} [${f.kind}] ${f.message}\n${f.snippet}`;
+    });
+    expect(shown).toEqual([]);
+  });
+
+  it('zizmor finds nothing', () => {
+    expect(zizmor.map(describeZizmor)).toEqual([]);
+  });
+
+  it('every inline ignore gives its reason and still suppresses a finding', () => {
+    const ignores = inlineIgnores([...targets.actions, ...targets.workflows]);
+    expect(ignores.filter((ignore) => ignore.reason.split(/\s+/).filter(Boolean).length < 4)).toEqual([]);
+    // A zizmor ignore comment may sit on any line of the finding's span.
+    const stale = ignores
+      .filter((ignore) => ignore.tool === 'zizmor')
+      .filter(
+        (ignore) =>
+          !zizmorWithoutIgnores.some(
+            (finding) =>
+              ignore.rules.includes(finding.ident) &&
+              zizmorFile(finding) === ignore.file &&
+              finding.locations.some((l) => l.concrete.location.start_point.row + 1 <= ignore.line && ignore.line <= l.concrete.location.end_point.row + 1),
+          ),
+      );
+    expect(stale).toEqual([]);
+
+    // The configuration's exceptions: each must still match something.
+    const config = parse(read('.github/zizmor.yml')) as { rules?: { 'unpinned-uses'?: { config?: { policies?: Record<string, string> } } } };
+    const policies = Object.entries(config.rules?.['unpinned-uses']?.config?.policies ?? {}).filter(([pattern]) => pattern !== '*');
+    const uses = usesLines([...targets.actions, ...targets.workflows]);
+    expect(policies.filter(([pattern]) => !uses.some((u) => u.uses.split('@')[0] === pattern))).toEqual([]);
+    const labels = (parse(read('.github/actionlint.yaml')) as { 'self-hosted-runner'?: { labels?: string[] } })['self-hosted-runner']?.labels ?? [];
+    expect(labels.filter((label) => !targets.workflows.some((file) => new RegExp(`runs-on:.*\\b${label}\\b`).test(read(file))))).toEqual([]);
+
+    const lines = [
+      `actionlint ${versions.actionlint} with ShellCheck ${versions.shellcheck}: ${targets.workflows.length} workflows, ${targets.actions.length} actions` +
+        ` (${synthetic.size} synthetic workflows), ${actionlint.length} findings`,
+      `${versions.zizmor} (${ZIZMOR_PERSONA}, offline): ${targets.workflows.length + targets.actions.length + targets.dependabot.length} files,` +
+        ` ${zizmor.length} findings, ${zizmorWithoutIgnores.length - zizmor.length} suppressed`,
+      `${ignores.length} inline ignores:`,
+      ...ignores.map((i) => `  ${i.file}:${i.line} ${i.tool} ${i.rules.join(',')}: ${i.reason}`),
+      `${policies.length} zizmor policy exceptions (.github/zizmor.yml): ${policies.map(([pattern, policy]) => `${pattern}: ${policy}`).join('; ') || 'none'}`,
+      `${labels.length} self-hosted runner labels declared (.github/actionlint.yaml): ${labels.join(', ') || 'none'}`,
+    ];
+    console.log(lines.join('\n'));
+  });
+
+  it('pins every other action by full commit SHA with its version beside it, one commit per action across the repository', () => {
+    const uses = usesLines([...targets.actions, ...targets.workflows]).filter((u) => !u.uses.startsWith('./') && !u.uses.startsWith('docker://'));
+    const policies = Object.keys(
+      (parse(read('.github/zizmor.yml')) as { rules: { 'unpinned-uses': { config: { policies: Record<string, string> } } } }).rules['unpinned-uses'].config
+        .policies,
+    );
+    const pinned = uses.filter((u) => !policies.includes(u.uses.split('@')[0]));
+    expect(
+      pinned.filter((u) => !/@[0-9a-f]{40}$/.test(u.uses) || !/^v\d+\.\d+\.\d+\b/.test(u.comment)).map((u) => `${u.file}:${u.line} ${u.uses} # ${u.comment}`),
+    ).toEqual([]);
+    // Dependabot updates .github/workflows/ and the composite actions, not the example workflows: a bump there
+    // fails here until the examples name the same commit.
+    const byAction = new Map<string, Set<string>>();
+    for (const u of pinned) {
+      const action = u.uses.split('@')[0];
+      byAction.set(action, (byAction.get(action) ?? new Set()).add(`${u.uses.split('@')[1]} # ${u.comment.split(/\s/)[0]}`));
+    }
+    expect([...byAction].filter(([, refs]) => refs.size > 1).map(([action, refs]) => `${action}: ${[...refs].join(' | ')}`)).toEqual([]);
+  });
+});
