@@ -2,7 +2,8 @@
 // (workflow syntax, expressions, action inputs, ShellCheck on `run:` scripts) and zizmor (the security linter:
 // template injection, unpinned `uses:`, permissions, persisted credentials, cache poisoning), both at the versions
 // scripts/test-tools.mjs pins. The files are found, not listed: action.yml, list-accounts/action.yml once it exists,
-// the composite actions and workflows of examples/, .github/workflows/, the act tier's workflow, dependabot.yml.
+// the composite actions and workflows of examples/, .github/workflows/, the act tier's workflow, dependabot.yml;
+// and ShellCheck alone over the shell scripts (examples/setup/).
 //
 // Zero findings. Where a finding is wrong for this repository, an inline `# zizmor: ignore[rule] reason` (or a
 // ShellCheck directive with its reason) sits beside it; this suite checks that each one still suppresses a finding,
@@ -18,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ROOT } from '../../emulator/step.mjs';
-import { ecosystemTools, runTool } from './tools.js';
+import { ecosystemTools, type Ran, runTool } from './tools.js';
 
 /** zizmor's persona: `pedantic` adds code smells (anonymous jobs, missing concurrency, workflow-wide permissions). */
 const ZIZMOR_PERSONA = 'pedantic';
@@ -39,10 +40,11 @@ interface Targets {
   readonly dependabot: string[];
 }
 
-function yamlFiles(dir = ROOT): string[] {
+/** The repository's files whose names match, relative to it, with `/`. */
+function filesNamed(pattern: RegExp, dir = ROOT): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.isDirectory()) return SKIP_DIRS.has(entry.name) ? [] : yamlFiles(join(dir, entry.name));
-    return /\.ya?ml$/.test(entry.name) ? [relative(ROOT, join(dir, entry.name)).split(sep).join('/')] : [];
+    if (entry.isDirectory()) return SKIP_DIRS.has(entry.name) ? [] : filesNamed(pattern, join(dir, entry.name));
+    return pattern.test(entry.name) ? [relative(ROOT, join(dir, entry.name)).split(sep).join('/')] : [];
   });
 }
 
@@ -50,7 +52,7 @@ const read = (file: string): string => readFileSync(join(ROOT, file), 'utf8');
 
 function findTargets(): Targets {
   const targets: Targets = { actions: [], composites: [], workflows: [], dependabot: [] };
-  for (const file of yamlFiles().sort()) {
+  for (const file of filesNamed(/\.ya?ml$/).sort()) {
     const doc: unknown = parse(read(file));
     if (!doc || typeof doc !== 'object') continue;
     if (/(^|\/)action\.ya?ml$/.test(file)) {
@@ -183,6 +185,8 @@ describe('actionlint and zizmor', () => {
   let actionlint: ActionlintFinding[];
   let zizmor: ZizmorFinding[];
   let zizmorWithoutIgnores: ZizmorFinding[];
+  let shellcheck: Ran;
+  const shellScripts = filesNamed(/\.sh$/).sort();
   const versions: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -190,7 +194,7 @@ describe('actionlint and zizmor', () => {
     synthetic = syntheticWorkflows(project, targets);
     const zizmorArgs = ['--offline', '--no-progress', '--persona', ZIZMOR_PERSONA, '--format', 'json', '--config', join(ROOT, '.github', 'zizmor.yml')];
     const zizmorFiles = [...targets.actions, ...targets.workflows, ...targets.dependabot];
-    const [lint, audit, auditAll, ...versionRuns] = await Promise.all([
+    const [lint, audit, auditAll, shellcheckRun, ...versionRuns] = await Promise.all([
       run(tools.actionlint, [
         ...['-shellcheck', tools.shellcheck, '-config-file', join(ROOT, '.github', 'actionlint.yaml'), '-format', '{{json .}}'],
         ...targets.workflows,
@@ -198,6 +202,7 @@ describe('actionlint and zizmor', () => {
       ]),
       run(tools.zizmor, [...zizmorArgs, ...zizmorFiles]),
       run(tools.zizmor, [...zizmorArgs, '--no-ignores', ...zizmorFiles]),
+      shellScripts.length ? run(tools.shellcheck, ['--format', 'gcc', ...shellScripts]) : { code: 0, stdout: '', stderr: '' },
       run(tools.actionlint, ['-version']),
       run(tools.shellcheck, ['--version']),
       run(tools.zizmor, ['--version']),
@@ -207,6 +212,7 @@ describe('actionlint and zizmor', () => {
     for (const z of [audit, auditAll]) if (z.code !== 0 && (z.code < 10 || z.code > 14)) throw new Error(`zizmor failed (${z.code}): ${z.stderr}`);
     actionlint = JSON.parse(lint.stdout || '[]') ?? [];
     zizmor = JSON.parse(audit.stdout) as ZizmorFinding[];
+    shellcheck = shellcheckRun;
     zizmorWithoutIgnores = JSON.parse(auditAll.stdout) as ZizmorFinding[];
     versions.actionlint = versionRuns[0].stdout.split('\n')[0];
     versions.shellcheck = /version: (\S+)/.exec(versionRuns[1].stdout)?.[1] ?? '?';
@@ -241,8 +247,17 @@ describe('actionlint and zizmor', () => {
     expect(zizmor.map(describeZizmor)).toEqual([]);
   });
 
+  it('ShellCheck finds nothing in the shell scripts (examples/setup/ and any other)', () => {
+    expect(shellScripts.length).toBeGreaterThan(0);
+    expect({ code: shellcheck.code, findings: shellcheck.stdout.trim().split('\n').filter(Boolean), stderr: shellcheck.stderr }).toEqual({
+      code: 0,
+      findings: [],
+      stderr: '',
+    });
+  });
+
   it('every inline ignore gives its reason and still suppresses a finding', () => {
-    const ignores = inlineIgnores([...targets.actions, ...targets.workflows]);
+    const ignores = inlineIgnores([...targets.actions, ...targets.workflows, ...shellScripts]);
     expect(ignores.filter((ignore) => ignore.reason.split(/\s+/).filter(Boolean).length < 4)).toEqual([]);
     // A zizmor ignore comment may sit on any line of the finding's span.
     const stale = ignores
@@ -268,7 +283,7 @@ describe('actionlint and zizmor', () => {
 
     const lines = [
       `actionlint ${versions.actionlint} with ShellCheck ${versions.shellcheck}: ${targets.workflows.length} workflows, ${targets.actions.length} actions` +
-        ` (${synthetic.size} synthetic workflows), ${actionlint.length} findings`,
+        ` (${synthetic.size} synthetic workflows), ${actionlint.length} findings; ShellCheck alone: ${shellScripts.length} shell scripts`,
       `${versions.zizmor} (${ZIZMOR_PERSONA}, offline): ${targets.workflows.length + targets.actions.length + targets.dependabot.length} files,` +
         ` ${zizmor.length} findings, ${zizmorWithoutIgnores.length - zizmor.length} suppressed`,
       `${ignores.length} inline ignores:`,
