@@ -60,6 +60,7 @@ function actSuite(): void {
   let run: ActRun;
   let act: string;
   let dir: string | undefined;
+  let members: string[];
 
   beforeAll(async () => {
     act = ecosystemTools().act;
@@ -67,6 +68,9 @@ function actSuite(): void {
     providerArn = (await em.addOidcProvider({ accountId: ACCOUNT, name: 'github-actions' })).arn;
     // act names the repository after the temporary repository's `origin` remote, as the runner fills `sub`.
     roleArn = (await em.addRole({ accountId: ACCOUNT, name: 'ActDeploy', oidc: { providerArn, sub: ['repo:octo-org/octo-repo:*'] } })).arn;
+    // The role's account manages a Resource Directory of three members, for list-accounts (below).
+    const directory = await em.setupResourceDirectory({ managementAccountId: ACCOUNT, members: { count: 3 } });
+    members = directory.accounts.map((account) => account.accountId).filter((id) => id !== ACCOUNT);
     run = await runAct(workflowWithListAccounts());
   }, 120_000);
 
@@ -176,10 +180,12 @@ function actSuite(): void {
   });
 
   // ---- list-accounts (issue 21) ----------------------------------------------------------------------------------
-  // Marked place: once list-accounts/action.yml exists, LIST_ACCOUNTS_STEPS run after the credentials above (the
-  // management account's, in the emulator). Whatever the emulator's Resource Directory holds for that account, the
-  // step either sets `accounts` to a JSON array whose length is `count`, or fails with an annotation and sets
-  // neither. Extend this when the emulator's Resource Directory can be set up here: members listed, their roles.
+  // Marked place: once list-accounts/action.yml exists, LIST_ACCOUNTS_STEPS (below) run it after the credentials
+  // above, the management account's of the emulator's Resource Directory (three members). It either sets `accounts`
+  // to a JSON array, one entry per member with its access role, whose length is `count`, or fails with an annotation
+  // and sets neither. To reach the emulator rather than resourcemanager.aliyuncs.com, give it the emulator's endpoint
+  // (env.STS_ENDPOINT: the emulator serves ResourceManager on the same port) with its endpoint input, and then
+  // require success here.
   it('runs list-accounts under act once it exists', () => {
     if (!existsSync(LIST_ACCOUNTS)) {
       console.warn('list-accounts/action.yml does not exist yet (issue 21): its act steps are not run');
@@ -189,9 +195,10 @@ function actSuite(): void {
     expect(lines.length).toBeGreaterThan(1);
     const accounts = run.out('accounts');
     if (lines.at(-1)?.includes('✅')) {
-      const list = JSON.parse(accounts ?? '') as unknown[];
-      expect(Array.isArray(list)).toBe(true);
+      const list = JSON.parse(accounts ?? '') as Array<{ id: string; role: string }>;
       expect(run.out('count')).toBe(String(list.length));
+      expect(list.map((account) => account.id).sort()).toEqual([...members].sort());
+      for (const account of list) expect(account.role).toBe(`acs:ram::${account.id}:role/ResourceDirectoryAccountAccessRole`);
     } else {
       expect(lines.some((line) => line.includes('::error::'))).toBe(true);
       expect({ accounts, count: run.out('count') }).toEqual({ accounts: '', count: '' });
