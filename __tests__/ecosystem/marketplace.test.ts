@@ -3,11 +3,12 @@
 // action.yml at the root, others in sub-folders are not listed; a unique name), what the publishing form refuses (a
 // description of 125 characters or more) and the branding it shows (a Feather icon and one of eight colors; the icon's
 // name is checked by actionlint in checkers.test.ts, which knows the list). And the release side: a CHANGELOG section
-// per release, which the release workflow's own script finds for every version.
+// per release, which the release workflow's own script finds for every version, and the workflow's publish job run
+// step by step (GitHub's API played by gh-stand-in.mjs): it publishes vX.Y.Z with that section and moves vX.
 
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -89,7 +90,7 @@ describe('CHANGELOG.md and the release workflow', () => {
   describe('the release workflow', () => {
     const workflow = parse(read('.github/workflows/release.yml')) as {
       on: { push: { tags: string[] } };
-      jobs: Record<string, { steps: Array<{ run?: string; name?: string }> }>;
+      jobs: Record<string, { env?: Record<string, string>; steps: Array<{ run?: string; name?: string; uses?: string }> }>;
     };
     const scripts = Object.values(workflow.jobs).flatMap((job) => job.steps.flatMap((step) => (step.run ? [step.run] : [])));
 
@@ -132,6 +133,118 @@ describe('CHANGELOG.md and the release workflow', () => {
       const missing = notesFor('v99.0.0');
       expect(missing.code).toBe(1);
       expect(missing.stdout).toContain('::error title=No CHANGELOG section::');
+    });
+
+    // The publish job as the runner runs it: each `run:` in bash -eo pipefail, in order, until one fails, with the
+    // job's environment. Its only other party is GitHub's REST API, which gh-stand-in.mjs answers from a local git
+    // repository (the tags) and a log (the releases): that API cannot run here.
+    const publish = Object.values(workflow.jobs).find((job) => job.steps.some((step) => step.run?.includes('gh release create')));
+    const REPO = 'octo-org/octo-repo';
+    type Git = (...args: string[]) => string;
+    interface Made {
+      readonly tag: string;
+      /** The commit the workflow tested (GITHUB_SHA). */
+      readonly sha: string;
+      readonly older: string;
+    }
+    function runPublish(setup: (git: Git) => Made) {
+      const dir = mkdtempSync(join(tmpdir(), 'cac-publish-'));
+      try {
+        const repo = join(dir, 'repo');
+        const bin = join(dir, 'bin');
+        const temp = join(dir, 'runner-temp');
+        for (const path of [repo, bin, temp]) mkdirSync(path);
+        const git = (...args: string[]) => {
+          const done = spawnSync('git', ['-c', 'user.name=release', '-c', 'user.email=release@example.com', ...args], { cwd: repo, encoding: 'utf8' });
+          if (done.status !== 0) throw new Error(`git ${args.join(' ')}: ${done.stderr}`);
+          return done.stdout.trim();
+        };
+        git('init', '--quiet', '--initial-branch=main');
+        const made = setup(git);
+        const { tag, sha } = made;
+        writeFileSync(join(bin, 'gh'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, '__tests__', 'ecosystem', 'gh-stand-in.mjs')}" "$@"\n`);
+        chmodSync(join(bin, 'gh'), 0o755);
+        const releases = join(dir, 'releases.jsonl');
+        writeFileSync(releases, '');
+        // The job's env with the values GitHub puts in its expressions for a push of the tag.
+        const values: Record<string, string> = { '${{ github.token }}': 'stand-in-token', '${{ github.repository }}': REPO, '${{ github.ref_name }}': tag };
+        const jobEnv = Object.fromEntries(Object.entries(publish?.env ?? {}).map(([name, value]) => [name, values[value] ?? value]));
+        const env = {
+          PATH: `${bin}:${process.env.PATH}`,
+          ...jobEnv,
+          GITHUB_SHA: sha,
+          RUNNER_TEMP: temp,
+          GH_STAND_IN_REPO: REPO,
+          GH_STAND_IN_GIT: join(repo, '.git'),
+          GH_STAND_IN_LOG: releases,
+        };
+        let output = '';
+        let failed: string | undefined;
+        for (const step of publish?.steps ?? []) {
+          if (!step.run) throw new Error(`the publish job has a step without run: (${step.uses}); model it here`);
+          const done = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], { cwd: temp, env, encoding: 'utf8' });
+          output += done.stdout + done.stderr;
+          if (done.status !== 0) {
+            failed = step.name ?? step.run.split('\n')[0];
+            break;
+          }
+        }
+        const published = readFileSync(releases, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { tag: string; title: string; notes: string });
+        const major = spawnSync('git', ['rev-parse', '--verify', '--quiet', `refs/tags/${tag.split('.')[0]}^{commit}`], {
+          cwd: repo,
+          encoding: 'utf8',
+        }).stdout.trim();
+        return { failed, output, published, major, made };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+
+    /**
+     * A repository whose history has CHANGELOG.md: an older commit (tagged vX with `withMajor`), then the release
+     * commit, which the workflow tested. With `tagMoved` the tag names the older commit instead.
+     */
+    const history =
+      (tag: string, options: { withMajor?: boolean; tagMoved?: boolean } = {}) =>
+      (git: Git): Made => {
+        const repo = git('rev-parse', '--show-toplevel');
+        writeFileSync(join(repo, 'CHANGELOG.md'), '# Changelog\n');
+        git('add', 'CHANGELOG.md');
+        git('commit', '--quiet', '-m', 'older');
+        const older = git('rev-parse', 'HEAD');
+        if (options.withMajor) git('tag', tag.split('.')[0]);
+        writeFileSync(join(repo, 'CHANGELOG.md'), changelog);
+        git('commit', '--quiet', '-am', 'release');
+        const sha = git('rev-parse', 'HEAD');
+        git('tag', tag, options.tagMoved ? older : sha);
+        return { tag, sha, older };
+      };
+
+    (bashReason ? it.skip : it)('publishes vX.Y.Z with its CHANGELOG section and creates vX at that commit', () => {
+      const tag = `v${releases[0]}`;
+      const result = runPublish(history(tag));
+      expect({ failed: result.failed, output: result.output }).toEqual({ failed: undefined, output: expect.stringContaining(`now points at ${tag}`) });
+      expect(result.published).toEqual([{ tag, title: tag, notes: notesFor(tag).notes }]);
+      expect(result.major).toBe(result.made.sha);
+    });
+
+    (bashReason ? it.skip : it)('moves an existing vX to the new release', () => {
+      const result = runPublish(history(`v${releases[0]}`, { withMajor: true }));
+      expect(result.failed).toBeUndefined();
+      expect(result.made.older).not.toBe(result.made.sha);
+      expect(result.major).toBe(result.made.sha);
+    });
+
+    (bashReason ? it.skip : it)('publishes nothing and leaves vX alone when the tag moved or CHANGELOG has no section', () => {
+      const moved = runPublish(history(`v${releases[0]}`, { withMajor: true, tagMoved: true }));
+      expect(moved.output).toContain('::error title=The tag moved::');
+      expect({ published: moved.published, major: moved.major }).toEqual({ published: [], major: moved.made.older });
+      const unlisted = runPublish(history('v99.0.0', { withMajor: true }));
+      expect(unlisted.output).toContain('::error title=No CHANGELOG section::');
+      expect({ published: unlisted.published, major: unlisted.major }).toEqual({ published: [], major: unlisted.made.older });
     });
   });
 });
