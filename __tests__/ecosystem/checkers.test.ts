@@ -14,7 +14,7 @@
 // workflow that uses every local action, and one per composite action whose job runs that action's steps.
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -70,13 +70,18 @@ const run = (command: string, args: string[]) => runTool(command, args, { cwd: R
 const usesPath = (action: string): string => (dirname(action) === '.' ? './' : `./${dirname(action)}`);
 
 /**
- * A temporary git repository whose top-level entries link to this repository's, with the workflows actionlint
+ * A temporary git repository whose top-level entries are this repository's, with the workflows actionlint
  * needs to read the action metadata and the composite steps. Returns the workflows' paths and what each stands for.
  */
 function syntheticWorkflows(project: string, targets: Targets): Map<string, string> {
   mkdirSync(join(project, '.git'));
   mkdirSync(join(project, '.github', 'workflows'), { recursive: true });
-  for (const entry of readdirSync(ROOT)) if (!['.git', '.github', 'node_modules'].includes(entry)) symlinkSync(join(ROOT, entry), join(project, entry));
+  // Folders are linked (a junction on Windows, which needs no privilege), files copied.
+  for (const entry of readdirSync(ROOT, { withFileTypes: true })) {
+    if (['.git', '.github', 'node_modules'].includes(entry.name)) continue;
+    if (entry.isDirectory()) symlinkSync(join(ROOT, entry.name), join(project, entry.name), 'junction');
+    else copyFileSync(join(ROOT, entry.name), join(project, entry.name));
+  }
   const written = new Map<string, string>();
   const write = (name: string, workflow: object, standsFor: string) => {
     const path = join(project, '.github', 'workflows', name);
