@@ -3,7 +3,7 @@
 // template injection, unpinned `uses:`, permissions, persisted credentials, cache poisoning), both at the versions
 // scripts/test-tools.mjs pins. The files are found, not listed: action.yml, list-accounts/action.yml once it exists,
 // the composite actions and workflows of examples/, .github/workflows/, the act tier's workflow, dependabot.yml;
-// and ShellCheck alone over the shell scripts (examples/setup/).
+// the complete workflows in examples/' Markdown; and ShellCheck alone over the shell scripts (examples/setup/).
 //
 // Zero findings. Where a finding is wrong for this repository, an inline `# zizmor: ignore[rule] reason` (or a
 // ShellCheck directive with its reason) sits beside it; this suite checks that each one still suppresses a finding,
@@ -66,12 +66,26 @@ function findTargets(): Targets {
 
 const run = (command: string, args: string[]) => runTool(command, args, { cwd: ROOT });
 
+/** The complete workflows (`on:` and `jobs:`) in the ```yaml blocks of examples/' Markdown, which users copy too. */
+function markdownWorkflows(): Array<{ file: string /** Of the block's first line. */; line: number; text: string }> {
+  return filesNamed(/\.md$/)
+    .filter((file) => file.startsWith('examples/'))
+    .flatMap((file) =>
+      [...read(file).matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)].flatMap((block) => {
+        const doc: unknown = parse(block[1]);
+        const line = read(file).slice(0, block.index).split('\n').length + 1;
+        return doc && typeof doc === 'object' && 'on' in doc && 'jobs' in doc ? [{ file, line, text: block[1] }] : [];
+      }),
+    );
+}
+
 /** The folder of an action as a `uses:` path: `./`, `./list-accounts`, … */
 const usesPath = (action: string): string => (dirname(action) === '.' ? './' : `./${dirname(action)}`);
 
 /**
  * A temporary git repository whose top-level entries are this repository's, with the workflows actionlint
- * needs to read the action metadata and the composite steps. Returns the workflows' paths and what each stands for.
+ * needs to read the action metadata and the composite steps, and the workflows of examples/' Markdown (snippet-*.yml,
+ * which zizmor reads too). Returns the workflows' paths and what each stands for.
  */
 function syntheticWorkflows(project: string, targets: Targets): Map<string, string> {
   mkdirSync(join(project, '.git'));
@@ -83,11 +97,12 @@ function syntheticWorkflows(project: string, targets: Targets): Map<string, stri
     else copyFileSync(join(ROOT, entry.name), join(project, entry.name));
   }
   const written = new Map<string, string>();
-  const write = (name: string, workflow: object, standsFor: string) => {
+  const write = (name: string, workflow: object | string, standsFor: string) => {
     const path = join(project, '.github', 'workflows', name);
-    writeFileSync(path, stringify(workflow));
+    writeFileSync(path, typeof workflow === 'string' ? workflow : stringify(workflow));
     written.set(path, standsFor);
   };
+  for (const [index, snippet] of SNIPPETS.entries()) write(`snippet-${index}.yml`, snippet.text, `${snippet.file}, the workflow from line ${snippet.line}`);
   const steps = targets.actions.map((action) => {
     const inputs = (parse(read(action)) as ActionFile).inputs ?? {};
     const required = Object.entries(inputs).filter(([, spec]) => spec.required && spec.default === undefined);
@@ -134,6 +149,15 @@ interface ZizmorFinding {
   }>;
 }
 
+const SNIPPETS = markdownWorkflows();
+
+/** Where a 0-based row of a file zizmor read is in the repository: a snippet-N.yml is a block of a Markdown file. */
+function repoLocation(path: string, row: number): { file: string; line: number } {
+  const snippet = /snippet-(\d+)\.yml$/.exec(path);
+  if (snippet) return { file: SNIPPETS[Number(snippet[1])].file, line: SNIPPETS[Number(snippet[1])].line + row };
+  return { file: path, line: row + 1 };
+}
+
 const zizmorFile = (finding: ZizmorFinding): string => {
   const local = finding.locations[0]?.symbolic.key.Local;
   return local?.verbatim_path ?? local?.given_path ?? '?';
@@ -141,8 +165,8 @@ const zizmorFile = (finding: ZizmorFinding): string => {
 
 const describeZizmor = (finding: ZizmorFinding): string => {
   const location = finding.locations[0];
-  const line = (location?.concrete.location.start_point.row ?? -1) + 1;
-  return `${zizmorFile(finding)}:${line} ${finding.ident} (${finding.determinations.severity}): ${finding.desc}; ${location?.symbolic.annotation}: ${location?.concrete.feature.split('\n')[0]}`;
+  const { file, line } = repoLocation(zizmorFile(finding), location?.concrete.location.start_point.row ?? -1);
+  return `${file}:${line} ${finding.ident} (${finding.determinations.severity}): ${finding.desc}; ${location?.symbolic.annotation}: ${location?.concrete.feature.split('\n')[0]}`;
 };
 
 interface InlineIgnore {
@@ -198,7 +222,8 @@ describe('actionlint and zizmor', () => {
     project = mkdtempSync(join(tmpdir(), 'cac-actionlint-'));
     synthetic = syntheticWorkflows(project, targets);
     const zizmorArgs = ['--offline', '--no-progress', '--persona', ZIZMOR_PERSONA, '--format', 'json', '--config', join(ROOT, '.github', 'zizmor.yml')];
-    const zizmorFiles = [...targets.actions, ...targets.workflows, ...targets.dependabot];
+    const snippets = [...synthetic.keys()].filter((path) => /snippet-\d+\.yml$/.test(path));
+    const zizmorFiles = [...targets.actions, ...targets.workflows, ...targets.dependabot, ...snippets];
     const [lint, audit, auditAll, shellcheckRun, ...versionRuns] = await Promise.all([
       run(tools.actionlint, [
         ...['-shellcheck', tools.shellcheck, '-config-file', join(ROOT, '.github', 'actionlint.yaml'), '-format', '{{json .}}'],
@@ -238,6 +263,7 @@ describe('actionlint and zizmor', () => {
     if (existsSync(join(ROOT, 'list-accounts', 'action.yml'))) expect(targets.actions).toContain('list-accounts/action.yml');
     expect(targets.composites).toContain('examples/prowler-alibabacloud/action.yml');
     expect(targets.dependabot).toEqual(['.github/dependabot.yml']);
+    expect(SNIPPETS.length).toBeGreaterThan(0);
   });
 
   it('actionlint finds nothing', () => {
@@ -262,7 +288,7 @@ describe('actionlint and zizmor', () => {
   });
 
   it('every inline ignore gives its reason and still suppresses a finding', () => {
-    const ignores = inlineIgnores([...targets.actions, ...targets.workflows, ...shellScripts]);
+    const ignores = inlineIgnores([...targets.actions, ...targets.workflows, ...shellScripts, ...new Set(SNIPPETS.map((snippet) => snippet.file))]);
     expect(ignores.filter((ignore) => ignore.reason.split(/\s+/).filter(Boolean).length < 4)).toEqual([]);
     // A zizmor ignore comment may sit on any line of the finding's span.
     const stale = ignores
@@ -272,8 +298,11 @@ describe('actionlint and zizmor', () => {
           !zizmorWithoutIgnores.some(
             (finding) =>
               ignore.rules.includes(finding.ident) &&
-              zizmorFile(finding) === ignore.file &&
-              finding.locations.some((l) => l.concrete.location.start_point.row + 1 <= ignore.line && ignore.line <= l.concrete.location.end_point.row + 1),
+              finding.locations.some((l) => {
+                const start = repoLocation(zizmorFile(finding), l.concrete.location.start_point.row);
+                const end = repoLocation(zizmorFile(finding), l.concrete.location.end_point.row);
+                return start.file === ignore.file && start.line <= ignore.line && ignore.line <= end.line;
+              }),
           ),
       );
     expect(stale).toEqual([]);
@@ -289,7 +318,8 @@ describe('actionlint and zizmor', () => {
     const lines = [
       `actionlint ${versions.actionlint} with ShellCheck ${versions.shellcheck}: ${targets.workflows.length} workflows, ${targets.actions.length} actions` +
         ` (${synthetic.size} synthetic workflows), ${actionlint.length} findings; ShellCheck alone: ${shellScripts.length} shell scripts`,
-      `${versions.zizmor} (${ZIZMOR_PERSONA}, offline): ${targets.workflows.length + targets.actions.length + targets.dependabot.length} files,` +
+      `${versions.zizmor} (${ZIZMOR_PERSONA}, offline): ${targets.workflows.length + targets.actions.length + targets.dependabot.length} files` +
+        ` and ${SNIPPETS.length} workflows of examples/' Markdown,` +
         ` ${zizmor.length} findings, ${zizmorWithoutIgnores.length - zizmor.length} suppressed`,
       `${ignores.length} inline ignores:`,
       ...ignores.map((i) => `  ${i.file}:${i.line} ${i.tool} ${i.rules.join(',')}: ${i.reason}`),
@@ -300,7 +330,9 @@ describe('actionlint and zizmor', () => {
   });
 
   it('pins every other action by full commit SHA with its version beside it, one commit per action across the repository', () => {
-    const uses = usesLines([...targets.actions, ...targets.workflows]).filter((u) => !u.uses.startsWith('./') && !u.uses.startsWith('docker://'));
+    const uses = usesLines([...targets.actions, ...targets.workflows, ...new Set(SNIPPETS.map((snippet) => snippet.file))]).filter(
+      (u) => !u.uses.startsWith('./') && !u.uses.startsWith('docker://'),
+    );
     const policies = Object.keys(
       (parse(read('.github/zizmor.yml')) as { rules: { 'unpinned-uses': { config: { policies: Record<string, string> } } } }).rules['unpinned-uses'].config
         .policies,
