@@ -69,6 +69,7 @@ export async function assumeRole(settings: StsSettings, source: Credentials, par
   };
   if (params.policy) query.Policy = params.policy;
   if (params.externalId) query.ExternalId = params.externalId;
+  if (params.sourceIdentity) query.SourceIdentity = params.sourceIdentity;
   return assumed('AssumeRole', await signedCall('AssumeRole', settings, source, query, connection, params));
 }
 
