@@ -21,6 +21,9 @@ export const LOG_MODES = [
 ] as const;
 export type LogMode = (typeof LOG_MODES)[number];
 
+/** list-accounts' action.yml, whose inputs and defaults its steps get. */
+export const LIST_ACCOUNTS_ACTION = join(ROOT, 'list-accounts', 'action.yml');
+
 /** The bundles under test: what __tests__/global-setup.mjs built from src/ for this run (ACTION_DIST). */
 export const DIST = process.env.ACTION_DIST ? resolve(process.env.ACTION_DIST) : join(ROOT, 'dist');
 
@@ -48,6 +51,8 @@ export interface Job {
   laterStepEnv(): Record<string, string>;
   main(inputs: Record<string, string>, extraEnv?: Record<string, string>): Promise<StepResult>;
   post(extraEnv?: Record<string, string>): Promise<StepResult>;
+  /** A step of the repository's second action, list-accounts (INPUT_* with the defaults of list-accounts/action.yml). */
+  listAccounts(inputs: Record<string, string>, extraEnv?: Record<string, string>): Promise<StepResult>;
   cleanup(): void;
 }
 
@@ -84,9 +89,18 @@ export function newJob(baseEnv: Record<string, string> = {}, options: JobOptions
   let state: Record<string, string> = {};
   let step = 0;
 
-  async function runStep(entry: 'main' | 'post', inputs: Record<string, string>, extraEnv: Record<string, string>): Promise<StepResult> {
+  async function runStep(entry: 'main' | 'post' | 'list-accounts', inputs: Record<string, string>, extraEnv: Record<string, string>): Promise<StepResult> {
     step++;
-    const { env: stepVariables, files } = stepEnv({ dir, step, entry, env: { ...env, ...exportedSoFar }, inputs, state });
+    const action = entry === 'list-accounts' ? LIST_ACCOUNTS_ACTION : undefined;
+    const { env: stepVariables, files } = stepEnv({
+      dir,
+      step,
+      entry: entry === 'post' ? 'post' : 'main',
+      env: { ...env, ...exportedSoFar },
+      inputs,
+      state,
+      action,
+    });
     const started = performance.now();
     const { code, stdout, stderr } = await runNode(join(DIST, entry, 'index.js'), { ...stepVariables, ...extraEnv }, [], options.wrap);
     const ms = performance.now() - started;
@@ -115,6 +129,7 @@ export function newJob(baseEnv: Record<string, string> = {}, options: JobOptions
     laterStepEnv: () => ({ ...env, ...exportedSoFar }),
     main: (inputs, extraEnv = {}) => runStep('main', inputs, extraEnv),
     post: (extraEnv = {}) => runStep('post', {}, extraEnv),
+    listAccounts: (inputs, extraEnv = {}) => runStep('list-accounts', inputs, extraEnv),
     cleanup: () => {
       rmSync(dir, { recursive: true, force: true });
       jobDirs.delete(dir);
