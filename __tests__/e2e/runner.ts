@@ -4,7 +4,7 @@
 
 import { afterAll, expect } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { jobEnv, readStep, ROOT, stepEnv } from '../../emulator/step.mjs';
@@ -53,6 +53,8 @@ export interface Job {
   post(extraEnv?: Record<string, string>): Promise<StepResult>;
   /** A step of the repository's second action, list-accounts (INPUT_* with the defaults of list-accounts/action.yml). */
   listAccounts(inputs: Record<string, string>, extraEnv?: Record<string, string>): Promise<StepResult>;
+  /** A `run:` step with `shell: bash`, as the runner runs it (bash --noprofile --norc -eo pipefail), in `cwd`. */
+  bash(script: string, extraEnv?: Record<string, string>, cwd?: string): Promise<StepResult>;
   cleanup(): void;
 }
 
@@ -89,7 +91,13 @@ export function newJob(baseEnv: Record<string, string> = {}, options: JobOptions
   let state: Record<string, string> = {};
   let step = 0;
 
-  async function runStep(entry: 'main' | 'post' | 'list-accounts', inputs: Record<string, string>, extraEnv: Record<string, string>): Promise<StepResult> {
+  async function runStep(
+    entry: 'main' | 'post' | 'list-accounts' | 'bash',
+    inputs: Record<string, string>,
+    extraEnv: Record<string, string>,
+    script = '',
+    cwd?: string,
+  ): Promise<StepResult> {
     step++;
     const action = entry === 'list-accounts' ? LIST_ACCOUNTS_ACTION : undefined;
     const { env: stepVariables, files } = stepEnv({
@@ -102,7 +110,17 @@ export function newJob(baseEnv: Record<string, string> = {}, options: JobOptions
       action,
     });
     const started = performance.now();
-    const { code, stdout, stderr } = await runNode(join(DIST, entry, 'index.js'), { ...stepVariables, ...extraEnv }, [], options.wrap);
+    let run: { code: number; stdout: string; stderr: string };
+    if (entry === 'bash') {
+      // A run: step gets no INPUT_* variables: those are an action's.
+      const variables = Object.fromEntries(Object.entries(stepVariables).filter(([name]) => !name.startsWith('INPUT_')));
+      const file = join(dir, `script-${step}.sh`);
+      writeFileSync(file, script);
+      run = await runProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], { ...variables, ...extraEnv }, cwd);
+    } else {
+      run = await runNode(join(DIST, entry, 'index.js'), { ...stepVariables, ...extraEnv }, [], options.wrap);
+    }
+    const { code, stdout, stderr } = run;
     const ms = performance.now() - started;
     const { exported, outputs, state: stepState, summary } = readStep(files);
     exportedSoFar = { ...exportedSoFar, ...exported };
@@ -130,6 +148,7 @@ export function newJob(baseEnv: Record<string, string> = {}, options: JobOptions
     main: (inputs, extraEnv = {}) => runStep('main', inputs, extraEnv),
     post: (extraEnv = {}) => runStep('post', {}, extraEnv),
     listAccounts: (inputs, extraEnv = {}) => runStep('list-accounts', inputs, extraEnv),
+    bash: (script, extraEnv = {}, cwd = undefined) => runStep('bash', {}, extraEnv, script, cwd),
     cleanup: () => {
       rmSync(dir, { recursive: true, force: true });
       jobDirs.delete(dir);
@@ -144,9 +163,19 @@ export function runNode(
   args: string[] = [],
   wrap: readonly string[] = [],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [command, ...prefix] = [...wrap, process.execPath];
+  return runProcess(command, [...prefix, script, ...args], env);
+}
+
+/** Runs `command args` with exactly `env` (in `cwd`, if given). */
+export function runProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolveRun, reject) => {
-    const [command, ...prefix] = [...wrap, process.execPath];
-    const child = spawn(command, [...prefix, script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
