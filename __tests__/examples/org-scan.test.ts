@@ -122,7 +122,7 @@ describe('the organisation scan, job by job as the runner runs it, against the e
     const provider = (await em.addOidcProvider({ accountId: MANAGEMENT, name: 'github' })).arn;
     const role = (await em.addRole({ accountId: MANAGEMENT, name: 'OrgScan', oidc: { providerArn: provider, sub: ['repo:octo-org/octo-repo:*'] } })).arn;
     // Three members: two that Prowler scans (alice signs in without MFA in the first: a high failure), and one
-    // invited account whose access role was never created, which the scan cannot enter.
+    // invited account whose access role was deleted, which the scan cannot enter.
     ({ accounts: members } = await em.setupResourceDirectory({
       managementAccountId: MANAGEMENT,
       members: { accounts: [{ displayName: 'prod' }, { displayName: 'staging' }, { displayName: 'invited', joinMethod: 'invited', accessRole: false }] },
@@ -229,7 +229,13 @@ describe('the organisation scan, job by job as the runner runs it, against the e
       expect(prowlerCalls.map((r) => r.target)).toEqual(expect.arrayContaining(['ListUsers', 'GetLoginProfile']));
       for (const r of prowlerCalls) expect(r.sourceIdentity).toBe('octo-cat-bot-');
       const assume = requests.find((r) => r.target === 'AssumeRole' && r.params?.RoleArn === member.roleArn);
-      expect(assume).toMatchObject({ status: 200, sourceIdentity: 'octo-cat-bot-', params: expect.objectContaining({ DurationSeconds: '3600' }) });
+      // The member role's session narrowed to Prowler's read actions by the workflow's default session policy.
+      const readOnly = JSON.stringify(JSON.parse(String(call.inputs['member-session-policy'].default)));
+      expect(assume).toMatchObject({
+        status: 200,
+        sourceIdentity: 'octo-cat-bot-',
+        params: expect.objectContaining({ DurationSeconds: '3600', Policy: readOnly }),
+      });
       const reports = readdirSync(join(artifacts, `prowler-${member.accountId}`)).filter((f) => f.endsWith('.ocsf.json'));
       expect(reports).toEqual([expect.stringMatching(new RegExp(`^prowler-output-${member.accountId}-\\d+\\.ocsf\\.json$`))]);
     }
