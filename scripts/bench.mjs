@@ -21,7 +21,7 @@
 // size), the summary job over 230 Prowler-shaped reports (time), and the burst of 60 scan jobs, each OIDC then
 // AssumeRole, against STS flow control of 4 requests a second, under both of the emulator's ways of counting (the
 // slowest job against the limit of 120 / 4 = 30 s, and the requests STS saw); --baseline DIR runs the burst with
-// another build too (e.g. main's dist/, for a before/after).
+// another build too: DIR holds its action.yml and dist/ (e.g. `git archive main action.yml dist | tar -x -C DIR`).
 //
 // A measurement, not a test: it exits 0 even when a budget fails, unless --strict.
 //
@@ -415,12 +415,15 @@ try {
     process.stderr.write('organisation scan: list-accounts, the summary job, the burst\n');
     scale.listing = await measureListing({ dist });
     scale.aggregation = await measureAggregation({ accounts: 230, findings: aggregationFindings });
-    const builds = [{ name: 'this build', dir: dist }, ...(opt.baseline ? [{ name: 'baseline', dir: resolve(opt.baseline) }] : [])];
+    const builds = [
+      { name: 'this build', dist, action: undefined },
+      ...(opt.baseline ? [{ name: 'baseline', dist: join(resolve(opt.baseline), 'dist'), action: join(resolve(opt.baseline), 'action.yml') }] : []),
+    ];
     scale.bursts = [];
     for (const build of builds) {
       for (const countRefused of [false, true]) {
         for (let run = 0; run < scaleRuns; run++) {
-          const burst = await measureBurst({ dist: build.dir, countRefused });
+          const burst = await measureBurst({ dist: build.dist, action: build.action, countRefused });
           scale.bursts.push({
             build: build.name,
             model: countRefused ? 'sliding window (refused counted)' : 'token bucket (refused not counted)',
@@ -461,9 +464,9 @@ try {
         pad(b.build, 12) +
           pad(b.model, 36) +
           pad(`${b.succeeded}/${b.jobs}`, 24) +
-          pad(`${(b.slowestMs / 1000).toFixed(1)} s`, 10) +
-          pad(`${(b.slowestMs / b.limitMs).toFixed(2)}x`, 9) +
-          pad(`${(b.medianMs / 1000).toFixed(1)} s`, 9) +
+          pad(b.succeeded ? `${(b.slowestMs / 1000).toFixed(1)} s` : '-', 10) +
+          pad(b.succeeded ? `${(b.slowestMs / b.limitMs).toFixed(2)}x` : '-', 9) +
+          pad(b.succeeded ? `${(b.medianMs / 1000).toFixed(1)} s` : '-', 9) +
           `${b.stsRequests} (${b.throttled})` +
           (b.failures.length ? `; first failure: ${b.failures[0].slice(0, 120)}` : ''),
       );

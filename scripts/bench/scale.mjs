@@ -25,11 +25,12 @@ import { findingsOf, writeArtifacts } from './prowler-reports.mjs';
 const MANAGEMENT = '1000000000000001';
 
 /**
- * @param {{ dist: string, jobs?: number, perSecond?: number, countRefused: boolean }} options
+ * @param {{ dist: string, action?: string, jobs?: number, perSecond?: number, countRefused: boolean }} options
+ *   action: the action.yml whose inputs and defaults the steps get (the one of `dist`'s build; this repository's by default)
  * @returns {Promise<{ jobs: number, succeeded: number, limitMs: number, slowestMs: number, medianMs: number,
  *   stsRequests: number, throttled: number, failures: string[] }>}
  */
-export async function measureBurst({ dist, jobs = 60, perSecond = 4, countRefused }) {
+export async function measureBurst({ dist, action, jobs = 60, perSecond = 4, countRefused }) {
   const em = await startEmulator({ tls: true });
   const dir = mkdtempSync(join(tmpdir(), 'cac-burst-'));
   try {
@@ -56,6 +57,7 @@ export async function measureBurst({ dist, jobs = 60, perSecond = 4, countRefuse
         entry: 'main',
         env: base,
         inputs: { 'role-to-assume': role.arn, 'oidc-provider-arn': provider.arn, 'sts-endpoint': sts },
+        action,
       });
       const oidc = await spawnTimed(process.execPath, [main], first.env);
       if (oidc.code !== 0) return { ok: false, why: `job ${i}, OIDC step: ${lastLine(oidc.stdout)}`, at: Date.now() };
@@ -66,6 +68,7 @@ export async function measureBurst({ dist, jobs = 60, perSecond = 4, countRefuse
         entry: 'main',
         env: { ...base, ...exported },
         inputs: { 'role-chaining': 'true', 'role-to-assume': /** @type {string} */ (accounts[i].roleArn), 'sts-endpoint': sts },
+        action,
       });
       const chained = await spawnTimed(process.execPath, [main], second.env);
       const memberKeys = readStep(second.files).exported.ALIBABA_CLOUD_ACCESS_KEY_ID;
