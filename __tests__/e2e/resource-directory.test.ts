@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
 import type { Emulator, RequestRecord } from '../../emulator/types.js';
-import { findLeaks, type Job, newJob, oidcJobEnv, ROOT, runNode, type StepResult } from './runner.js';
+import { findLeaks, type Job, LOG_MODES, newJob, oidcJobEnv, ROOT, runNode, type StepResult } from './runner.js';
 
 const MANAGEMENT = '1000000000000001';
 const ROLE_KEYS = ['folder', 'id', 'name', 'role'];
@@ -181,6 +181,24 @@ describe('list-accounts with the management account credentials', () => {
     expect(ids).toContain(MANAGEMENT);
     expect(ids).not.toContain(delegated);
     await expectNoLeaks(listing);
+  });
+});
+
+describe('list-accounts prints no secret in either log mode (plain and RUNNER_DEBUG=1, both with DEBUG=*)', () => {
+  it.each(LOG_MODES)('$name: a listing, and a refusal that quotes the server', async (mode) => {
+    const { credentials, listing } = await listingJob();
+    expect(listing.code).toBe(0);
+    const job = newJob({ ...credentials.exported, ...mode.env });
+    await em.queueFault(
+      'ListAccounts',
+      { kind: 'error', code: 'InternalError', status: 500, message: `echo ${credentials.exported.ALIBABA_CLOUD_ACCESS_KEY_SECRET}` },
+      5,
+    );
+    const failed = await job.listAccounts({ ...endpoints(), 'retry-max-attempts': '1' }, mode.env);
+    await em.clearFaults();
+    expect(failed.code).toBe(1);
+    expect(failed.error).toMatch(/^ListAccounts failed: InternalError: echo \*\*\*/);
+    await expectNoLeaks(listing, failed);
   });
 });
 
