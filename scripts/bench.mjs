@@ -17,10 +17,17 @@
 //   wan                 through scripts/bench/delay-proxy.mjs: --rtt to STS, --token-rtt to GitHub's token endpoint
 //                       (GitHub is far away too), --token-delay ms to mint the token
 //
+// The organisation-wide scan (scripts/bench/scale.mjs): list-accounts over 230 members (requests per listing, output
+// size), the summary job over 230 Prowler-shaped reports (time), and the burst of 60 scan jobs, each OIDC then
+// AssumeRole, against STS flow control of 4 requests a second, under both of the emulator's ways of counting (the
+// slowest job against the limit of 120 / 4 = 30 s, and the requests STS saw); --baseline DIR runs the burst with
+// another build too: DIR holds its action.yml and dist/ (e.g. `git archive main action.yml dist | tar -x -C DIR`).
+//
 // A measurement, not a test: it exits 0 even when a budget fails, unless --strict.
 //
 // node scripts/bench.mjs [--runs 20] [--warmup 2] [--rtt 150] [--token-rtt RTT] [--token-delay 150] [--rss-runs 5]
-//                        [--networks loopback,wan] [--dist DIR] [--official DIR] [--json FILE] [--strict]
+//                        [--networks loopback,wan|none] [--dist DIR] [--official DIR] [--json FILE] [--strict]
+//                        [--scale-runs 1] [--baseline DIR] [--aggregation-findings 500]
 // --dist defaults to ACTION_DIST or dist/; --official to OFFICIAL_ACTION_DIR or ../shared/peers/official. The
 // children run on the node that runs this script (process.execPath): run it with another node to measure that one.
 
@@ -33,6 +40,7 @@ import { startEmulator } from '../emulator/server.js';
 import { jobEnv, readStep, ROOT, stepEnv } from '../emulator/step.mjs';
 import { startDelayProxy } from './bench/delay-proxy.mjs';
 import { countRequests, formatRequests, mean, pad, ratio, sameCounts, sizes, spawnTimed, stats } from './bench/measure.mjs';
+import { measureAggregation, measureBurst, measureListing } from './bench/scale.mjs';
 
 const BUDGET = {
   wanVsOfficial: 0.8,
@@ -42,6 +50,12 @@ const BUDGET = {
   postVsBare: 1.2,
   exitLagMs: 250,
   distBytes: 1.5e6,
+  /** The burst's slowest job against the flow-control limit, where refused requests are not counted. */
+  burstVsLimit: 1.5,
+  /** The summary job over 230 reports. */
+  aggregationMs: 60_000,
+  /** ListAccounts requests for 230 members: 100 a page. */
+  listAccountsRequests: 3,
 };
 const OIDC_REQUESTS = { 'oidc-token': 1, AssumeRoleWithOIDC: 1 };
 /** Strings only Alibaba's STS SDK (or its base package) brings into a bundle. */
@@ -71,6 +85,9 @@ const { values: opt } = parseArgs({
     official: { type: 'string', default: process.env.OFFICIAL_ACTION_DIR ?? join(ROOT, '..', 'shared', 'peers', 'official') },
     json: { type: 'string' },
     strict: { type: 'boolean', default: false },
+    'scale-runs': { type: 'string', default: '1' },
+    baseline: { type: 'string' },
+    'aggregation-findings': { type: 'string', default: '500' },
   },
 });
 const runs = Number(opt.runs);
@@ -79,7 +96,9 @@ const rssRuns = existsSync(TIME) ? Number(opt['rss-runs']) : 0;
 const rtt = Number(opt.rtt);
 const tokenRtt = Number(opt['token-rtt'] ?? opt.rtt);
 const tokenDelay = Number(opt['token-delay']);
-const wanted = opt.networks.split(',');
+const wanted = opt.networks === 'none' ? [] : opt.networks.split(',');
+const scaleRuns = Number(opt['scale-runs']);
+const aggregationFindings = Number(opt['aggregation-findings']);
 const dist = resolve(opt.dist);
 const officialDir = resolve(opt.official);
 const official = existsSync(join(officialDir, 'dist', 'main', 'index.js')) && existsSync(join(officialDir, 'action.yml')) ? officialDir : undefined;
@@ -89,7 +108,8 @@ const officialName = officialVersion ? `official action ${officialVersion}` : 'o
 
 if (!(runs >= 1) || !(warmup >= 0) || !(rssRuns >= 0)) throw new Error('--runs must be >= 1, --warmup and --rss-runs >= 0');
 if (!(rtt >= 0) || !(tokenRtt >= 0) || !(tokenDelay >= 0)) throw new Error('--rtt, --token-rtt and --token-delay are milliseconds >= 0');
-if (!wanted.length || wanted.some((n) => n !== 'loopback' && n !== 'wan')) throw new Error('--networks takes loopback, wan or both (comma-separated)');
+if (wanted.some((n) => n !== 'loopback' && n !== 'wan')) throw new Error('--networks takes loopback, wan or both (comma-separated), or none');
+if (!(scaleRuns >= 0) || !(aggregationFindings >= 1)) throw new Error('--scale-runs must be >= 0, --aggregation-findings >= 1');
 for (const entry of ['main', 'post'])
   if (!existsSync(join(dist, entry, 'index.js'))) throw new Error(`${join(dist, entry, 'index.js')} is missing: build it first (npm run package)`);
 
@@ -388,6 +408,71 @@ try {
       (officialSizes ? `; ${officialName} dist/ total ${officialSizes.total}` : ''),
   );
 
+  // --- the organisation-wide scan ---
+  /** @type {Record<string, any>} */
+  const scale = {};
+  if (scaleRuns > 0) {
+    process.stderr.write('organisation scan: list-accounts, the summary job, the burst\n');
+    scale.listing = await measureListing({ dist });
+    scale.aggregation = await measureAggregation({ accounts: 230, findings: aggregationFindings });
+    const builds = [
+      { name: 'this build', dist, action: undefined },
+      ...(opt.baseline ? [{ name: 'baseline', dist: join(resolve(opt.baseline), 'dist'), action: join(resolve(opt.baseline), 'action.yml') }] : []),
+    ];
+    scale.bursts = [];
+    for (const build of builds) {
+      for (const countRefused of [false, true]) {
+        for (let run = 0; run < scaleRuns; run++) {
+          const burst = await measureBurst({ dist: build.dist, action: build.action, countRefused });
+          scale.bursts.push({
+            build: build.name,
+            model: countRefused ? 'sliding window (refused counted)' : 'token bucket (refused not counted)',
+            countRefused,
+            ...burst,
+          });
+          process.stderr.write(
+            `  burst ${build.name}, ${countRefused ? 'refused counted' : 'refused not counted'}: ${(burst.slowestMs / 1000).toFixed(1)} s\n`,
+          );
+        }
+      }
+    }
+    figures.scale = scale;
+    const { listing, aggregation } = scale;
+    lines.push('');
+    lines.push('== organisation-wide scan');
+    lines.push(
+      `list-accounts: ${listing.members} members, ${listing.listed} accounts listed in ${listing.listAccountsRequests} ListAccounts requests; ` +
+        `output ${listing.outputBytes} bytes as GitHub counts it (UTF-16; its limit is 1 MB a job); ${listing.wallMs.toFixed(0)} ms`,
+    );
+    lines.push(
+      `summary job: ${aggregation.accounts} reports of ${aggregation.findings} findings (${(aggregation.bytes / 1e6).toFixed(0)} MB of json-ocsf) in ` +
+        `${(aggregation.wallMs / 1000).toFixed(1)} s; job summary ${aggregation.summaryBytes} bytes`,
+    );
+    lines.push('burst: 60 jobs start together, each OIDC into the management role then AssumeRole into a member; STS flow control 4/s for');
+    lines.push('  the management account: 120 requests, limit 30 s. Jobs share this machine (on GitHub each has a runner).');
+    lines.push(
+      pad('build', 12) +
+        pad('flow control', 36) +
+        pad('got member credentials', 24) +
+        pad('slowest', 10) +
+        pad('x limit', 9) +
+        pad('median', 9) +
+        'STS requests (throttled)',
+    );
+    for (const b of scale.bursts) {
+      lines.push(
+        pad(b.build, 12) +
+          pad(b.model, 36) +
+          pad(`${b.succeeded}/${b.jobs}`, 24) +
+          pad(b.succeeded ? `${(b.slowestMs / 1000).toFixed(1)} s` : '-', 10) +
+          pad(b.succeeded ? `${(b.slowestMs / b.limitMs).toFixed(2)}x` : '-', 9) +
+          pad(b.succeeded ? `${(b.medianMs / 1000).toFixed(1)} s` : '-', 9) +
+          `${b.stsRequests} (${b.throttled})` +
+          (b.failures.length ? `; first failure: ${b.failures[0].slice(0, 120)}` : ''),
+      );
+    }
+  }
+
   // --- budgets ---
   lines.push('');
   /** @param {boolean | undefined} ok undefined: not measured in this run */
@@ -436,6 +521,22 @@ try {
   const found = SDK_MARKERS.filter((m) => postText.includes(m));
   check(found.length === 0, `dist/post does not contain the STS SDK${found.length ? ` (found ${found.join(', ')})` : ''}`);
   check(distSizes.total <= BUDGET.distBytes, `dist/ total ${(distSizes.total / 1e6).toFixed(2)} MB (budget <= ${BUDGET.distBytes / 1e6} MB)`);
+  if (scale.listing) {
+    check(
+      scale.listing.listAccountsRequests <= BUDGET.listAccountsRequests && scale.listing.listed === scale.listing.members,
+      `list-accounts: ${scale.listing.members} members in ${scale.listing.listAccountsRequests} ListAccounts requests (budget <= ${BUDGET.listAccountsRequests})`,
+    );
+    check(
+      scale.aggregation.wallMs <= BUDGET.aggregationMs,
+      `summary job: 230 reports in ${(scale.aggregation.wallMs / 1000).toFixed(1)} s (budget <= ${BUDGET.aggregationMs / 1000} s)`,
+    );
+    for (const b of scale.bursts.filter((/** @type {any} */ b) => b.build === 'this build' && !b.countRefused)) {
+      check(
+        b.succeeded === b.jobs && b.slowestMs <= BUDGET.burstVsLimit * b.limitMs,
+        `burst, refused not counted: ${b.succeeded}/${b.jobs} got member credentials, the slowest ${(b.slowestMs / b.limitMs).toFixed(2)}x the limit (budget <= ${BUDGET.burstVsLimit}x)`,
+      );
+    }
+  }
 
   process.stdout.write(`${lines.join('\n')}\n`);
   if (opt.json) writeFileSync(opt.json, `${JSON.stringify(figures, null, 2)}\n`);

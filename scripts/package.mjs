@@ -1,4 +1,5 @@
-// Builds the committed bundles, dist/main/index.js and dist/post/index.js, minified, and beside each a licenses.txt
+// Builds the committed bundles, dist/main/index.js, dist/post/index.js and dist/list-accounts/index.js, minified, and
+// beside each a licenses.txt
 // with the license of every package bundled.
 // `--out DIR` builds elsewhere (tests of work in progress can then run against their own copy).
 //
@@ -83,6 +84,8 @@ const BUNDLES = [
     },
   },
   { dir: 'post', entry: 'src/post.ts', type: 'commonjs', options: { format: 'cjs' } },
+  // The second action of the repository (list-accounts/action.yml): one ES module, nothing loaded lazily.
+  { dir: 'list-accounts', entry: 'src/list-accounts/index.ts', type: 'module', options: { format: 'esm' } },
 ];
 
 for (const { dir, entry, type, options } of BUNDLES) {

@@ -18,6 +18,7 @@ export interface Config {
   readonly roleSessionName: string;
   readonly durationSeconds: number;
   readonly externalId?: string;
+  readonly sourceIdentity?: string;
   readonly sessionPolicy?: string;
   readonly region?: string;
   readonly endpoint: Endpoint;
@@ -37,6 +38,7 @@ export const CONFIG_INPUTS: readonly string[] = [
   'role-session-name',
   'role-session-expiration',
   'role-external-id',
+  'source-identity',
   'inline-session-policy',
   'region',
   'use-vpc-endpoint',
@@ -57,22 +59,26 @@ const DURATION = { min: 900, max: 43200, unit: 'seconds' };
 const RETRY_ATTEMPTS = { min: 1, max: 10, unit: 'attempts' };
 const SESSION_NAME = /^[A-Za-z0-9.@_-]{2,64}$/;
 const EXTERNAL_ID = /^[A-Za-z0-9=,.@:/_-]{2,1224}$/;
+// AssumeRole's SourceIdentity: 2-64 of letters, digits and _ + = , . @ - (Alibaba Cloud's API reference of AssumeRole,
+// STS 2015-04-01). Its reserved prefixes acs:, aliyun: and alibabacloud: cannot occur: the rule has no colon.
+const SOURCE_IDENTITY = /^[A-Za-z0-9_+=,.@-]{2,64}$/;
 const REGION = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
 const ACCOUNT_ID = /^\d{1,20}$/;
 // The aliyun CLI keeps profile names as JSON keys and shows them in `aliyun configure list`.
 const PROFILE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function readConfig(input: InputReader, env: Env): Config {
-  const region = optional(input('region'), readRegion);
+  const { region, endpoint } = readStsEndpoint(input);
   const config: Config = {
     role: optional(input('role-to-assume'), readRole),
     oidcProviderArn: optional(input('oidc-provider-arn'), readOidcProviderArn),
     roleSessionName: optional(input('role-session-name'), readSessionName) ?? defaultSessionName(env),
     durationSeconds: readInteger(input, 'role-session-expiration', DEFAULT_DURATION_SECONDS, DURATION),
     externalId: optional(input('role-external-id'), readExternalId),
+    sourceIdentity: optional(input('source-identity'), readSourceIdentity),
     sessionPolicy: optional(input('inline-session-policy'), readPolicy),
     region,
-    endpoint: readEndpoint(input, region),
+    endpoint,
     exportEnv: readBoolean(input, 'export-env', true),
     outputCredentials: readBoolean(input, 'output-credentials', false),
     aliyunProfile: optional(input('aliyun-profile'), readProfileName),
@@ -106,6 +112,18 @@ const CONFLICTS: ReadonlyArray<{ input: string; applies: (config: Config) => boo
     applies: (config) => Boolean(config.externalId && config.oidcProviderArn),
     message: 'does not apply to the OIDC flow (AssumeRoleWithOIDC has no ExternalId).',
     hint: 'Remove `role-external-id`, or use a key-based source with AssumeRole.',
+  },
+  {
+    input: 'source-identity',
+    applies: (config) => Boolean(config.sourceIdentity && !config.role),
+    message: 'needs `role-to-assume`: STS records a source identity on a role session it issues.',
+    hint: 'Add the role to assume, or remove `source-identity`.',
+  },
+  {
+    input: 'source-identity',
+    applies: (config) => Boolean(config.sourceIdentity && config.oidcProviderArn),
+    message: 'does not apply to the OIDC flow (AssumeRoleWithOIDC has no SourceIdentity parameter).',
+    hint: 'Set it on the next role instead: a second step with `role-chaining: true`, `role-to-assume` and `source-identity`. The chain keeps it from there on.',
   },
   {
     input: 'inline-session-policy',
@@ -183,6 +201,17 @@ function readExternalId(value: string): string {
   return value;
 }
 
+function readSourceIdentity(value: string): string {
+  if (!SOURCE_IDENTITY.test(value)) {
+    throw new InputError(
+      'source-identity',
+      `"${value}" is not a source identity STS accepts.`,
+      'Use 2-64 characters of letters, digits and _ + = , . @ -, e.g. ${{ github.actor }} (a bot such as dependabot[bot] needs its brackets replaced).',
+    );
+  }
+  return value;
+}
+
 function readPolicy(value: string): string {
   let policy: unknown;
   try {
@@ -229,6 +258,11 @@ function readAccountIds(value: string): string[] {
 }
 
 /** `sts-endpoint` as given, else the VPC or public endpoint of `region`, else the central one. */
+export function readStsEndpoint(input: InputReader): { region?: string; endpoint: Endpoint } {
+  const region = optional(input('region'), readRegion);
+  return { region, endpoint: readEndpoint(input, region) };
+}
+
 function readEndpoint(input: InputReader, region: string | undefined): Endpoint {
   const useVpcEndpoint = readBoolean(input, 'use-vpc-endpoint', false);
   const value = input('sts-endpoint');
@@ -240,17 +274,21 @@ function readEndpoint(input: InputReader, region: string | undefined): Endpoint 
     if (!region) return { host: 'sts.aliyuncs.com', protocol: 'https' };
     return { host: useVpcEndpoint ? `sts-vpc.${region}.aliyuncs.com` : `sts.${region}.aliyuncs.com`, protocol: 'https' };
   }
+  return parseEndpoint('sts-endpoint', value, 'sts.cn-shanghai.aliyuncs.com');
+}
+
+/**
+ * An endpoint input: a host, or a URL with no path, query or credentials; `example` is the product's host. Plain http
+ * only to a loopback address, since the requests carry signed credentials.
+ */
+export function parseEndpoint(name: string, value: string, example: string): Endpoint {
   const url = parseUrl(value, 'https');
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || (url.pathname !== '/' && url.pathname !== '') || url.search || url.username) {
-    throw new InputError(
-      'sts-endpoint',
-      `"${value}" is not an endpoint.`,
-      'Write a host such as sts.cn-shanghai.aliyuncs.com, or a URL with no path such as https://sts.cn-shanghai.aliyuncs.com.',
-    );
+    throw new InputError(name, `"${value}" is not an endpoint.`, `Write a host such as ${example}, or a URL with no path such as https://${example}.`);
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new InputError(
-      'sts-endpoint',
+      name,
       `plain http to ${url.hostname} would send credentials in the clear.`,
       'Use https; plain http is accepted only for a loopback address (127.0.0.1, ::1, localhost).',
     );

@@ -18,6 +18,8 @@ export interface RoleSession {
 /** AssumeRole, signed by the source's credentials. */
 export interface AssumeRoleParams extends RoleSession {
   readonly externalId?: string;
+  /** Who started the chain of roles, recorded by STS and ActionTrail on this session and every one assumed from it. */
+  readonly sourceIdentity?: string;
 }
 
 /** AssumeRoleWithOIDC, with the source's token. */
@@ -74,7 +76,7 @@ function choosePlan(config: Config, input: InputReader, job: JobContext): Plan {
     return { kind: 'oidc', source: tokens[0] ?? defaultToken, role: { ...session, oidcProviderArn: config.oidcProviderArn } };
   }
   const [source] = credentials;
-  if (source && session) return { kind: 'assume', source, role: { ...session, externalId: config.externalId } };
+  if (source && session) return { kind: 'assume', source, role: { ...session, externalId: config.externalId, sourceIdentity: config.sourceIdentity } };
   if (source) return { kind: 'as-is', source, verify: source.verifyUnassumed || config.allowedAccountIds.length > 0 };
   throw missingSource(config, job);
 }
@@ -108,7 +110,7 @@ export function describePlan(plan: Plan, endpoint: Endpoint): string {
     plan.kind === 'oidc'
       ? ` -> AssumeRoleWithOIDC ${plan.role.roleArn} as ${plan.role.sessionName}`
       : plan.kind === 'assume'
-        ? ` -> AssumeRole ${plan.role.roleArn} as ${plan.role.sessionName}`
+        ? ` -> AssumeRole ${plan.role.roleArn} as ${plan.role.sessionName}${plan.role.sourceIdentity ? ` for ${plan.role.sourceIdentity}` : ''}`
         : '';
   return `Credentials from ${plan.source.description}${call} (STS ${endpoint.protocol}://${endpoint.host}).`;
 }

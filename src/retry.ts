@@ -1,10 +1,16 @@
 // Classified retries: only what can succeed on a second try is tried again, with full-jitter exponential
 // backoff, an attempt cap and an overall deadline so a failing step ends in about a minute. Throttling has a
-// schedule of its own: STS flow control clears as a burst of parallel jobs passes, so a throttled attempt is
-// tried again until a later deadline, however many attempts that takes (unless retries are off: maxAttempts 1),
-// and its waits grow to a longer cap. A matrix whose retries come back faster than flow control lets requests
-// through keeps itself out if refused requests count against the limit; the longer cap spreads 60 jobs thinly
-// enough to clear 4 requests a second either way (measured against the emulator's two ways of counting).
+// schedule of its own: flow control clears as a burst of parallel jobs passes, so a throttled attempt is tried
+// again until a later deadline, however many attempts that takes (unless retries are off: maxAttempts 1).
+//
+// Its waits are drawn from the upper half of a window that doubles from 2 s to at most 12 s ("equal jitter").
+// Measured with `npm run bench` (60 matrix jobs, each OIDC then AssumeRole against 4 STS requests a second, the
+// emulator's two ways of counting, docs/TROUBLESHOOTING.md section 7): the old schedule (full jitter from 0.5 s to
+// 20 s, 80 s) left the flow-control limit unused in the burst's tail, where the last jobs slept up to 20 s, and
+// retried 0-2 s after the first refusals, when nothing could pass. The lower cap keeps the limit busy to the end;
+// the floor of the window, and a cap not lower than this, keep a matrix from keeping itself out where refused
+// requests count against the limit (a cap of 10 s already lets half such a matrix fail); the later deadline lets
+// that matrix through too.
 
 import { ActionError } from './errors.js';
 
@@ -13,6 +19,11 @@ export interface Backoff {
   readonly deadlineMs: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
+  /**
+   * How the wait is drawn from the window W = min(maxDelayMs, baseDelayMs × 2^(n−1)): 'full' anywhere in [0, W],
+   * 'equal' in [W/2, W] (the two jitters of AWS's "Exponential Backoff And Jitter", Marc Brooker, 2015).
+   */
+  readonly jitter: 'full' | 'equal';
 }
 
 export interface RetryPolicy extends Backoff {
@@ -25,7 +36,8 @@ export const DEFAULT_RETRY_POLICY: Omit<RetryPolicy, 'maxAttempts'> = {
   deadlineMs: 60_000,
   baseDelayMs: 500,
   maxDelayMs: 8_000,
-  throttled: { deadlineMs: 80_000, baseDelayMs: 500, maxDelayMs: 20_000 },
+  jitter: 'full',
+  throttled: { deadlineMs: 120_000, baseDelayMs: 2_000, maxDelayMs: 12_000, jitter: 'equal' },
 };
 
 export interface RetryEvent {
@@ -56,7 +68,8 @@ export async function withRetry<T>(policy: RetryPolicy, attempt: (n: number) => 
       const throttled = error.kind === 'throttled';
       if (!throttled && n >= policy.maxAttempts) throw error;
       const backoff = throttled ? policy.throttled : policy;
-      const waitMs = Math.round(random() * Math.min(backoff.maxDelayMs, backoff.baseDelayMs * 2 ** (n - 1)));
+      const window = Math.min(backoff.maxDelayMs, backoff.baseDelayMs * 2 ** (n - 1));
+      const waitMs = Math.round(backoff.jitter === 'equal' ? window / 2 + (random() * window) / 2 : random() * window);
       if (now() + waitMs - start >= backoff.deadlineMs) throw error;
       hooks.onRetry?.({ attempt: n, maxAttempts: policy.maxAttempts, error, waitMs });
       await sleep(waitMs);

@@ -1,9 +1,10 @@
 // The only module that talks to STS (2015-04-01, RPC style). AssumeRole and GetCallerIdentity are signed with
-// ACS3-HMAC-SHA256 exactly as Alibaba's SDK signs them (a test compares the two); AssumeRoleWithOIDC is anonymous,
+// ACS3-HMAC-SHA256 (acs.ts, shared with ResourceManager); AssumeRoleWithOIDC is anonymous,
 // one form POST with the token in the body, never in a URL that proxies and error messages repeat. All of it goes
 // through http.ts, so proxies, timeouts and answer size caps are the same as for every other request.
 
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { errorFields, signRequest } from './acs.js';
 import { accountIdOf, assumedRoleArn, isAssumedRoleUserArn, isCallerArn } from './arn.js';
 import type { Endpoint } from './config.js';
 import { type Credentials, type Identity, isoSeconds, parseCredentials } from './credentials.js';
@@ -11,7 +12,6 @@ import { ActionError } from './errors.js';
 import { type Connection, type HttpResponse, parseJsonObject, preconnect, request, type Timeouts } from './http.js';
 import type { AssumeRoleParams, OidcRoleParams, RoleSession } from './plan.js';
 import { describeStsCode, durationRefusedHint } from './sts-codes.js';
-import { clip } from './text.js';
 
 export interface StsSettings extends Timeouts {
   readonly endpoint: Endpoint;
@@ -25,7 +25,6 @@ export interface AssumedRole {
 const VERSION = '2015-04-01';
 const USER_AGENT = 'configure-alibabacloud-credentials';
 const SERVICE = 'STS';
-const EMPTY_BODY_SHA256 = createHash('sha256').update('').digest('hex');
 
 /** Opens the connection to STS ahead of the call that will use it. */
 export function connectSts(settings: StsSettings): Connection {
@@ -70,6 +69,7 @@ export async function assumeRole(settings: StsSettings, source: Credentials, par
   };
   if (params.policy) query.Policy = params.policy;
   if (params.externalId) query.ExternalId = params.externalId;
+  if (params.sourceIdentity) query.SourceIdentity = params.sourceIdentity;
   return assumed('AssumeRole', await signedCall('AssumeRole', settings, source, query, connection, params));
 }
 
@@ -82,54 +82,6 @@ export async function getCallerIdentity(settings: StsSettings, credentials: Cred
   return { accountId, arn };
 }
 
-export interface SignedRequest {
-  readonly url: string;
-  readonly headers: Record<string, string>;
-}
-
-/**
- * An ACS3-HMAC-SHA256 signed RPC request with an empty body, as @alicloud/openapi-core builds it: the API parameters
- * in the query, the action and version in x-acs-* headers, every x-acs-* header and host signed.
- */
-export function signRequest(
-  action: string,
-  host: string,
-  protocol: 'http' | 'https',
-  credentials: Credentials,
-  query: Readonly<Record<string, string>>,
-  now = new Date(),
-  nonce: string = randomUUID(),
-): SignedRequest {
-  const headers: Record<string, string> = {
-    host,
-    'x-acs-action': action,
-    'x-acs-version': VERSION,
-    'x-acs-date': isoSeconds(now),
-    'x-acs-signature-nonce': nonce,
-    'x-acs-content-sha256': EMPTY_BODY_SHA256,
-  };
-  if (credentials.securityToken) {
-    headers['x-acs-accesskey-id'] = credentials.accessKeyId;
-    headers['x-acs-security-token'] = credentials.securityToken;
-  }
-  const canonicalQuery = Object.keys(query)
-    .sort()
-    .map((key) => `${key}=${percentEncode(query[key])}`)
-    .join('&');
-  const signedNames = Object.keys(headers).sort();
-  const canonicalHeaders = signedNames.map((name) => `${name}:${headers[name].trim()}\n`).join('');
-  const canonicalRequest = ['POST', '/', canonicalQuery, canonicalHeaders, signedNames.join(';'), EMPTY_BODY_SHA256].join('\n');
-  const stringToSign = `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
-  const signature = createHmac('sha256', credentials.accessKeySecret).update(stringToSign).digest('hex');
-  headers.authorization = `ACS3-HMAC-SHA256 Credential=${credentials.accessKeyId},SignedHeaders=${signedNames.join(';')},Signature=${signature}`;
-  return { url: `${protocol}://${host}/${canonicalQuery ? `?${canonicalQuery}` : ''}`, headers };
-}
-
-/** RFC 3986 percent-encoding, as Alibaba Cloud's signatures use it. */
-function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
 function signedCall(
   action: string,
   settings: StsSettings,
@@ -138,7 +90,7 @@ function signedCall(
   connection: Connection | undefined,
   role?: RoleSession,
 ): Promise<Record<string, unknown>> {
-  const { url, headers } = signRequest(action, settings.endpoint.host, settings.endpoint.protocol, credentials, query);
+  const { url, headers } = signRequest({ version: VERSION, action, query }, settings.endpoint, credentials);
   return call(action, settings, connection, { url, method: 'POST', headers: { ...headers, accept: 'application/json', 'user-agent': USER_AGENT } }, role);
 }
 
@@ -199,16 +151,7 @@ function malformed(action: string, what: string): ActionError {
 
 /** An STS error answer: its code, kind, hint and RequestId, with the STS fields checked before they are used. */
 function stsError(action: string, status: number, body: Record<string, unknown>, role?: RoleSession): ActionError {
-  const text = (name: string, grammar: RegExp) => {
-    const value = body[name];
-    return typeof value === 'string' && grammar.test(value) ? value : undefined;
-  };
-  // Codes and RequestIds are short tokens; anything else is not quoted, so an answer cannot write into the log.
-  const code = text('Code', /^[A-Za-z0-9._-]{1,128}$/);
-  const requestId = text('RequestId', /^[A-Za-z0-9-]{1,64}$/);
-  // At most 300 characters of the Message (text.ts clip), for the code tables and the error: STS may echo a long
-  // request back, and the answer may be up to 1 MiB.
-  const message = clip(typeof body.Message === 'string' ? body.Message : '');
+  const { code, requestId, message } = errorFields(body);
   const deniedBy = (body.AccessDeniedDetail as { PolicyType?: unknown } | undefined)?.PolicyType;
   // STS answers a failed trust-policy condition (oidc:sub, oidc:aud, oidc:iss, or an untrusted account) with
   // plain NoPermission; its AccessDeniedDetail names the trust policy.

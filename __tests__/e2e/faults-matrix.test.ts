@@ -10,7 +10,7 @@ import { findLeaks, type Job, newJob, oidcJobEnv } from './runner.js';
 const ACCOUNT = '1234567890123456';
 
 describe('a matrix of 60 jobs starting together against STS flow control (4 requests a second per account)', () => {
-  // Real flow control answers Throttling.User above the account's rate; the retries back off with full jitter and,
+  // Real flow control answers Throttling.User above the account's rate; the retries back off with jitter and,
   // for throttling, go on past retry-max-attempts until the deadline. STS does not say whether refused requests
   // count against the rate, so the matrix runs against both: a token bucket they do not drain, and a sliding
   // window that counts them (where retries that come back too eagerly keep the whole matrix out). One job of the

@@ -4,7 +4,7 @@
 
 import { afterAll, expect } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { jobEnv, readStep, ROOT, stepEnv } from '../../emulator/step.mjs';
@@ -20,6 +20,9 @@ export const LOG_MODES = [
   { name: 'RUNNER_DEBUG=1', env: { RUNNER_DEBUG: '1', DEBUG: '*' } },
 ] as const;
 export type LogMode = (typeof LOG_MODES)[number];
+
+/** list-accounts' action.yml, whose inputs and defaults its steps get. */
+export const LIST_ACCOUNTS_ACTION = join(ROOT, 'list-accounts', 'action.yml');
 
 /** The bundles under test: what __tests__/global-setup.mjs built from src/ for this run (ACTION_DIST). */
 export const DIST = process.env.ACTION_DIST ? resolve(process.env.ACTION_DIST) : join(ROOT, 'dist');
@@ -48,6 +51,10 @@ export interface Job {
   laterStepEnv(): Record<string, string>;
   main(inputs: Record<string, string>, extraEnv?: Record<string, string>): Promise<StepResult>;
   post(extraEnv?: Record<string, string>): Promise<StepResult>;
+  /** A step of the repository's second action, list-accounts (INPUT_* with the defaults of list-accounts/action.yml). */
+  listAccounts(inputs: Record<string, string>, extraEnv?: Record<string, string>): Promise<StepResult>;
+  /** A `run:` step with `shell: bash`, as the runner runs it (bash --noprofile --norc -eo pipefail), in `cwd`. */
+  bash(script: string, extraEnv?: Record<string, string>, cwd?: string): Promise<StepResult>;
   cleanup(): void;
 }
 
@@ -84,11 +91,36 @@ export function newJob(baseEnv: Record<string, string> = {}, options: JobOptions
   let state: Record<string, string> = {};
   let step = 0;
 
-  async function runStep(entry: 'main' | 'post', inputs: Record<string, string>, extraEnv: Record<string, string>): Promise<StepResult> {
+  async function runStep(
+    entry: 'main' | 'post' | 'list-accounts' | 'bash',
+    inputs: Record<string, string>,
+    extraEnv: Record<string, string>,
+    script = '',
+    cwd?: string,
+  ): Promise<StepResult> {
     step++;
-    const { env: stepVariables, files } = stepEnv({ dir, step, entry, env: { ...env, ...exportedSoFar }, inputs, state });
+    const action = entry === 'list-accounts' ? LIST_ACCOUNTS_ACTION : undefined;
+    const { env: stepVariables, files } = stepEnv({
+      dir,
+      step,
+      entry: entry === 'post' ? 'post' : 'main',
+      env: { ...env, ...exportedSoFar },
+      inputs,
+      state,
+      action,
+    });
     const started = performance.now();
-    const { code, stdout, stderr } = await runNode(join(DIST, entry, 'index.js'), { ...stepVariables, ...extraEnv }, [], options.wrap);
+    let run: { code: number; stdout: string; stderr: string };
+    if (entry === 'bash') {
+      // A run: step gets no INPUT_* variables: those are an action's.
+      const variables = Object.fromEntries(Object.entries(stepVariables).filter(([name]) => !name.startsWith('INPUT_')));
+      const file = join(dir, `script-${step}.sh`);
+      writeFileSync(file, script);
+      run = await runProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], { ...variables, ...extraEnv }, cwd);
+    } else {
+      run = await runNode(join(DIST, entry, 'index.js'), { ...stepVariables, ...extraEnv }, [], options.wrap);
+    }
+    const { code, stdout, stderr } = run;
     const ms = performance.now() - started;
     const { exported, outputs, state: stepState, summary } = readStep(files);
     exportedSoFar = { ...exportedSoFar, ...exported };
@@ -115,6 +147,8 @@ export function newJob(baseEnv: Record<string, string> = {}, options: JobOptions
     laterStepEnv: () => ({ ...env, ...exportedSoFar }),
     main: (inputs, extraEnv = {}) => runStep('main', inputs, extraEnv),
     post: (extraEnv = {}) => runStep('post', {}, extraEnv),
+    listAccounts: (inputs, extraEnv = {}) => runStep('list-accounts', inputs, extraEnv),
+    bash: (script, extraEnv = {}, cwd = undefined) => runStep('bash', {}, extraEnv, script, cwd),
     cleanup: () => {
       rmSync(dir, { recursive: true, force: true });
       jobDirs.delete(dir);
@@ -129,9 +163,19 @@ export function runNode(
   args: string[] = [],
   wrap: readonly string[] = [],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [command, ...prefix] = [...wrap, process.execPath];
+  return runProcess(command, [...prefix, script, ...args], env);
+}
+
+/** Runs `command args` with exactly `env` (in `cwd`, if given). */
+export function runProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolveRun, reject) => {
-    const [command, ...prefix] = [...wrap, process.execPath];
-    const child = spawn(command, [...prefix, script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -162,6 +162,27 @@ const cases: Case[] = [
     hint: /Add the role/,
   },
   {
+    name: 'source-identity with characters STS refuses (a bot actor)',
+    inputs: ({ keys, role }) => ({ ...keys, ...role, 'source-identity': 'dependabot[bot]' }),
+    input: 'source-identity',
+    message: /not a source identity/,
+    hint: /2-64 characters/,
+  },
+  {
+    name: 'source-identity with the OIDC flow',
+    inputs: ({ role }) => ({ ...role, 'oidc-provider-arn': PROVIDER, 'source-identity': 'octocat' }),
+    input: 'source-identity',
+    message: /AssumeRoleWithOIDC has no SourceIdentity/,
+    hint: /role-chaining: true/,
+  },
+  {
+    name: 'source-identity without role-to-assume',
+    inputs: ({ keys }) => ({ ...keys, 'source-identity': 'octocat' }),
+    input: 'source-identity',
+    message: /needs `role-to-assume`/,
+    hint: /Add the role/,
+  },
+  {
     name: 'inline-session-policy that is not JSON',
     inputs: ({ keys, role }) => ({ ...keys, ...role, 'inline-session-policy': '{"Version":"1","Statement":[' }),
     input: 'inline-session-policy',

@@ -103,6 +103,13 @@ function syntheticWorkflows(project: string, targets: Targets): Map<string, stri
     written.set(path, standsFor);
   };
   for (const [index, snippet] of SNIPPETS.entries()) write(`snippet-${index}.yml`, snippet.text, `${snippet.file}, the workflow from line ${snippet.line}`);
+  // The reusable workflow of examples/org-scan where its README tells users to put it, so that the calls of the
+  // snippets are checked against its inputs.
+  write(
+    'prowler-org-scan.yml',
+    read('examples/org-scan/prowler-org-scan.yml'),
+    'examples/org-scan/prowler-org-scan.yml, where examples/org-scan/README.md puts it',
+  );
   const steps = targets.actions.map((action) => {
     const inputs = (parse(read(action)) as ActionFile).inputs ?? {};
     const required = Object.entries(inputs).filter(([, spec]) => spec.required && spec.default === undefined);

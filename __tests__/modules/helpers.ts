@@ -94,7 +94,8 @@ export const FAST_RETRY: RetryPolicy = {
   deadlineMs: 10_000,
   baseDelayMs: 10,
   maxDelayMs: 20,
-  throttled: { deadlineMs: 10_000, baseDelayMs: 10, maxDelayMs: 20 },
+  jitter: 'full',
+  throttled: { deadlineMs: 10_000, baseDelayMs: 10, maxDelayMs: 20, jitter: 'full' },
 };
 
 /** What a source's obtain() is given; `logs` collects what it logs. */

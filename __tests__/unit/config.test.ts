@@ -67,6 +67,13 @@ describe('readConfig', () => {
     expect(config.outputCredentials).toBe(true);
   });
 
+  it('reads a source identity of 2-64 of the characters AssumeRole takes', () => {
+    for (const value of ['ab', 'octocat', 'a'.repeat(64), 'Ci_bot+1=x,y.z@example.com-2']) {
+      expect(configOf({ 'role-chaining': 'true', 'role-to-assume': ROLE, 'source-identity': value }).sourceIdentity).toBe(value);
+    }
+    expect(configOf({ 'role-chaining': 'true', 'role-to-assume': ROLE }).sourceIdentity).toBeUndefined();
+  });
+
   it('accepts loopback and private-IP credentials URIs over http', () => {
     for (const uri of ['http://127.0.0.1:8080/creds', 'http://10.1.2.3/creds', 'http://[fd00::1]/creds', 'https://broker.example.com/creds']) {
       expect(planOf({ 'credentials-uri': uri }).source.description).toBe('a credentials URI');
@@ -109,6 +116,12 @@ describe('readConfig', () => {
     ['ECS role given as ARN', { 'ecs-ram-role': ROLE }, 'ecs-ram-role'],
     ['token file without IdP', { 'role-to-assume': ROLE, 'oidc-token-file': '/tmp/token' }, 'oidc-token-file'],
     ['external ID with OIDC', { 'role-to-assume': ROLE, 'oidc-provider-arn': IDP, 'role-external-id': 'abc123' }, 'role-external-id'],
+    ['source identity with OIDC', { 'role-to-assume': ROLE, 'oidc-provider-arn': IDP, 'source-identity': 'octocat' }, 'source-identity'],
+    ['source identity without role', { 'access-key-id': 'LTAI12345678', 'access-key-secret': 's', 'source-identity': 'octocat' }, 'source-identity'],
+    ['source identity too short', { 'role-chaining': 'true', 'role-to-assume': ROLE, 'source-identity': 'a' }, 'source-identity'],
+    ['source identity too long', { 'role-chaining': 'true', 'role-to-assume': ROLE, 'source-identity': 'a'.repeat(65) }, 'source-identity'],
+    ['source identity of a bot', { 'role-chaining': 'true', 'role-to-assume': ROLE, 'source-identity': 'dependabot[bot]' }, 'source-identity'],
+    ['source identity with a reserved prefix', { 'role-chaining': 'true', 'role-to-assume': ROLE, 'source-identity': 'acs:octocat' }, 'source-identity'],
     ['nothing delivered', { 'access-key-id': 'LTAI12345678', 'access-key-secret': 's', 'export-env': 'false' }, 'export-env'],
   ];
   it.each(bad)('rejects %s, naming the input', (_name, inputs, input) => {

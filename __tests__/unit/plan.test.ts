@@ -1,6 +1,6 @@
 import { readConfig } from '../../src/config.js';
 import { ActionError, InputError } from '../../src/errors.js';
-import { makePlan, type Plan } from '../../src/plan.js';
+import { describePlan, makePlan, type Plan } from '../../src/plan.js';
 
 const ROLE = 'acs:ram::123456789012:role/ProwlerAuditRole';
 const IDP = 'acs:ram::123456789012:oidc-provider/github';
@@ -50,8 +50,9 @@ describe('makePlan', () => {
   it('assumes the role with the OIDC provider only in the OIDC flows', () => {
     const oidc = planOf({ 'role-to-assume': ROLE, 'oidc-provider-arn': IDP });
     expect(oidc.kind === 'oidc' && oidc.role).toEqual({ roleArn: ROLE, oidcProviderArn: IDP, durationSeconds: 3600, sessionName: expect.any(String) });
-    const assume = planOf({ ...KEYS, 'role-to-assume': ROLE, 'role-external-id': 'ext-1' });
-    expect(assume.kind === 'assume' && assume.role).toMatchObject({ roleArn: ROLE, externalId: 'ext-1' });
+    const assume = planOf({ ...KEYS, 'role-to-assume': ROLE, 'role-external-id': 'ext-1', 'source-identity': 'octocat' });
+    expect(assume.kind === 'assume' && assume.role).toMatchObject({ roleArn: ROLE, externalId: 'ext-1', sourceIdentity: 'octocat' });
+    expect(describePlan(assume, { host: 'sts.aliyuncs.com', protocol: 'https' })).toMatch(/-> AssumeRole \S+ as \S+ for octocat \(STS/);
     expect(assume.kind === 'assume' && assume.role).not.toHaveProperty('oidcProviderArn');
   });
 

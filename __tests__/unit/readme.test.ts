@@ -17,6 +17,10 @@ describe('README.md', () => {
     expect(current).toBe(expected);
   });
 
+  it('stays short enough to read in ten minutes: at most 250 lines', () => {
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8').trimEnd().split('\n').length).toBeLessThanOrEqual(250);
+  });
+
   it('lists every input with its default, and every output', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     for (const [name, spec] of Object.entries(action.inputs)) {

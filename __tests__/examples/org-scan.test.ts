@@ -1,0 +1,261 @@
+// examples/org-scan/prowler-org-scan.yml, the reusable workflow of an organisation-wide scan: read (its inputs,
+// permissions, matrix, and every `with:` an input of the action it calls), then run job by job as the runner runs it
+// (__tests__/examples/workflow.ts): `accounts` with the built action and list-accounts, `scan` as a matrix expanded
+// from that job's real output (one account left out by exclude-accounts, max-parallel 1), each job chaining from the
+// management role into its member and running the Prowler composite's steps as written with the pinned Prowler of
+// the test tools, and `summary` with summarize-organization.mjs over the artifacts the scan jobs uploaded. Everything
+// reaches the emulator at Alibaba Cloud's real names (sts.aliyuncs.com, resourcemanager.aliyuncs.com,
+// ram.aliyuncs.com) through an HTTPS proxy, as on a runner behind a TLS-inspecting proxy; the workflow names no test
+// endpoint.
+//
+// Modelled (workflow.ts says why): actions/checkout, upload-artifact, download-artifact; in the composite,
+// setup-python and the pip install, which the test tools did beforehand (the same Prowler release).
+
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { startProxy } from '../../emulator/proxy.js';
+import { startEmulator } from '../../emulator/server.js';
+import type { Emulator } from '../../emulator/types.js';
+import { tool } from '../consumers/consumers.js';
+import { findLeaks, oidcJobEnv, ROOT, type StepResult } from '../e2e/runner.js';
+import { evaluate, exampleRepository, type JobRun, readWorkflow, runJob, runMatrix, type StepRun, type StepSpec } from './workflow.js';
+
+const FILE = join(ROOT, 'examples/org-scan/prowler-org-scan.yml');
+const workflow = readWorkflow(FILE);
+const call = workflow.on.workflow_call as { inputs: Record<string, { type: string; required?: boolean; default?: unknown }> };
+const COMPOSITE = join(ROOT, 'examples/prowler-alibabacloud/action.yml');
+const composite = parse(readFileSync(COMPOSITE, 'utf8')) as { inputs: Record<string, unknown>; runs: { steps: StepSpec[] } };
+const inputsOf = (file: string) => Object.keys((parse(readFileSync(file, 'utf8')) as { inputs: Record<string, unknown> }).inputs);
+const allSteps = Object.entries(workflow.jobs).flatMap(([job, spec]) => spec.steps.map((step) => ({ job, step })));
+
+describe('examples/org-scan/prowler-org-scan.yml, read', () => {
+  it('is called with workflow_call: the role ARNs required, max-parallel and fail-on among the inputs', () => {
+    expect(Object.keys(workflow.on)).toEqual(['workflow_call']);
+    expect(call.inputs['management-role-arn']).toMatchObject({ type: 'string', required: true });
+    expect(call.inputs['oidc-provider-arn']).toMatchObject({ type: 'string', required: true });
+    expect(call.inputs['max-parallel']).toMatchObject({ type: 'number', default: 20 });
+    expect(call.inputs['fail-on']).toMatchObject({ type: 'string', default: 'none' });
+  });
+
+  it('asks each job for the least permissions: the OIDC token where it is exchanged, read access where it checks out', () => {
+    expect(workflow.permissions).toEqual({});
+    expect(workflow.jobs.accounts.permissions).toEqual({ 'id-token': 'write' });
+    expect(workflow.jobs.scan.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+    expect(workflow.jobs.summary.permissions).toEqual({ contents: 'read' });
+  });
+
+  it('fans out over list-accounts output, max-parallel at a time, and lets every account finish', () => {
+    expect(workflow.jobs.scan.needs).toBe('accounts');
+    expect(workflow.jobs.scan.strategy).toEqual({
+      'fail-fast': false,
+      'max-parallel': '${{ inputs.max-parallel }}',
+      matrix: { account: '${{ fromJSON(needs.accounts.outputs.accounts) }}' },
+    });
+    const member = workflow.jobs.scan.steps.find((s) => s.id === 'member');
+    expect(member?.with).toMatchObject({
+      'role-chaining': true,
+      'role-to-assume': '${{ matrix.account.role }}',
+      'source-identity': '${{ needs.accounts.outputs.source-identity }}',
+      'allowed-account-ids': '${{ matrix.account.id }}',
+    });
+    expect(workflow.jobs.scan.steps.find((s) => s.id === 'scan')?.with).toMatchObject({
+      'artifact-name': 'prowler-${{ matrix.account.id }}',
+      'fail-on': 'none',
+    });
+    expect(workflow.jobs.summary.needs).toEqual(['accounts', 'scan']);
+    expect(String(workflow.jobs.summary.if)).toMatch(/^always\(\) && /);
+  });
+
+  it('passes each action only inputs it has; scripts get values through env, never as ${{ }} in their text', () => {
+    const actionInputs = inputsOf(join(ROOT, 'action.yml'));
+    const listInputs = inputsOf(join(ROOT, 'list-accounts/action.yml'));
+    const compositeInputs = [...Object.keys(composite.inputs), 'configure-credentials'];
+    for (const { step } of allSteps) {
+      const given = Object.keys(step.with ?? {});
+      if (/configure-alibabacloud-credentials@/.test(step.uses ?? '')) expect(actionInputs).toEqual(expect.arrayContaining(given));
+      if (/\/list-accounts@/.test(step.uses ?? '')) expect(listInputs).toEqual(expect.arrayContaining(given));
+      if (step.uses === './.github/actions/prowler-alibabacloud') expect(compositeInputs).toEqual(expect.arrayContaining(given));
+      if (step.run) expect(step.run).not.toContain('${{');
+    }
+  });
+});
+
+/**
+ * The Prowler composite as the checkout gives it. The org scan needs it to skip its own credentials step
+ * (`configure-credentials: false`, asked of examples/prowler-alibabacloud): until it has that input, the test runs a
+ * copy with exactly that change, and says so.
+ */
+function compositeForTheScan(dir: string): string {
+  if ('configure-credentials' in composite.inputs) return join(ROOT, 'examples/prowler-alibabacloud');
+  console.warn(
+    'examples/prowler-alibabacloud has no `configure-credentials` input yet: the organisation scan runs a copy whose configure step has `if: inputs.configure-credentials != false`.',
+  );
+  const copy = join(dir, 'prowler-alibabacloud');
+  cpSync(join(ROOT, 'examples/prowler-alibabacloud'), copy, { recursive: true });
+  const changed = structuredClone(composite) as typeof composite & { inputs: Record<string, unknown> };
+  changed.inputs['configure-credentials'] = { description: 'false: use the credentials an earlier step exported.', required: false, default: 'true' };
+  const configure = changed.runs.steps.find((s) => /configure-alibabacloud-credentials@/.test(s.uses ?? ''));
+  if (!configure) throw new Error('the composite has no configure step');
+  (configure as { if?: string }).if = "inputs.configure-credentials != 'false'";
+  writeFileSync(join(copy, 'action.yml'), stringify(changed));
+  return copy;
+}
+
+describe('the organisation scan, job by job as the runner runs it, against the emulator', () => {
+  const MANAGEMENT = '1000000000000001';
+  let em: Emulator;
+  let proxy: Awaited<ReturnType<typeof startProxy>>;
+  let dir: string;
+  let members: Awaited<ReturnType<Emulator['setupResourceDirectory']>>['accounts'];
+  let inputs: Record<string, unknown>;
+  let env: Record<string, string>;
+  let repository: Record<string, string>;
+  const github = { actor: 'octo-cat[bot]', run_id: '4242', run_attempt: '1', repository: 'octo-org/octo-repo', server_url: 'https://github.com' };
+
+  beforeAll(async () => {
+    em = await startEmulator({ tls: true });
+    const names = ['sts.aliyuncs.com', 'sts.cn-hangzhou.aliyuncs.com', 'resourcemanager.aliyuncs.com', 'ram.aliyuncs.com'];
+    proxy = await startProxy({ routes: Object.fromEntries(names.map((name) => [`${name}:443`, em.stsHost])) });
+    dir = mkdtempSync(join(tmpdir(), 'org-scan-'));
+    const provider = (await em.addOidcProvider({ accountId: MANAGEMENT, name: 'github' })).arn;
+    const role = (await em.addRole({ accountId: MANAGEMENT, name: 'OrgScan', oidc: { providerArn: provider, sub: ['repo:octo-org/octo-repo:*'] } })).arn;
+    // Three members: one that Prowler scans (alice signs in without MFA: a high failure), one the caller leaves out
+    // (exclude-accounts), and an invited account whose access role was deleted, which the scan cannot enter. One
+    // Prowler run: a full CLI run costs Prowler about 13 s of CPU.
+    ({ accounts: members } = await em.setupResourceDirectory({
+      managementAccountId: MANAGEMENT,
+      members: { accounts: [{ displayName: 'prod' }, { displayName: 'staging' }, { displayName: 'invited', joinMethod: 'invited', accessRole: false }] },
+    }));
+    const [prod] = members;
+    await em.addUser({ accountId: prod.accountId, name: 'alice' });
+    await em.setRamAccount({ accountId: prod.accountId, alias: 'prod', loginProfiles: { alice: { mfaBindRequired: false } } });
+    inputs = {
+      ...Object.fromEntries(Object.entries(call.inputs).map(([name, spec]) => [name, spec.default])),
+      'management-role-arn': role,
+      'oidc-provider-arn': provider,
+      checks: 'ram_user_mfa_enabled_console_access',
+      regions: 'cn-hangzhou',
+      'exclude-accounts': members[1].accountId,
+      'max-parallel': 1,
+      'fail-on': 'high',
+    };
+    const ca = em.caFile ?? '';
+    env = { ...oidcJobEnv(em), NODE_EXTRA_CA_CERTS: ca, SSL_CERT_FILE: ca, HTTPS_PROXY: proxy.url };
+    repository = { ...exampleRepository(), '.github/actions/prowler-alibabacloud': compositeForTheScan(dir) };
+  }, 60_000);
+
+  afterAll(async () => {
+    await proxy?.close();
+    await em?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** setup-python and the pip install: what the test tools did beforehand, with the same Prowler release. */
+  const override = async (step: StepSpec & { with: Record<string, string>; env: Record<string, string> }): Promise<StepRun | undefined> => {
+    if (step.uses?.startsWith('actions/setup-python@')) {
+      return { name: 'setup-python', outcome: 'success', conclusion: 'success', outputs: { 'python-path': tool('prowler').bins.python } };
+    }
+    if (/pip install/.test(step.run ?? '')) {
+      symlinkSync(tool('prowler').dir, step.env.PROWLER_VENV);
+      return { name: 'Install Prowler', outcome: 'success', conclusion: 'success', outputs: {} };
+    }
+    return undefined;
+  };
+
+  /** Every result of a job's steps (a composite's included), for the leak scan. */
+  const results = (run: JobRun): StepResult[] =>
+    run.steps.flatMap((s) => [s.result, ...(s.inner ?? []).map((i) => i.result)]).filter((r): r is StepResult => r !== undefined);
+
+  it('lists, scans each member with its own credentials and source identity, and summarizes the organisation', async () => {
+    const artifacts = join(dir, 'artifacts');
+    const options = { github, inputs, env, artifacts, repository, override };
+
+    // Job 1: the management account's credentials and the list.
+    const accounts = await runJob(workflow.jobs.accounts, options);
+    expect(accounts.steps.map((s) => [s.name, s.outcome])).toEqual([
+      ['Management account credentials', 'success'],
+      ['List the accounts', 'success'],
+      ['Check the number of accounts', 'success'],
+      ['Source identity', 'success'],
+    ]);
+    expect(accounts.outputs.count).toBe('2');
+    expect(accounts.outputs['source-identity']).toBe('octo-cat-bot-');
+    const listed = JSON.parse(accounts.outputs.accounts) as Array<{ id: string; role: string }>;
+    expect(listed.map((a) => a.id)).toEqual([members[0].accountId, members[2].accountId]);
+
+    // Job 2: the matrix from job 1's real output.
+    const needs = { accounts: { result: accounts.result, outputs: accounts.outputs } };
+    const context = { inputs, needs, github };
+    expect(evaluate(String(workflow.jobs.scan.if), context)).toBe(true);
+    await em.resetRequests();
+    const scans = await runMatrix(workflow.jobs.scan, { ...options, needs }, context);
+    const byId = new Map(scans.map(({ matrix, run }) => [(matrix.account as { id: string }).id, run]));
+    expect(scans).toHaveLength(2);
+    const [prod, invited] = [members[0], members[2]].map((m) => byId.get(m.accountId) as JobRun);
+    for (const run of [prod]) {
+      expect(run.steps.map((s) => [s.id ?? s.name, s.outcome])).toEqual([
+        ['actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1', 'success'],
+        ['management', 'success'],
+        ['member', 'success'],
+        ['scan', 'success'],
+        ['Record how the scan ended', 'success'],
+        ['Upload the record', 'success'],
+        ['Fail when the account was not scanned', 'skipped'],
+      ]);
+      expect(run.result).toBe('success');
+    }
+    expect(invited.steps.map((s) => [s.id ?? s.name, s.outcome, s.conclusion]).slice(1, 4)).toEqual([
+      ['management', 'success', 'success'],
+      ['member', 'failure', 'success'],
+      ['scan', 'skipped', 'skipped'],
+    ]);
+    expect(invited.result).toBe('failure');
+    expect(invited.steps.find((s) => s.id === 'member')?.result?.error).toMatch(/^AssumeRole failed: EntityNotExist\.Role/);
+
+    // Each scan ran as its member, the source identity on every request of the member session, Prowler's included.
+    const requests = await em.requests();
+    for (const [member, run] of [[members[0], prod]] as const) {
+      const memberStep = run.steps.find((s) => s.id === 'member')?.result as StepResult;
+      expect(memberStep.outputs['account-id']).toBe(member.accountId);
+      const keyId = memberStep.exported.ALIBABA_CLOUD_ACCESS_KEY_ID;
+      const prowlerCalls = requests.filter((r) => r.accessKeyId === keyId && r.target !== 'GetCallerIdentity');
+      expect(prowlerCalls.map((r) => r.target)).toEqual(expect.arrayContaining(['ListUsers', 'GetLoginProfile']));
+      for (const r of prowlerCalls) expect(r.sourceIdentity).toBe('octo-cat-bot-');
+      const assume = requests.find((r) => r.target === 'AssumeRole' && r.params?.RoleArn === member.roleArn);
+      // The member role's session narrowed to Prowler's read actions by the workflow's default session policy.
+      const readOnly = JSON.stringify(JSON.parse(String(call.inputs['member-session-policy'].default)));
+      expect(assume).toMatchObject({
+        status: 200,
+        sourceIdentity: 'octo-cat-bot-',
+        params: expect.objectContaining({ DurationSeconds: '3600', Policy: readOnly }),
+      });
+      const reports = readdirSync(join(artifacts, `prowler-${member.accountId}`)).filter((f) => f.endsWith('.ocsf.json'));
+      expect(reports).toEqual([expect.stringMatching(new RegExp(`^prowler-output-${member.accountId}-\\d+\\.ocsf\\.json$`))]);
+    }
+    expect(existsSync(join(artifacts, `prowler-${members[2].accountId}`))).toBe(false);
+    expect(readdirSync(artifacts).sort()).toEqual(
+      [`scan-status-${members[0].accountId}`, `scan-status-${members[2].accountId}`, `prowler-${members[0].accountId}`].sort(),
+    );
+
+    // Job 3: one summary for the organisation; it fails for the account not scanned and for the high finding.
+    const summary = await runJob(workflow.jobs.summary, { ...options, needs: { ...needs, scan: { result: 'failure', outputs: {} } } });
+    const step = summary.steps.at(-1)?.result as StepResult;
+    expect(summary.result).toBe('failure');
+    expect(step.stdout).toContain(`::error::1 of 2 accounts could not be scanned: ${members[2].accountId} (the job summary says why).`);
+    expect(step.stdout).toContain('::error::fail-on high: 1 accounts have failed findings at severity high or above (1 in all).');
+    expect(step.summary).toContain(
+      '**2 accounts**: 1 scanned, 1 could not be scanned. **1 failed findings** (0 critical, 1 high, 0 medium, 0 low, 0 informational) in 1 accounts',
+    );
+    expect(step.summary).toContain(`| ${members[0].accountId} | prod | 0 | 1 | 0 | 0 | 0 | 1 |`);
+    expect(step.summary).toContain(
+      `| ${members[2].accountId} | invited | assuming acs:ram::${members[2].accountId}:role/ResourceDirectoryAccountAccessRole failed: the role is missing or does not trust the management account |`,
+    );
+    expect(step.summary).toContain('The log of each is in [the run](https://github.com/octo-org/octo-repo/actions/runs/4242).');
+
+    const secrets = await em.secrets();
+    for (const run of [accounts, ...scans.map((s) => s.run), summary]) for (const result of results(run)) expect(findLeaks(result, secrets)).toEqual([]);
+  }, 150_000);
+});

@@ -1,0 +1,121 @@
+// Lists the members of a Resource Directory: the whole directory with ListAccounts (100 a page, the pages after the
+// first in parallel), or the given folders and every folder below them with ListAccountsForParent and
+// ListFoldersForParent. Meanwhile GetCallerIdentity names the account whose credentials list it. Every request is
+// retried by the action's policy (retry.ts), throttling included.
+
+import type { Credentials, Identity } from '../credentials.js';
+import { ActionError } from '../errors.js';
+import type { Timeouts } from '../http.js';
+import { listAccounts, listAccountsForParent, listFoldersForParent, type Member, PAGE_SIZE, type Page } from '../resource-manager.js';
+import type { RetryPolicy } from '../retry.js';
+import { withRetry } from '../retry.js';
+import { getCallerIdentity } from '../sts.js';
+import type { ListConfig } from './config.js';
+
+export interface Listing {
+  readonly caller: Identity;
+  /** Every member found, once each, in the order the directory gave them. */
+  readonly members: readonly Member[];
+  /** The name of each folder walked below the given ones (folder mode only). */
+  readonly folderNames: ReadonlyMap<string, string>;
+  /** ResourceManager requests sent, retries included. */
+  readonly requests: number;
+}
+
+export interface ListContext {
+  readonly timeouts: Timeouts;
+  readonly retry: RetryPolicy;
+  readonly log: (message: string) => void;
+}
+
+/** A directory larger than this many pages of one list is refused rather than listed at any cost. */
+const MAX_PAGES = 50;
+/** Folders listed at the same time: enough to overlap round trips, few enough to stay clear of flow control. */
+const FOLDERS_AT_ONCE = 4;
+
+export async function listMembers(config: ListConfig, credentials: Credentials, ctx: ListContext): Promise<Listing> {
+  let requests = 0;
+  const rm = { endpoint: config.endpoint, ...ctx.timeouts };
+  const retried = <T>(what: string, attempt: () => Promise<T>) =>
+    withRetry(
+      ctx.retry,
+      () => {
+        requests++;
+        return attempt();
+      },
+      {
+        onRetry: ({ attempt: n, maxAttempts, error, waitMs }) => {
+          const requestId = error.details.requestId ? `, RequestId ${error.details.requestId}` : '';
+          ctx.log(`${what}: attempt ${n}/${maxAttempts} failed (${error.details.code ?? error.kind}${requestId}); retrying in ${waitMs} ms.`);
+        },
+      },
+    );
+  /** Every page of one list: the first says how many there are, the others are fetched together. */
+  const allPages = async <T>(what: string, fetch: (page: number) => Promise<Page<T>>): Promise<T[]> => {
+    const first = await retried(what, () => fetch(1));
+    const pages = Math.ceil(first.totalCount / PAGE_SIZE);
+    if (pages > MAX_PAGES) {
+      throw new ActionError(
+        'input',
+        `${what} answered that it has ${first.totalCount} entries, more than ${MAX_PAGES * PAGE_SIZE} (${MAX_PAGES} pages).`,
+        'Narrow the listing with `folders`.',
+      );
+    }
+    const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => retried(`${what} page ${i + 2}`, () => fetch(i + 2))));
+    return [first, ...rest].flatMap((page) => page.items);
+  };
+
+  const callerPromise = withRetry(ctx.retry, () => getCallerIdentity({ endpoint: config.stsEndpoint, ...ctx.timeouts }, credentials));
+  // Awaited below; a failure of the listing is reported first, with the caller's identity if it is known by then.
+  callerPromise.catch(() => {});
+  const folderNames = new Map<string, string>();
+  let found: Member[];
+  try {
+    if (config.folders.length === 0) {
+      found = await allPages('ListAccounts', (page) => listAccounts(rm, credentials, page));
+    } else {
+      found = [];
+      const seen = new Set<string>();
+      let level = [...config.folders];
+      while (level.length > 0) {
+        const next: string[] = [];
+        const todo = level.filter((id) => !seen.has(id));
+        for (const id of todo) seen.add(id);
+        for (let i = 0; i < todo.length; i += FOLDERS_AT_ONCE) {
+          const batch = await Promise.all(
+            todo.slice(i, i + FOLDERS_AT_ONCE).map(async (id) => {
+              const [members, folders] = await Promise.all([
+                allPages(`ListAccountsForParent ${id}`, (page) => listAccountsForParent(rm, credentials, id, page)),
+                allPages(`ListFoldersForParent ${id}`, (page) => listFoldersForParent(rm, credentials, id, page)),
+              ]);
+              return { members, folders };
+            }),
+          );
+          for (const { members, folders } of batch) {
+            found.push(...members);
+            for (const folder of folders) {
+              folderNames.set(folder.folderId, folder.name);
+              next.push(folder.folderId);
+            }
+          }
+        }
+        level = next;
+      }
+    }
+  } catch (error) {
+    throw await withCaller(error, callerPromise);
+  }
+  const caller = await callerPromise;
+  const byId = new Map<string, Member>();
+  for (const member of found) if (!byId.has(member.accountId)) byId.set(member.accountId, member);
+  return { caller, members: [...byId.values()], folderNames, requests };
+}
+
+/** A refusal to list: say whose credentials were refused, when GetCallerIdentity could tell. */
+async function withCaller(error: unknown, caller: Promise<Identity>): Promise<unknown> {
+  if (!(error instanceof ActionError) || error.details.code !== 'EntityNotExists.ResourceDirectory') return error;
+  const identity = await caller.catch(() => undefined);
+  if (!identity) return error;
+  const who = `The credentials in the environment are ${identity.arn}: account ${identity.accountId} is neither the management account of a Resource Directory nor one of its delegated administrators.`;
+  return new ActionError(error.kind, `${error.message}\n${who}`, error.hint, error.details);
+}

@@ -1,0 +1,89 @@
+// Entry of list-accounts: inputs -> the management account's credentials from the environment -> the directory's
+// members -> the `accounts` and `count` outputs and the job summary. One try/catch turns any failure into a
+// redacted setFailed; no output is set unless everything worked.
+
+import * as core from '@actions/core';
+import { type Credentials, parseCredentials } from '../credentials.js';
+import { ActionError, formatFailure } from '../errors.js';
+import { info } from '../export/log.js';
+import { mask } from '../export/mask.js';
+import { checkInputNames } from '../inputs.js';
+import { proxySecrets } from '../proxy.js';
+import { DEFAULT_RETRY_POLICY } from '../retry.js';
+import { JOB_OUTPUTS_MAX_BYTES, leftOut, MATRIX_MAX_JOBS, outputBytes, selectAccounts } from './accounts.js';
+import { LIST_INPUTS, readListConfig } from './config.js';
+import { listMembers } from './list.js';
+import { writeListingSummary } from './summary.js';
+
+/** The variables configure-alibabacloud-credentials exports for later steps, all three secrets here. */
+const CREDENTIAL_VARIABLES = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN'] as const;
+const TIMEOUTS = { connectTimeoutMs: 3000, readTimeoutMs: 5000 };
+
+export async function run(): Promise<void> {
+  const secrets = new Set<string>();
+  const keepSecret = (secret: string | undefined) => {
+    if (!secret || secrets.has(secret)) return;
+    secrets.add(secret);
+    mask(secret);
+  };
+  try {
+    for (const name of CREDENTIAL_VARIABLES) keepSecret(process.env[name]);
+    for (const secret of proxySecrets(process.env)) keepSecret(secret);
+    // An input the action does not have would be ignored (the runner only warns): fail before anything else.
+    checkInputNames(Object.keys(process.env), LIST_INPUTS);
+    const config = readListConfig((name) => core.getInput(name));
+    const credentials = credentialsFromEnvironment(process.env);
+    const where = config.folders.length ? `folders ${config.folders.join(', ')} and below` : 'the whole Resource Directory';
+    info(`Listing the accounts of ${where} (ResourceManager ${config.endpoint.protocol}://${config.endpoint.host}).`);
+
+    const listing = await listMembers(config, credentials, {
+      timeouts: TIMEOUTS,
+      retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
+      log: info,
+    });
+    const selection = selectAccounts(listing.members, listing.caller, config);
+    const json = JSON.stringify(selection.accounts);
+    if (outputBytes(json) > JOB_OUTPUTS_MAX_BYTES) {
+      throw new ActionError(
+        'input',
+        `The list of ${selection.accounts.length} accounts takes ${outputBytes(json)} bytes, more than the ${JOB_OUTPUTS_MAX_BYTES} GitHub allows a job's outputs.`,
+        'Narrow it with `folders` (and run once per folder).',
+      );
+    }
+    info(`${listing.members.length} members listed by ${listing.caller.arn} in ${listing.requests} ResourceManager requests.`);
+    const left = leftOut(selection);
+    if (left.length) info(`Left out: ${left.join('; ')}.`);
+    info(`accounts: ${selection.accounts.length} accounts, ${outputBytes(json)} bytes as GitHub counts outputs.`);
+    if (selection.accounts.length > MATRIX_MAX_JOBS) {
+      core.warning(
+        `${selection.accounts.length} accounts: a matrix over them cannot start, GitHub makes at most ${MATRIX_MAX_JOBS} jobs of one matrix. Split the work by \`folders\`.`,
+      );
+    } else if (selection.accounts.length === 0) {
+      core.warning('No account matched: a matrix over an empty list cannot start. Check `folders`, `exclude-accounts` and `statuses`.');
+    }
+    core.setOutput('accounts', json);
+    core.setOutput('count', String(selection.accounts.length));
+    await writeListingSummary({
+      selection,
+      folders: config.folders.length ? config.folders : undefined,
+      folderNames: listing.folderNames,
+      listedBy: listing.caller.arn,
+      requests: listing.requests,
+    });
+  } catch (error) {
+    core.setFailed(formatFailure(error, secrets));
+  }
+}
+
+/** The credentials an earlier step exported: the management account's, from configure-alibabacloud-credentials. */
+function credentialsFromEnvironment(env: NodeJS.ProcessEnv): Credentials {
+  const [id, secret, token] = CREDENTIAL_VARIABLES.map((name) => env[name]);
+  const run = 'Run configure-alibabacloud-credentials before this step, with a role of the management account (docs/SETUP.md, section 9).';
+  if (!id || !secret) {
+    throw new ActionError('input', 'list-accounts found no ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET in the environment.', run);
+  }
+  const parsed = parseCredentials({ accessKeyId: id, accessKeySecret: secret, securityToken: token }, false);
+  if (parsed.problem !== undefined)
+    throw new ActionError('input', `list-accounts found ALIBABA_CLOUD_* credentials in the environment that ${parsed.problem}.`, run);
+  return parsed.credentials;
+}

@@ -1,0 +1,184 @@
+// The only module that talks to ResourceManager (2020-03-31, RPC style, resourcemanager.aliyuncs.com): the three
+// list actions of the Resource Directory, one page per call, signed with ACS3-HMAC-SHA256 like STS (acs.ts). All of
+// it goes through http.ts, so proxies, timeouts and answer size caps are those of every other request. Answers are
+// checked against the grammar of account IDs, folder IDs and statuses before they are used.
+//
+// Shapes, parameters and codes: Alibaba Cloud's API reference of ResourceManager 2020-03-31 (its API metadata, as
+// mirrored by github.com/dew-serverless/acs-metadata, en_us/resourcemanager/2020-03-31/api-docs.json @
+// b3c749cc875faf56035035ed91fb8aa173d2abd7): PageSize 1-100 (default 10), PageNumber from 1, TotalCount,
+// Accounts.Account[] of {AccountId, DisplayName, FolderId, Type, Status, JoinMethod, …}, Folders.Folder[] of
+// {FolderId, FolderName}; only the management account or a delegated administrator may call them (ListAccounts).
+
+import { errorFields, signRequest } from './acs.js';
+import type { Endpoint } from './config.js';
+import type { Credentials } from './credentials.js';
+import { ActionError } from './errors.js';
+import { type HttpResponse, parseJsonObject, request, type Timeouts } from './http.js';
+
+export interface ResourceManagerSettings extends Timeouts {
+  readonly endpoint: Endpoint;
+}
+
+/** One member of the directory, as ListAccounts and ListAccountsForParent give it. */
+export interface Member {
+  readonly accountId: string;
+  readonly displayName: string;
+  readonly folderId: string;
+  readonly type: string;
+  readonly status: string;
+}
+
+export interface Folder {
+  readonly folderId: string;
+  readonly name: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly totalCount: number;
+}
+
+export const RESOURCE_MANAGER_HOST = 'resourcemanager.aliyuncs.com';
+/** The most ListAccounts and its kin return in one page. */
+export const PAGE_SIZE = 100;
+const VERSION = '2020-03-31';
+const SERVICE = 'ResourceManager';
+const USER_AGENT = 'configure-alibabacloud-credentials';
+const ACCOUNT_ID = /^\d{1,20}$/;
+export const FOLDER_ID = /^(?:r|fd)-[A-Za-z0-9]{1,64}$/;
+const TOKEN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** ListAccounts: a page of every member of the directory. */
+export async function listAccounts(settings: ResourceManagerSettings, credentials: Credentials, pageNumber: number): Promise<Page<Member>> {
+  const body = await signedCall('ListAccounts', settings, credentials, { PageSize: String(PAGE_SIZE), PageNumber: String(pageNumber) });
+  return page('ListAccounts', body, 'Accounts', 'Account', member);
+}
+
+/** ListAccountsForParent: a page of the members directly in one folder (not in its subfolders). */
+export async function listAccountsForParent(
+  settings: ResourceManagerSettings,
+  credentials: Credentials,
+  folderId: string,
+  pageNumber: number,
+): Promise<Page<Member>> {
+  const query = { ParentFolderId: folderId, PageSize: String(PAGE_SIZE), PageNumber: String(pageNumber) };
+  return page('ListAccountsForParent', await signedCall('ListAccountsForParent', settings, credentials, query), 'Accounts', 'Account', member);
+}
+
+/** ListFoldersForParent: a page of the folders one level below one folder. */
+export async function listFoldersForParent(
+  settings: ResourceManagerSettings,
+  credentials: Credentials,
+  folderId: string,
+  pageNumber: number,
+): Promise<Page<Folder>> {
+  const query = { ParentFolderId: folderId, PageSize: String(PAGE_SIZE), PageNumber: String(pageNumber) };
+  return page('ListFoldersForParent', await signedCall('ListFoldersForParent', settings, credentials, query), 'Folders', 'Folder', folder);
+}
+
+function member(value: Record<string, unknown>): Member | undefined {
+  const { AccountId, DisplayName, FolderId, Type, Status } = value;
+  if (typeof AccountId !== 'string' || !ACCOUNT_ID.test(AccountId) || typeof FolderId !== 'string' || !FOLDER_ID.test(FolderId)) return undefined;
+  if (typeof Status !== 'string' || !TOKEN.test(Status) || (Type !== undefined && (typeof Type !== 'string' || !TOKEN.test(Type)))) return undefined;
+  return { accountId: AccountId, displayName: typeof DisplayName === 'string' ? DisplayName : '', folderId: FolderId, type: Type ?? '', status: Status };
+}
+
+function folder(value: Record<string, unknown>): Folder | undefined {
+  const { FolderId, FolderName } = value;
+  if (typeof FolderId !== 'string' || !FOLDER_ID.test(FolderId)) return undefined;
+  return { folderId: FolderId, name: typeof FolderName === 'string' ? FolderName : '' };
+}
+
+/** `{TotalCount, <list>: {<item>: [...]}}`, every item checked; anything else is a malformed answer. */
+function page<T>(action: string, body: Record<string, unknown>, list: string, item: string, parse: (value: Record<string, unknown>) => T | undefined): Page<T> {
+  const { TotalCount: totalCount } = body;
+  const raw = (body[list] as Record<string, unknown> | undefined)?.[item] ?? [];
+  if (typeof totalCount !== 'number' || !Number.isInteger(totalCount) || totalCount < 0 || !Array.isArray(raw)) {
+    throw malformed(action, `no TotalCount and ${list}.${item} list`);
+  }
+  const items = raw.map((value: unknown) => (typeof value === 'object' && value !== null ? parse(value as Record<string, unknown>) : undefined));
+  if (items.some((value) => value === undefined)) throw malformed(action, `an entry of ${list}.${item} that is not a well-formed ${item.toLowerCase()}`);
+  return { items: items as T[], totalCount };
+}
+
+async function signedCall(
+  action: string,
+  settings: ResourceManagerSettings,
+  credentials: Credentials,
+  query: Record<string, string>,
+): Promise<Record<string, unknown>> {
+  const { url, headers } = signRequest({ version: VERSION, action, query }, settings.endpoint, credentials);
+  let res: HttpResponse;
+  try {
+    res = await request({
+      url,
+      method: 'POST',
+      headers: { ...headers, accept: 'application/json', 'user-agent': USER_AGENT },
+      service: SERVICE,
+      connectTimeoutMs: settings.connectTimeoutMs,
+      readTimeoutMs: settings.readTimeoutMs,
+    });
+  } catch (error) {
+    if (!(error instanceof ActionError) || error.kind !== 'network') throw error;
+    const reason = error.message.replace(/^ResourceManager did not answer/, 'could not reach ResourceManager');
+    const hint = /ENOTFOUND|EAI_AGAIN/.test(reason)
+      ? 'The ResourceManager host name does not resolve: check `endpoint`.'
+      : reason.includes('through the proxy')
+        ? (error.hint ?? '')
+        : 'Check that the runner can reach the ResourceManager endpoint (firewall, proxy, `endpoint`).';
+    throw new ActionError('network', `${action} ${reason}`, hint);
+  }
+  const body = parseJsonObject(res.body);
+  if (!body) {
+    const kind = res.status === 429 ? 'throttled' : res.status === 200 || res.status >= 500 ? 'server' : 'credentials';
+    throw new ActionError(
+      kind,
+      `${action}: ResourceManager answered with a body that is not JSON (HTTP ${res.status}, ${String(res.headers['content-type'] ?? 'no content type')}).`,
+      'A proxy or load balancer may have answered instead of ResourceManager: check `endpoint` and any proxy in between.',
+      { status: res.status },
+    );
+  }
+  if (res.status !== 200) throw resourceManagerError(action, res.status, body);
+  return body;
+}
+
+function malformed(action: string, what: string): ActionError {
+  return new ActionError('server', `${action} answered with ${what}.`, 'The endpoint may not be ResourceManager: check `endpoint` and any proxy in between.');
+}
+
+/** The kind of each code a list action can answer, and what to change. The gateway's codes are those of STS. */
+const CODES: Readonly<Record<string, { kind: ActionError['kind']; hint: string }>> = {
+  'EntityNotExists.ResourceDirectory': {
+    kind: 'permission',
+    hint:
+      'Only the management account of a Resource Directory (or a delegated administrator) can list its accounts. Run ' +
+      'configure-alibabacloud-credentials with a role of the management account before this step (docs/SETUP.md, section 9).',
+  },
+  'EntityNotExists.Folder': { kind: 'input', hint: 'Check `folders`: each must be a folder ID of this directory (`fd-…`, or the root `r-…`).' },
+  'InvalidParameter.ParentFolderId': { kind: 'input', hint: 'Check `folders`: each must be a folder ID (`fd-…`, or the root `r-…`).' },
+  NoPermission: {
+    kind: 'permission',
+    hint:
+      'Grant the role resourcemanager:ListAccounts, resourcemanager:ListAccountsForParent and ' +
+      'resourcemanager:ListFoldersForParent (or the AliyunResourceDirectoryReadOnlyAccess policy): docs/SETUP.md, section 9.',
+  },
+  'InvalidAccessKeyId.NotFound': { kind: 'credentials', hint: 'The AccessKey ID in the environment is not known: check the step that exported it.' },
+  'InvalidAccessKeyId.Inactive': { kind: 'credentials', hint: 'The AccessKey in the environment is disabled.' },
+  'InvalidSecurityToken.Expired': {
+    kind: 'credentials',
+    hint: 'The STS credentials in the environment expired: run configure-alibabacloud-credentials again right before this step.',
+  },
+  'InvalidSecurityToken.Malformed': { kind: 'credentials', hint: 'ALIBABA_CLOUD_SECURITY_TOKEN is not the token of these credentials.' },
+  'InvalidSecurityToken.MismatchWithAccessKey': { kind: 'credentials', hint: 'ALIBABA_CLOUD_SECURITY_TOKEN belongs to other credentials.' },
+  SignatureDoesNotMatch: { kind: 'credentials', hint: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET does not match the AccessKey ID in the environment.' },
+};
+
+/** A ResourceManager error answer: its code, kind, hint and RequestId, the fields checked before they are used. */
+function resourceManagerError(action: string, status: number, body: Record<string, unknown>): ActionError {
+  const { code, requestId, message } = errorFields(body);
+  const known = code ? CODES[code] : undefined;
+  const throttled = status === 429 || Boolean(code?.startsWith('Throttling'));
+  const kind = known?.kind ?? (throttled ? 'throttled' : status >= 500 ? 'server' : status === 403 ? 'permission' : 'credentials');
+  const hint = known?.hint ?? (throttled || status >= 500 ? 'ResourceManager is busy or failing; the action retries.' : undefined);
+  return new ActionError(kind, `${action} failed: ${code ?? `HTTP ${status}`}: ${message}`, hint, { code, requestId, status });
+}
