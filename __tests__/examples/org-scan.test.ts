@@ -12,10 +12,10 @@
 // setup-python and the pip install, which the test tools did beforehand (the same Prowler release).
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { startProxy } from '../../emulator/proxy.js';
 import { startEmulator } from '../../emulator/server.js';
 import type { Emulator } from '../../emulator/types.js';
@@ -72,7 +72,7 @@ describe('examples/org-scan/prowler-org-scan.yml, read', () => {
   it('passes each action only inputs it has; scripts get values through env, never as ${{ }} in their text', () => {
     const actionInputs = inputsOf(join(ROOT, 'action.yml'));
     const listInputs = inputsOf(join(ROOT, 'list-accounts/action.yml'));
-    const compositeInputs = [...Object.keys(composite.inputs), 'configure-credentials'];
+    const compositeInputs = Object.keys(composite.inputs);
     for (const { step } of allSteps) {
       const given = Object.keys(step.with ?? {});
       if (/configure-alibabacloud-credentials@/.test(step.uses ?? '')) expect(actionInputs).toEqual(expect.arrayContaining(given));
@@ -82,27 +82,6 @@ describe('examples/org-scan/prowler-org-scan.yml, read', () => {
     }
   });
 });
-
-/**
- * The Prowler composite as the checkout gives it. The org scan needs it to skip its own credentials step
- * (`configure-credentials: false`, asked of examples/prowler-alibabacloud): until it has that input, the test runs a
- * copy with exactly that change, and says so.
- */
-function compositeForTheScan(dir: string): string {
-  if ('configure-credentials' in composite.inputs) return join(ROOT, 'examples/prowler-alibabacloud');
-  console.warn(
-    'examples/prowler-alibabacloud has no `configure-credentials` input yet: the organisation scan runs a copy whose configure step has `if: inputs.configure-credentials != false`.',
-  );
-  const copy = join(dir, 'prowler-alibabacloud');
-  cpSync(join(ROOT, 'examples/prowler-alibabacloud'), copy, { recursive: true });
-  const changed = structuredClone(composite) as typeof composite & { inputs: Record<string, unknown> };
-  changed.inputs['configure-credentials'] = { description: 'false: use the credentials an earlier step exported.', required: false, default: 'true' };
-  const configure = changed.runs.steps.find((s) => /configure-alibabacloud-credentials@/.test(s.uses ?? ''));
-  if (!configure) throw new Error('the composite has no configure step');
-  (configure as { if?: string }).if = "inputs.configure-credentials != 'false'";
-  writeFileSync(join(copy, 'action.yml'), stringify(changed));
-  return copy;
-}
 
 describe('the organisation scan, job by job as the runner runs it, against the emulator', () => {
   const MANAGEMENT = '1000000000000001';
@@ -144,7 +123,7 @@ describe('the organisation scan, job by job as the runner runs it, against the e
     };
     const ca = em.caFile ?? '';
     env = { ...oidcJobEnv(em), NODE_EXTRA_CA_CERTS: ca, SSL_CERT_FILE: ca, HTTPS_PROXY: proxy.url };
-    repository = { ...exampleRepository(), '.github/actions/prowler-alibabacloud': compositeForTheScan(dir) };
+    repository = { ...exampleRepository(), '.github/actions/prowler-alibabacloud': join(ROOT, 'examples/prowler-alibabacloud') };
   }, 60_000);
 
   afterAll(async () => {
