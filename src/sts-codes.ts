@@ -75,7 +75,7 @@ export const STS_ERROR_CODES: Readonly<Record<string, CodeInfo>> = {
   },
   'InvalidParameter.SourceIdentity': {
     kind: 'input',
-    hint: "STS refused the source identity: it must be 2-64 characters of letters, digits and _ + = , . @ -, and a chain of roles keeps the first one. With `role-chaining`, pass the earlier step's source identity or none.",
+    hint: "STS refused `source-identity`: it must be 2-64 characters of letters, digits and _ + = , . @ -, and a chain of roles keeps the first one. With `role-chaining`, give the earlier step's `source-identity` or leave it empty.",
   },
   'InvalidParameter.RoleSessionName': {
     kind: 'input',
