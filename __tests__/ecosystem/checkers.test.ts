@@ -66,10 +66,10 @@ function findTargets(): Targets {
 
 const run = (command: string, args: string[]) => runTool(command, args, { cwd: ROOT });
 
-/** The complete workflows (`on:` and `jobs:`) in the ```yaml blocks of examples/' Markdown, which users copy too. */
+/** The complete workflows (`on:` and `jobs:`) in the ```yaml blocks of the README, docs/ and examples/, which users copy too. */
 function markdownWorkflows(): Array<{ file: string /** Of the block's first line. */; line: number; text: string }> {
   return filesNamed(/\.md$/)
-    .filter((file) => file.startsWith('examples/'))
+    .filter((file) => file === 'README.md' || file.startsWith('docs/') || file.startsWith('examples/'))
     .flatMap((file) =>
       [...read(file).matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)].flatMap((block) => {
         const doc: unknown = parse(block[1]);
@@ -326,7 +326,7 @@ describe('actionlint and zizmor', () => {
       `actionlint ${versions.actionlint} with ShellCheck ${versions.shellcheck}: ${targets.workflows.length} workflows, ${targets.actions.length} actions` +
         ` (${synthetic.size} synthetic workflows), ${actionlint.length} findings; ShellCheck alone: ${shellScripts.length} shell scripts`,
       `${versions.zizmor} (${ZIZMOR_PERSONA}, offline): ${targets.workflows.length + targets.actions.length + targets.dependabot.length} files` +
-        ` and ${SNIPPETS.length} workflows of examples/' Markdown,` +
+        ` and ${SNIPPETS.length} workflows of the Markdown (README, docs/, examples/),` +
         ` ${zizmor.length} findings, ${zizmorWithoutIgnores.length - zizmor.length} suppressed`,
       `${ignores.length} inline ignores:`,
       ...ignores.map((i) => `  ${i.file}:${i.line} ${i.tool} ${i.rules.join(',')}: ${i.reason}`),
