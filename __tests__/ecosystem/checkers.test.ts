@@ -3,7 +3,7 @@
 // template injection, unpinned `uses:`, permissions, persisted credentials, cache poisoning), both at the versions
 // scripts/test-tools.mjs pins. The files are found, not listed: action.yml, list-accounts/action.yml once it exists,
 // the composite actions and workflows of examples/, .github/workflows/, the act tier's workflow, dependabot.yml;
-// the complete workflows in examples/' Markdown; and ShellCheck alone over the shell scripts (examples/setup/).
+// the complete workflows in the Markdown of the README, docs/ and examples/; and ShellCheck alone over the shell scripts (examples/setup/).
 //
 // Zero findings. Where a finding is wrong for this repository, an inline `# zizmor: ignore[rule] reason` (or a
 // ShellCheck directive with its reason) sits beside it; this suite checks that each one still suppresses a finding,
@@ -84,7 +84,7 @@ const usesPath = (action: string): string => (dirname(action) === '.' ? './' : `
 
 /**
  * A temporary git repository whose top-level entries are this repository's, with the workflows actionlint
- * needs to read the action metadata and the composite steps, and the workflows of examples/' Markdown (snippet-*.yml,
+ * needs to read the action metadata and the composite steps, and the workflows of the Markdown (snippet-*.yml,
  * which zizmor reads too). Returns the workflows' paths and what each stands for.
  */
 function syntheticWorkflows(project: string, targets: Targets): Map<string, string> {
