@@ -119,7 +119,8 @@ export function checkInputNames(variables: readonly string[], inputs: readonly s
   const unknown = variables.filter((variable) => variable.startsWith('INPUT_') && variable.length > 6 && !known.has(variable.toUpperCase()));
   if (unknown.length === 0) return;
   const names = unknown.map((variable) => variable.slice(6).toLowerCase());
-  const others = names.length > 1 ? ` (nor are ${names.slice(1).join(', ')})` : '';
+  const rest = names.slice(1);
+  const others = rest.length === 0 ? '' : ` (nor ${rest.length === 1 ? 'is' : 'are'} ${rest.join(', ')})`;
   const advice = names.map((name) => (names.length > 1 ? `${name}: ${adviceFor(name, inputs)}` : adviceFor(name, inputs)));
   throw new InputError(names[0], `is not an input of this action${others}.`, advice.join('\n'));
 }

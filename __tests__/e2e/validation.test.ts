@@ -495,7 +495,7 @@ const cases: Case[] = [
     inputs: ({ role }) => ({ ...role, 'oidc-provider-arn': PROVIDER }),
     env: { 'INPUT_AWS-REGION': 'cn-hangzhou', 'INPUT_ROLE-DURATION-SECONDS': '10800' },
     input: 'aws-region',
-    message: /\(nor are role-duration-seconds\)\.$/,
+    message: /\(nor is role-duration-seconds\)\.$/,
     hint: /^aws-region: .*calls it region\.\nrole-duration-seconds: .*calls it role-session-expiration\.$/,
   },
 ];
