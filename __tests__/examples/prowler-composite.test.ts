@@ -430,6 +430,10 @@ describe('examples/prowler-alibabacloud/action.yml', () => {
 
   it('installs the Prowler the tests run, into a venv of its own, before it asks for credentials', () => {
     expect(composite.inputs['prowler-version'].default).toBe(PROWLER_VERSION);
+    // The scheduled-scan example installs Prowler itself: the same pinned version.
+    const scheduled = parse(readFileSync(join(ROOT, 'examples/prowler-scheduled-scan.yml'), 'utf8')) as { jobs: Record<string, { steps: Step[] }> };
+    const installs = Object.values(scheduled.jobs).flatMap((job) => job.steps.filter((step) => /\bpip install\b.*\bprowler\b/.test(step.run ?? '')));
+    expect(installs.map((step) => step.run?.trim())).toEqual([`pip install prowler==${PROWLER_VERSION}`]);
     expect(steps[INSTALL].env).toEqual({
       PYTHON: '${{ steps.python.outputs.python-path }}',
       PROWLER_VERSION: '${{ inputs.prowler-version }}',
