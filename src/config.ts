@@ -5,7 +5,8 @@
 import { checkRoleAccount } from './account.js';
 import { parseOidcProviderArn, parseRoleArn, type RoleArn } from './arn.js';
 import { InputError } from './errors.js';
-import { type Env, type InputReader, isLoopback, optional, parseUrl, readBoolean, readInteger } from './inputs.js';
+import { type Env, type InputReader, isLoopback, optional, readBoolean, readInteger } from './inputs.js';
+import { parseUrl } from './url.js';
 
 export interface Endpoint {
   readonly host: string; // host[:port]

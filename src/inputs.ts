@@ -29,15 +29,6 @@ export function readInteger(input: InputReader, name: string, fallback: number, 
   return number;
 }
 
-/** The URL, or undefined if it is none; `schemeIfNone` is put in front of a value written without a scheme. */
-export function parseUrl(value: string, schemeIfNone?: string): URL | undefined {
-  try {
-    return new URL(schemeIfNone && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? `${schemeIfNone}://${value}` : value);
-  } catch {
-    return undefined;
-  }
-}
-
 /** A URL's hostname without the brackets around an IPv6 address. */
 export function bareHostname(hostname: string): string {
   return hostname.replace(/^\[|\]$/g, '');

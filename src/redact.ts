@@ -1,10 +1,10 @@
 // Removes secrets from text that is about to be printed, and says what to mask for a secret. Pure: no I/O.
-
-import { parseUrl } from './inputs.js';
 //
 // Every step here takes time in proportion to the text's length, whatever the text: error messages quote servers,
 // and a pattern that backtracks (a JWT pattern tried at every "eyJ" of a long run of base64) took minutes on a
 // message of 256 KiB. The patterns below either cannot fail once started or are tried on short, bounded spans.
+
+import { decoded, hasScheme, parseUrl, passwordSecrets } from './url.js';
 
 const REDACTED = '***';
 // The secret-bearing query or JSON fields of STS requests and answers. Each is a literal field name, at most a few
@@ -71,17 +71,8 @@ function encodings(secret: string): RegExp {
 export function secretValues(value: string): string[] {
   if (!value) return [];
   // Only a value written as scheme://…: a key with a colon in it is no URL.
-  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? parseUrl(value) : undefined;
+  const url = hasScheme(value) ? parseUrl(value) : undefined;
   if (!url) return [value];
-  const parts = [url.password, url.pathname, url.search, url.search.slice(1), url.pathname + url.search];
-  return [...new Set([value, ...parts, ...parts.map(decoded)])].filter((part) => part.length >= 4);
-}
-
-/** Percent-decoded; a lone '%' is taken as it is. */
-function decoded(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
+  const parts = [url.pathname, url.search, url.search.slice(1), url.pathname + url.search];
+  return [...new Set([value, ...passwordSecrets(url), ...parts, ...parts.map(decoded)])].filter((part) => part.length >= 4);
 }
