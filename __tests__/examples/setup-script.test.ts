@@ -59,8 +59,9 @@ let rootFingerprint: string;
 beforeAll(async () => {
   if (reason) return;
   em = await startEmulator();
-  // A chain as `openssl s_client -showcerts` prints it: chatter, a leaf certificate, then the root last. RAM wants the
-  // fingerprint of the last one; the emulator's certificate plays the root.
+  // A chain as `openssl s_client -showcerts` prints it: chatter, a leaf certificate, then a CA certificate last. The
+  // setup takes the fingerprint of the last one presented (docs/SETUP.md, the fingerprint); the emulator's certificate
+  // plays it.
   const work = mkdtempSync(join(tmpdir(), 'setup-chain-'));
   execFileSync(
     'openssl',

@@ -57,7 +57,8 @@ Options:
   --variable NAME              repository variable for the role ARN (default ALIBABA_CLOUD_ROLE_ARN)
   --provider-name NAME         name of the identity provider if one is created (default github-actions)
   --audience CLIENT_ID         Client ID, the action's `audience` input (default sts.aliyuncs.com)
-  --fingerprint HEX            SHA-1 fingerprint of GitHub's root CA (default: computed with openssl)
+  --fingerprint HEX            SHA-1 fingerprint of the last certificate GitHub's host presents (default:
+                               computed with openssl)
   --account-id ID              account ID for the ARNs --dry-run prints (a real run reads it)
   --dry-run                    print the calls that change something, make none
   -h, --help                   this text
@@ -176,7 +177,8 @@ if [ "$dry_run" = false ]; then command -v aliyun >/dev/null || die 'needs the a
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# RAM wants the SHA-1 fingerprint of the last certificate of the chain the issuer's host presents (its root CA).
+# The SHA-1 fingerprint of the last certificate the issuer's host presents, as Alibaba's OpenSSL procedure takes it
+# (it calls that certificate the root CA; docs/SETUP.md, "The fingerprint", says why it is often an intermediate).
 github_fingerprint() {
 	host=${ISSUER#https://}
 	openssl s_client -connect "$host:443" -servername "$host" -showcerts </dev/null 2>/dev/null |
@@ -268,12 +270,12 @@ else
 	say "Account $account."
 fi
 
-# 2. The fingerprint of GitHub's certificate authority.
+# 2. The fingerprint of the last certificate GitHub's host presents.
 if [ -z "$fingerprint" ] && [ "$dry_run" = false ]; then
 	command -v openssl >/dev/null || die 'needs openssl to compute the fingerprint, or give --fingerprint'
 	fingerprint=$(github_fingerprint)
 	matches "$fingerprint" '^[0-9a-f]{40}$' || die "could not read the certificate chain of ${ISSUER#https://}: give --fingerprint"
-	say "Fingerprint of ${ISSUER#https://}'s root CA: $fingerprint."
+	say "Fingerprint of the last certificate ${ISSUER#https://} presents: $fingerprint."
 fi
 
 # 3. The identity provider for GitHub's issuer: the account's, or a new one.
