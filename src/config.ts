@@ -5,7 +5,8 @@
 import { checkRoleAccount } from './account.js';
 import { parseOidcProviderArn, parseRoleArn, type RoleArn } from './arn.js';
 import { InputError } from './errors.js';
-import { type Env, type InputReader, isLoopback, optional, parseUrl, readBoolean, readInteger } from './inputs.js';
+import { type Env, type InputReader, isLoopback, optional, readBoolean, readInteger } from './inputs.js';
+import { parseUrl } from './url.js';
 
 export interface Endpoint {
   readonly host: string; // host[:port]
@@ -55,7 +56,8 @@ export const CONFIG_INPUTS: readonly string[] = [
 export const CONFIG_VARIABLES = ['GITHUB_REPOSITORY', 'GITHUB_RUN_ID'];
 export const DEFAULT_DURATION_SECONDS = 3600;
 export const DEFAULT_RETRY_MAX_ATTEMPTS = 5;
-const DURATION = { min: 900, max: 43200, unit: 'seconds' };
+/** The range of `role-session-expiration`: STS grants sessions of 15 min to 12 h. */
+export const DURATION = { min: 900, max: 43200, unit: 'seconds' };
 const RETRY_ATTEMPTS = { min: 1, max: 10, unit: 'attempts' };
 const SESSION_NAME = /^[A-Za-z0-9.@_-]{2,64}$/;
 const EXTERNAL_ID = /^[A-Za-z0-9=,.@:/_-]{2,1224}$/;

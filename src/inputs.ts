@@ -29,15 +29,6 @@ export function readInteger(input: InputReader, name: string, fallback: number, 
   return number;
 }
 
-/** The URL, or undefined if it is none; `schemeIfNone` is put in front of a value written without a scheme. */
-export function parseUrl(value: string, schemeIfNone?: string): URL | undefined {
-  try {
-    return new URL(schemeIfNone && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? `${schemeIfNone}://${value}` : value);
-  } catch {
-    return undefined;
-  }
-}
-
 /** A URL's hostname without the brackets around an IPv6 address. */
 export function bareHostname(hostname: string): string {
   return hostname.replace(/^\[|\]$/g, '');
@@ -119,7 +110,8 @@ export function checkInputNames(variables: readonly string[], inputs: readonly s
   const unknown = variables.filter((variable) => variable.startsWith('INPUT_') && variable.length > 6 && !known.has(variable.toUpperCase()));
   if (unknown.length === 0) return;
   const names = unknown.map((variable) => variable.slice(6).toLowerCase());
-  const others = names.length > 1 ? ` (nor are ${names.slice(1).join(', ')})` : '';
+  const rest = names.slice(1);
+  const others = rest.length === 0 ? '' : ` (nor ${rest.length === 1 ? 'is' : 'are'} ${rest.join(', ')})`;
   const advice = names.map((name) => (names.length > 1 ? `${name}: ${adviceFor(name, inputs)}` : adviceFor(name, inputs)));
   throw new InputError(names[0], `is not an input of this action${others}.`, advice.join('\n'));
 }

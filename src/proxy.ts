@@ -4,7 +4,8 @@
 // send through a proxy is refused (NO_PROXY sends it direct). Pure: the environment comes in as a value.
 
 import { BlockList, isIP } from 'node:net';
-import { bareHostname, type Env, isLoopback, parseUrl } from './inputs.js';
+import { bareHostname, type Env, isLoopback } from './inputs.js';
+import { decoded, parseUrl, passwordSecrets } from './url.js';
 
 /** The ECS metadata service: reachable only from the instance itself, never through a proxy. */
 export const METADATA_HOST = '100.100.100.200';
@@ -49,7 +50,7 @@ export function proxyFor(target: URL, env: Env): ProxyServer | undefined {
 export function proxySecrets(env: Env): string[] {
   return ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'].flatMap((name) => {
     const url = parseUrl(env[name] ?? '', 'http');
-    return url?.password ? [url.password, decoded(url.password)] : [];
+    return url ? passwordSecrets(url) : [];
   });
 }
 
@@ -63,15 +64,6 @@ function parseProxy(variable: string, value: string): ProxyServer {
   const port = Number(url.port || 80);
   const authorization = url.username ? `Basic ${Buffer.from(`${decoded(url.username)}:${decoded(url.password)}`).toString('base64')}` : undefined;
   return { host: bareHostname(url.hostname), port, authorization, display: `http://${url.host}`, variable };
-}
-
-/** Percent-decoded, as a proxy URL's user and password are written; a lone '%' is taken as it is. */
-function decoded(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }
 
 /**

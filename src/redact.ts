@@ -1,10 +1,10 @@
 // Removes secrets from text that is about to be printed, and says what to mask for a secret. Pure: no I/O.
-
-import { parseUrl } from './inputs.js';
 //
 // Every step here takes time in proportion to the text's length, whatever the text: error messages quote servers,
 // and a pattern that backtracks (a JWT pattern tried at every "eyJ" of a long run of base64) took minutes on a
 // message of 256 KiB. The patterns below either cannot fail once started or are tried on short, bounded spans.
+
+import { decoded, hasScheme, parseUrl, passwordSecrets } from './url.js';
 
 const REDACTED = '***';
 // The secret-bearing query or JSON fields of STS requests and answers. Each is a literal field name, at most a few
@@ -65,23 +65,29 @@ function encodings(secret: string): RegExp {
 
 /**
  * What to mask for a secret value: the value, and when it is a URL (a credentials URI), the parts that can carry a
- * secret on their own: the password (as written and percent-decoded), the path, the query and the two together, in
- * the parser's form and decoded. Parts shorter than 4 characters (a bare `/`) are left out, as in redact().
+ * secret on their own: the password (as written and percent-decoded), the query, the path and query together, and
+ * the path alone when it looks like a token (tokenLikePath), in the parser's form and decoded. Parts shorter than 4
+ * characters (a bare `/`) are left out, as in redact().
  */
 export function secretValues(value: string): string[] {
   if (!value) return [];
   // Only a value written as scheme://…: a key with a colon in it is no URL.
-  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? parseUrl(value) : undefined;
+  const url = hasScheme(value) ? parseUrl(value) : undefined;
   if (!url) return [value];
-  const parts = [url.password, url.pathname, url.search, url.search.slice(1), url.pathname + url.search];
-  return [...new Set([value, ...parts, ...parts.map(decoded)])].filter((part) => part.length >= 4);
+  const parts = [...(tokenLikePath(url.pathname) ? [url.pathname] : []), ...(url.search ? [url.search, url.search.slice(1), url.pathname + url.search] : [])];
+  return [...new Set([value, ...passwordSecrets(url), ...parts, ...parts.map(decoded)])].filter((part) => part.length >= 4);
 }
 
-/** Percent-decoded; a lone '%' is taken as it is. */
-function decoded(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
+/**
+ * Whether a URL's path may be a secret on its own: one of its segments is at least 16 characters long, or at least
+ * 8 and mixes letters and digits. A secret put in a path is a random token (a UUID, 64 bits and more in hex or
+ * base64), so it is long or has digits among its letters; the segments of an ordinary path (`credentials`, `api`,
+ * `v1`) are short words. A mask covers every later line of the job, so an ordinary path masked alone hides ordinary
+ * text: `/credentials` turned `~/.alibabacloud/credentials` into `~/.alibabacloud***`. The whole URI, and the path
+ * with its query, are masked whatever the path.
+ */
+function tokenLikePath(path: string): boolean {
+  return decoded(path)
+    .split('/')
+    .some((segment) => segment.length >= 16 || (segment.length >= 8 && /\p{L}/u.test(segment) && /\d/.test(segment)));
 }

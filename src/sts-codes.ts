@@ -2,6 +2,7 @@
 // codes; a test keeps the two in step. Pure: no I/O.
 
 import { parseRoleArn } from './arn.js';
+import { DURATION } from './config.js';
 import type { ErrorKind } from './errors.js';
 
 export interface CodeInfo {
@@ -234,7 +235,6 @@ export function describeStsCode(code: string | undefined, status: number | undef
 }
 
 const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, min: 60, h: 3600, hr: 3600 };
-const LONGEST_SESSION = 43200;
 
 /**
  * The hint for STS refusing `role-session-expiration` (InvalidParameter.DurationSeconds): the role's limit when STS's
@@ -245,7 +245,7 @@ export function durationRefusedHint(message: string, request: { readonly roleArn
   const limit = /DurationSeconds is\s*\d+\s*(?:s|min|hr?)\s*\/\s*(\d+)\s*(s|min|hr?)\b/i.exec(message);
   const max = limit ? Number(limit[1]) * UNIT_SECONDS[limit[2].toLowerCase()] : undefined;
   const role = parseRoleArn(request.roleArn)?.roleName ?? '<role-name>';
-  const wanted = Math.min(request.durationSeconds, LONGEST_SESSION);
+  const wanted = Math.min(request.durationSeconds, DURATION.max);
   const hours = (seconds: number) => (seconds >= 3600 && seconds % 3600 === 0 ? ` (${seconds / 3600} h)` : '');
   const found =
     max !== undefined && request.durationSeconds > max

@@ -44,6 +44,16 @@ export function tool(name: 'prowler' | 'python-sdk' | 'go-consumer'): Tool {
   return found;
 }
 
+/**
+ * Why the Prowler composite (examples/prowler-alibabacloud) cannot run on this machine, if it cannot: its bash steps
+ * call `$PROWLER_VENV/bin/python` and `bin/prowler`, a POSIX venv's layout, and a Windows venv keeps its programs in
+ * `Scripts\` (its README says to use it on Linux or macOS runners).
+ */
+export const COMPOSITE_SKIP_REASON =
+  process.platform === 'win32'
+    ? "the Prowler composite's steps run a POSIX venv ($PROWLER_VENV/bin/prowler); a Windows venv has Scripts\\prowler.exe"
+    : undefined;
+
 export interface Calls {
   /** Build the SDK's client from ALIBABA_CLOUD_CREDENTIALS_URI instead of the default chain. */
   readonly uri?: boolean;

@@ -26,7 +26,10 @@ type Mode = LogMode;
 type Inputs = Record<string, string>;
 // credentials-uri too: a broker's URI may carry a token (its path is checked as a secret of its own below).
 const SECRET_INPUTS = ['access-key-id', 'access-key-secret', 'security-token', 'credentials-uri'];
-/** A credentials URI's path, which the action masks on its own (redact.ts secretValues); long enough to scan for. */
+/**
+ * A credentials URI's path: the emulator's carry a 32-character token, so the action masks them on its own
+ * (redact.ts secretValues masks a path alone only when it looks like a token); long enough to scan for.
+ */
 function uriPath(inputs: Inputs): string | undefined {
   try {
     const path = new URL(inputs['credentials-uri'] ?? '').pathname;

@@ -60,8 +60,9 @@ interface Case {
 }
 
 /**
- * What the action masks of a credentials URI (SECURITY.md): the URI, its password, path and query. Each is a secret
- * here too, so that the mask line of one (which the runner never echoes) is not counted as showing another.
+ * What the action masks of a credentials URI (SECURITY.md): the URI, its password, its query, and its path when it
+ * looks like a token (as these do). Each is a secret here too, so that the mask line of one (which the runner never
+ * echoes) is not counted as showing another.
  */
 function maskedParts(uri: string): string[] {
   const url = new URL(uri);
@@ -495,7 +496,7 @@ const cases: Case[] = [
     inputs: ({ role }) => ({ ...role, 'oidc-provider-arn': PROVIDER }),
     env: { 'INPUT_AWS-REGION': 'cn-hangzhou', 'INPUT_ROLE-DURATION-SECONDS': '10800' },
     input: 'aws-region',
-    message: /\(nor are role-duration-seconds\)\.$/,
+    message: /\(nor is role-duration-seconds\)\.$/,
     hint: /^aws-region: .*calls it region\.\nrole-duration-seconds: .*calls it role-session-expiration\.$/,
   },
 ];
@@ -573,6 +574,15 @@ describe('credentials-uri is a secret from the start', () => {
     const early = main.masks.slice(0, firstOther);
     expect(early).toEqual(expect.arrayContaining([uri, 'uri-password-0004', path, '?token=query-token-0004', `${path}?token=query-token-0004`]));
     expect(findLeaks(main, [...maskedParts(uri), 'query-token-0004', ...(await em.secrets())])).toEqual([]);
+  });
+
+  it('an ordinary path is not masked on its own (it would hide that text in every later line); the URI is', async () => {
+    const { url } = await em.addCredentialsUri({ accountId: ACCOUNT, roleName: 'plain-path-uri', path: '/credentials' });
+    const main = await newJob().main({ 'credentials-uri': url, 'sts-endpoint': `http://${em.stsHost}` });
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    expect(main.masks).toContain(url);
+    expect(main.masks).not.toContain('/credentials');
+    expect(findLeaks(main, [url, ...(await em.secrets())])).toEqual([]);
   });
 });
 

@@ -105,11 +105,11 @@ describe('CHANGELOG.md and the release workflow', () => {
     const notesScript = scripts.find((script) => script.includes('CHANGELOG.md') && script.includes('awk'));
     const bashReason = process.platform === 'win32' ? 'the release workflow runs on Linux; bash and awk are not assumed on Windows' : undefined;
     if (bashReason) console.warn(`release notes script not run: ${bashReason}`);
-    const notesFor = (tag: string) => {
+    const notesFor = (tag: string, text = changelog) => {
       const dir = mkdtempSync(join(tmpdir(), 'cac-release-'));
       try {
         // The workflow reads CHANGELOG.md from the checkout or from $RUNNER_TEMP: both are this folder.
-        writeFileSync(join(dir, 'CHANGELOG.md'), changelog);
+        writeFileSync(join(dir, 'CHANGELOG.md'), text);
         const done = spawnSync('bash', ['-e', '-c', notesScript ?? 'exit 99'], {
           cwd: dir,
           env: { PATH: process.env.PATH, TAG: tag, RUNNER_TEMP: dir },
@@ -132,7 +132,18 @@ describe('CHANGELOG.md and the release workflow', () => {
       }
       const missing = notesFor('v99.0.0');
       expect(missing.code).toBe(1);
-      expect(missing.stdout).toContain('::error title=No CHANGELOG section::');
+      expect(missing.stdout).toContain('::error title=No CHANGELOG section::CHANGELOG.md has no section "## [99.0.0]"');
+    });
+
+    (bashReason ? it.skip : it)('cuts out exactly the lines of the section, between its neighbours or before the links, and prints nothing', () => {
+      const made = [
+        '# Changelog\n\n## [Unreleased]\n\n- next\n\n## [1.2.0] - 2026-05-01\n\n### Fixed\n\n- one\n\n## [1.1.0]\n\n- older\n\n',
+        '[Unreleased]: https://github.com/octo-org/octo-repo/compare/v1.2.0...HEAD\n',
+        '[1.2.0]: https://github.com/octo-org/octo-repo/releases/tag/v1.2.0\n',
+      ].join('');
+      expect(notesFor('v1.2.0', made)).toEqual({ code: 0, stdout: '', notes: '\n### Fixed\n\n- one\n\n' });
+      expect(notesFor('v1.1.0', made)).toEqual({ code: 0, stdout: '', notes: '\n- older\n\n' });
+      expect(notesFor('v1.2', made).code).toBe(1);
     });
 
     // The publish job as the runner runs it: each `run:` in bash -eo pipefail, in order, until one fails, with the

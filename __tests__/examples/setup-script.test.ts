@@ -59,8 +59,9 @@ let rootFingerprint: string;
 beforeAll(async () => {
   if (reason) return;
   em = await startEmulator();
-  // A chain as `openssl s_client -showcerts` prints it: chatter, a leaf certificate, then the root last. RAM wants the
-  // fingerprint of the last one; the emulator's certificate plays the root.
+  // A chain as `openssl s_client -showcerts` prints it: chatter, a leaf certificate, then a CA certificate last. The
+  // setup takes the fingerprint of the last one presented (docs/SETUP.md, the fingerprint); the emulator's certificate
+  // plays it.
   const work = mkdtempSync(join(tmpdir(), 'setup-chain-'));
   execFileSync(
     'openssl',
@@ -170,23 +171,24 @@ function oldAccount(roleName: string): StandInState {
   };
 }
 
-/** The account as the calls left it, in the emulator: each identity provider, and each role with its trust policy. */
+/** The account as the calls left it, in the emulator: each identity provider, and each role with its OIDC trust. */
 async function applyToEmulator(account: StandInState) {
   for (const p of Object.values(account.providers)) {
     await em.addOidcProvider({ accountId: ACCOUNT, name: p.OIDCProviderName, issuerUrl: p.IssuerUrl, clientIds: p.ClientIds.split(',') });
   }
   const list = (value: unknown) => (value === undefined ? undefined : Array.isArray(value) ? value.map(String) : [String(value)]);
   for (const r of Object.values(account.roles)) {
+    // The emulator models one OIDC statement a role; statements for other principals are checked by the tests.
     const [statement, ...more] = (
-      JSON.parse(r.trustPolicy) as { Statement: Array<{ Principal: { Federated: string[] }; Condition: Record<string, Record<string, unknown>> }> }
-    ).Statement;
+      JSON.parse(r.trustPolicy) as { Statement: Array<{ Principal: { Federated?: string[] }; Condition: Record<string, Record<string, unknown>> }> }
+    ).Statement.filter((s) => s.Principal.Federated);
     expect(more).toEqual([]);
     const condition = (key: string) => list(statement.Condition.StringEquals?.[key] ?? statement.Condition.StringLike?.[key]);
     await em.addRole({
       accountId: ACCOUNT,
       name: r.name,
       maxSessionDuration: r.maxSessionDuration,
-      oidc: { providerArn: statement.Principal.Federated[0], sub: condition('oidc:sub'), aud: condition('oidc:aud'), iss: condition('oidc:iss')?.[0] },
+      oidc: { providerArn: statement.Principal.Federated?.[0] ?? '', sub: condition('oidc:sub'), aud: condition('oidc:aud'), iss: condition('oidc:iss')?.[0] },
     });
   }
 }
@@ -272,7 +274,7 @@ async function assume(printed: Record<string, string>, sub: string, seconds = '2
     const again = setup(...ARGS);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('Reusing the identity provider github-actions');
-    expect(again.stderr).toContain('already trusts exactly these subjects');
+    expect(again.stderr).toContain('already trusts these subjects, for up to 21600 s: nothing to change');
     expect(names(calls().slice(made.length))).toEqual([
       'sts GetCallerIdentity',
       'ims ListOIDCProviders',
@@ -331,6 +333,108 @@ async function assume(printed: Record<string, string>, sub: string, seconds = '2
       trustPolicy(PROVIDER_ARN, [`repo:${REPO}:ref:refs/heads/main`, `repo:${REPO}:pull_request`]),
     );
     expect(state().roles['github-prowler-scan'].maxSessionDuration).toBe(21600);
+  });
+
+  // A statement of the role's trust policy for another principal: ECS instances may assume the role too.
+  const ECS_STATEMENT = { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: ['ecs.aliyuncs.com'] } };
+  const SECOND = 'octo-org/second-repo';
+
+  it('run for a second repository, adds its subjects: the first keeps its access, other statements stay as they are', async () => {
+    const first = setup('--repo', REPO, '--branch', 'main');
+    expect(first.code).toBe(0);
+    const account = state();
+    const role = account.roles['github-prowler-scan'];
+    const document = JSON.parse(role.trustPolicy) as { Statement: unknown[] };
+    role.trustPolicy = JSON.stringify({ ...document, Statement: [ECS_STATEMENT, ...document.Statement] });
+    seed(account);
+    const before = calls().length;
+
+    const second = setup('--repo', SECOND, '--branch', 'main', '--environment', 'production');
+    expect({ code: second.code, stderr: second.stderr }).toMatchObject({
+      code: 0,
+      stderr: expect.stringContaining('Checked: github-prowler-scan trusts 3 subject(s)'),
+    });
+    expect(second.stderr).toContain(
+      `it keeps the subjects it trusts: repo:${REPO}:ref:refs/heads/main. Added: repo:${SECOND}:ref:refs/heads/main, repo:${SECOND}:environment:production.`,
+    );
+    expect(second.stderr).toContain('Its 1 other trust statement(s) are kept as they are.');
+    const updates = calls()
+      .slice(before)
+      .filter((c) => c.api === 'UpdateRole');
+    expect(updates.map((c) => Object.keys(c.params))).toEqual([['RoleName', 'NewAssumeRolePolicyDocument']]);
+    const github = trustPolicy(PROVIDER_ARN, [
+      `repo:${REPO}:ref:refs/heads/main`,
+      `repo:${SECOND}:ref:refs/heads/main`,
+      `repo:${SECOND}:environment:production`,
+    ]);
+    expect(JSON.parse(state().roles['github-prowler-scan'].trustPolicy)).toEqual({ ...github, Statement: [ECS_STATEMENT, ...github.Statement] });
+
+    // Both repositories' workflows get credentials from the role.
+    const printed = variables(second.stdout);
+    await applyToEmulator(state());
+    for (const sub of [`repo:${REPO}:ref:refs/heads/main`, `repo:${SECOND}:environment:production`]) {
+      const main = await assume(printed, sub);
+      expect({ sub, code: main.code, error: main.error }).toEqual({ sub, code: 0, error: undefined });
+    }
+  });
+
+  it("adds to a trust policy written as SETUP's recipe writes it (the subject under StringEquals)", () => {
+    seed(oldAccount('github-prowler-scan'));
+    const role = state().roles['github-prowler-scan'];
+    const recipe = trustPolicy(PROVIDER_ARN, []);
+    delete (recipe.Statement[0].Condition as { StringLike?: unknown }).StringLike;
+    Object.assign(recipe.Statement[0].Condition.StringEquals, { 'oidc:sub': `repo:${REPO}:ref:refs/heads/main` });
+    role.trustPolicy = JSON.stringify(recipe);
+    seed({ ...state(), roles: { 'github-prowler-scan': role } });
+    const run = setup('--repo', SECOND, '--branch', 'main');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(state().roles['github-prowler-scan'].trustPolicy)).toEqual(
+      trustPolicy(PROVIDER_ARN, [`repo:${REPO}:ref:refs/heads/main`, `repo:${SECOND}:ref:refs/heads/main`]),
+    );
+  });
+
+  it('--replace-trust sets exactly the subjects given, and says what it drops', async () => {
+    seed(oldAccount('github-prowler-scan'));
+    const role = state().roles['github-prowler-scan'];
+    const document = JSON.parse(role.trustPolicy) as { Statement: unknown[] };
+    role.trustPolicy = JSON.stringify({ ...document, Statement: [...document.Statement, ECS_STATEMENT] });
+    seed({ ...state(), roles: { 'github-prowler-scan': role } });
+
+    const run = setup('--repo', SECOND, '--branch', 'main', '--replace-trust');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      `--replace-trust: it trusts exactly the subjects given. Kept: none. Added: repo:${SECOND}:ref:refs/heads/main. Dropped: repo:${REPO}:ref:refs/heads/main.`,
+    );
+    expect(run.stderr).toContain(`Dropped statement: ${JSON.stringify(ECS_STATEMENT)}`);
+    expect(JSON.parse(state().roles['github-prowler-scan'].trustPolicy)).toEqual(trustPolicy(PROVIDER_ARN, [`repo:${SECOND}:ref:refs/heads/main`]));
+
+    await applyToEmulator(state());
+    const printed = variables(run.stdout);
+    expect((await assume(printed, `repo:${SECOND}:ref:refs/heads/main`)).code).toBe(0);
+    expect((await assume(printed, `repo:${REPO}:ref:refs/heads/main`)).error).toMatch(/^AssumeRoleWithOIDC failed: NoPermission: /);
+  });
+
+  it('never lowers the maximum session: a role allowing 43200 s keeps it, and says so', () => {
+    seed(oldAccount('github-prowler-scan'));
+    const account = state();
+    account.roles['github-prowler-scan'].maxSessionDuration = 43200;
+    seed(account);
+
+    const same = setup('--repo', REPO, '--branch', 'main');
+    expect(same.code).toBe(0);
+    expect(same.stderr).toContain('Its maximum session, 43200 s, is longer than the 21600 s asked for: kept');
+    expect(same.stderr).toContain('already trusts these subjects, for up to 43200 s: nothing to change');
+    expect(same.stderr).toContain('Checked: github-prowler-scan trusts 1 subject(s) of github-actions for up to 43200 s');
+    expect(calls().filter((c) => c.api === 'UpdateRole')).toEqual([]);
+
+    const more = setup('--repo', REPO, '--branch', 'main', '--pull-requests', '--max-session-duration', '3600');
+    expect(more.code).toBe(0);
+    expect(
+      calls()
+        .filter((c) => c.api === 'UpdateRole')
+        .map((c) => Object.keys(c.params)),
+    ).toEqual([['RoleName', 'NewAssumeRolePolicyDocument']]);
+    expect(state().roles['github-prowler-scan'].maxSessionDuration).toBe(43200);
   });
 
   it('--dry-run makes no call, and prints calls that, run, build the same account', () => {

@@ -108,10 +108,15 @@ describe('checkInputNames', () => {
 
   it('names every unknown input, the first in the message', () => {
     const error = failureOf([inputVariable('aws-region'), 'HOME', inputVariable('role-duration-seconds')]);
-    expect(error.message).toBe('Input aws-region: is not an input of this action (nor are role-duration-seconds).');
+    expect(error.message).toBe('Input aws-region: is not an input of this action (nor is role-duration-seconds).');
     expect(error.hint?.split('\n')).toEqual([
       `aws-region: It is an input of ${FOREIGN_INPUTS['aws-region'].of[0]}; this action calls it region.`,
       `role-duration-seconds: It is an input of ${FOREIGN_INPUTS['role-duration-seconds'].of.join(' and ')}; this action calls it role-session-expiration.`,
     ]);
+  });
+
+  it('says "nor are" for two others or more', () => {
+    const error = failureOf([inputVariable('aws-region'), inputVariable('role-duration-seconds'), inputVariable('aws-profile')]);
+    expect(error.message).toBe('Input aws-region: is not an input of this action (nor are role-duration-seconds, aws-profile).');
   });
 });

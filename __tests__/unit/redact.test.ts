@@ -77,16 +77,16 @@ describe('secretValues: what is masked for a secret value', () => {
     expect(secretValues('')).toEqual([]);
   });
 
-  it('a URL: itself, its password (as written and decoded), its path, its query, and both together', () => {
-    const uri = 'https://ci:p%40ss-word@broker.internal:8443/creds/path-token?token=query-token&x=1#frag';
+  it('a URL: itself, its password (as written and decoded), its token-like path, its query, and both together', () => {
+    const uri = 'https://ci:p%40ss-word@broker.internal:8443/creds/path-token-7f3a9c?token=query-token&x=1#frag';
     expect(secretValues(uri).sort()).toEqual(
       [
         uri,
         'p%40ss-word',
         'p@ss-word',
-        '/creds/path-token',
+        '/creds/path-token-7f3a9c',
         '?token=query-token&x=1',
-        '/creds/path-token?token=query-token&x=1',
+        '/creds/path-token-7f3a9c?token=query-token&x=1',
         'token=query-token&x=1',
       ].sort(),
     );
@@ -97,6 +97,32 @@ describe('secretValues: what is masked for a secret value', () => {
   });
 
   it('a path written with characters the URL parser encodes: both forms', () => {
-    expect(secretValues('https://b.internal/tok en')).toEqual(expect.arrayContaining(['/tok%20en', '/tok en']));
+    expect(secretValues('https://b.internal/tok en-7f3a9c')).toEqual(expect.arrayContaining(['/tok%20en-7f3a9c', '/tok en-7f3a9c']));
+  });
+
+  // A mask hides the text in every later line of the job: an ordinary path masked alone hid ordinary text
+  // (`/credentials` turned `~/.alibabacloud/credentials` into `~/.alibabacloud***`).
+  it.each([
+    ['a word', 'https://127.0.0.1:9/credentials'],
+    ['words and a short version', 'https://broker.internal/api/v1/credentials'],
+    ['a name of 15 characters', 'https://broker.internal/security-tokens'],
+  ])('an ordinary path (%s): the URI is masked, the path alone is not', (_name, uri) => {
+    expect(secretValues(uri)).toEqual([uri]);
+  });
+
+  it.each([
+    ['a 32-character token', '/credentials/Qm9Ct2xlZ0ZyZWVkb20xMjM0NTY3ODkw', '/credentials/Qm9Ct2xlZ0ZyZWVkb20xMjM0NTY3ODkw'],
+    ['a UUID', '/c/0b5e43c2-8f1d-4d6a-9c3e-2a7b1e9f4d10', '/c/0b5e43c2-8f1d-4d6a-9c3e-2a7b1e9f4d10'],
+    ['16 letters', '/abcdefghijklmnop', '/abcdefghijklmnop'],
+    ['8 characters, letters and digits', '/t/a1b2c3d4', '/t/a1b2c3d4'],
+    ['a token percent-encoded', '/tok%2Fen-7f3a9c01', '/tok/en-7f3a9c01'],
+  ])('a token-like path (%s) is masked on its own, as written and decoded', (_name, path, plain) => {
+    const uri = `https://broker.internal${path}`;
+    expect(secretValues(uri)).toEqual([...new Set([uri, path, plain])]);
+  });
+
+  it('an ordinary path with a query: the query, and the path with the query, not the path alone', () => {
+    const uri = 'https://broker.internal/credentials?token=query-token';
+    expect(secretValues(uri).sort()).toEqual([uri, '?token=query-token', 'token=query-token', '/credentials?token=query-token'].sort());
   });
 });

@@ -1,12 +1,10 @@
 // .github/workflows/release.yml: the job that can write (the release, the moving major tag) runs no npm code and no
 // code of the repository; the job that installs and tests has a read-only token that is not kept in .git/config;
-// every action is pinned by commit SHA. And it still publishes vX.Y.Z with its CHANGELOG section and moves vX:
-// the step that cuts the notes out of CHANGELOG.md is run here, with bash, on the repository's own CHANGELOG.md.
+// every action is pinned by commit SHA. And it still publishes vX.Y.Z with its CHANGELOG section and moves vX (the
+// publish job itself, its notes step included, runs in __tests__/ecosystem/marketplace.test.ts).
 
 import { describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -71,52 +69,5 @@ describe('release.yml', () => {
     expect(script).toMatch(/gh release create "\$TAG" .*--verify-tag .*--notes-file/);
     expect(script).toMatch(/git\/refs\/tags\/\$major" .*-F force=true/);
     expect(script).toContain('$GITHUB_SHA');
-  });
-});
-
-describe('release.yml: the release notes step, run with bash', () => {
-  const notesStep = () => {
-    const step = jobs.flatMap(([, job]) => job.steps).find((s) => s.name === 'The release notes from CHANGELOG.md');
-    if (!step?.run) throw new Error('no step "The release notes from CHANGELOG.md"');
-    return step.run;
-  };
-
-  function notes(changelog: string, tag: string): { code: number; notes: string; out: string } {
-    const dir = mkdtempSync(join(tmpdir(), 'cac-release-'));
-    try {
-      writeFileSync(join(dir, 'CHANGELOG.md'), changelog);
-      try {
-        const out = execFileSync('bash', ['-e', '-c', notesStep()], {
-          cwd: dir,
-          env: { PATH: process.env.PATH, TAG: tag, RUNNER_TEMP: dir },
-          encoding: 'utf8',
-        });
-        return { code: 0, notes: readFileSync(join(dir, 'release-notes.md'), 'utf8'), out };
-      } catch (error) {
-        const e = error as { status: number; stdout: string };
-        return { code: e.status, notes: '', out: e.stdout };
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-
-  const CHANGELOG = '# Changelog\n\n## [Unreleased]\n\n- next\n\n## [1.2.0] - 2026-05-01\n\n### Fixed\n\n- one\n\n## [1.1.0]\n\n- older\n';
-
-  it('cuts out the section of the tag', () => {
-    expect(notes(CHANGELOG, 'v1.2.0')).toEqual({ code: 0, notes: '\n### Fixed\n\n- one\n\n', out: '' });
-  });
-
-  it('fails with an error annotation when the tag has no section', () => {
-    const result = notes(CHANGELOG, 'v1.3.0');
-    expect(result.code).toBe(1);
-    expect(result.out).toContain('::error title=No CHANGELOG section::CHANGELOG.md has no section "## [1.3.0]"');
-  });
-
-  it('reads the repository’s CHANGELOG.md', () => {
-    const changelog = readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8');
-    const released = /^## \[(\d+\.\d+\.\d+)\]/m.exec(changelog)?.[1];
-    if (!released) return void console.warn('CHANGELOG.md has no released section yet: only the made-up one is cut');
-    expect(notes(changelog, `v${released}`).code).toBe(0);
   });
 });

@@ -3,13 +3,15 @@
 #
 #   1. GitHub's OIDC identity provider: created, or the account's provider for GitHub's issuer reused (with the
 #      Client ID and the current certificate fingerprint added when they are missing);
-#   2. a RAM role that trusts exactly the GitHub subjects given (branches, tags, pull requests, environments), with a
+#   2. a RAM role that trusts the GitHub subjects given (branches, tags, pull requests, environments), with a
 #      maximum session of 21600 s (6 hours, the longest a job runs on a GitHub-hosted runner), so that a
-#      `role-session-expiration` that covers a Prowler scan or a Terraform run is allowed;
+#      `role-session-expiration` that covers a Prowler scan or a Terraform run is allowed. An existing role keeps
+#      what it trusts: the subjects are added to its trust policy, its other statements are left as they are, and a
+#      longer maximum session is kept (--replace-trust trusts exactly the subjects given, and says what it drops);
 #   3. Prowler's read-only system policies on the role (or the policies given with --policy);
 #
 # then reads everything back, checks it, and prints the two repository variables the workflows use. Running it again
-# changes only what differs. --dry-run prints the calls that change something, for an account that has none of it,
+# changes only what is missing; running it for a second repository adds that repository's subjects to the role. --dry-run prints the calls that change something, for an account that has none of it,
 # and makes no call at all.
 #
 #   sh examples/setup/setup-github-oidc.sh --repo my-org/my-repo --branch main
@@ -47,12 +49,16 @@ Subjects the role trusts (at least one; each may be repeated; * matches any char
 
 Options:
   --role-name NAME             role to create or update (default github-prowler-scan)
-  --max-session-duration SEC   the role's longest session, 3600-43200 (default 21600)
+  --max-session-duration SEC   the role's longest session, 3600-43200 (default 21600); an existing role's longer
+                               one is kept
+  --replace-trust              trust exactly the subjects given: drop the others an existing role trusts, and the
+                               other statements of its trust policy (default: add the subjects, keep the rest)
   --policy NAME                a system policy to attach, repeatable (default: Prowler's read-only policies)
   --variable NAME              repository variable for the role ARN (default ALIBABA_CLOUD_ROLE_ARN)
   --provider-name NAME         name of the identity provider if one is created (default github-actions)
   --audience CLIENT_ID         Client ID, the action's `audience` input (default sts.aliyuncs.com)
-  --fingerprint HEX            SHA-1 fingerprint of GitHub's root CA (default: computed with openssl)
+  --fingerprint HEX            SHA-1 fingerprint of the last certificate GitHub's host presents (default:
+                               computed with openssl)
   --account-id ID              account ID for the ARNs --dry-run prints (a real run reads it)
   --dry-run                    print the calls that change something, make none
   -h, --help                   this text
@@ -119,6 +125,7 @@ audience=sts.aliyuncs.com
 fingerprint=''
 account_id=''
 dry_run=false
+replace_trust=false
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -137,6 +144,7 @@ while [ $# -gt 0 ]; do
 	--fingerprint) need_value "$@" && fingerprint=$2 && shift 2 ;;
 	--account-id) need_value "$@" && account_id=$2 && shift 2 ;;
 	--dry-run) dry_run=true && shift ;;
+	--replace-trust) replace_trust=true && shift ;;
 	-h | --help) usage && exit 0 ;;
 	*) die "unknown option $1 (see --help)" ;;
 	esac
@@ -169,7 +177,8 @@ if [ "$dry_run" = false ]; then command -v aliyun >/dev/null || die 'needs the a
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# RAM wants the SHA-1 fingerprint of the last certificate of the chain the issuer's host presents (its root CA).
+# The SHA-1 fingerprint of the last certificate the issuer's host presents, as Alibaba's OpenSSL procedure takes it
+# (it calls that certificate the root CA; docs/SETUP.md, "The fingerprint", says why it is often an intermediate).
 github_fingerprint() {
 	host=${ISSUER#https://}
 	openssl s_client -connect "$host:443" -servername "$host" -showcerts </dev/null 2>/dev/null |
@@ -195,20 +204,56 @@ trust_policy() {
 	}'
 }
 
-# What decides who may assume a role (GetRole's answer on stdin), in one comparable line: its maximum session, and
-# the providers, issuers, audiences and subjects of its trust policy, sorted.
-role_facts() {
-	jq -cS '.Role | (.AssumeRolePolicyDocument | fromjson) as $doc
-		| def list: if . == null then [] elif type == "array" then . else [.] end;
-		  def conditions($key): [$doc.Statement[] | .Condition // {} | .[] | .[$key] | list[]] | unique;
-		{ max: .MaxSessionDuration,
-		  providers: [$doc.Statement[] | .Principal.Federated | list[]] | unique,
-		  issuers: conditions("oidc:iss"), audiences: conditions("oidc:aud"), subjects: conditions("oidc:sub") }'
+# The trust policy an existing role gets (GetRole's answer on stdin; $1 the provider's ARN), as one JSON object:
+# `document` (the policy, or the role's own when nothing changes), `changed`, the subjects `kept`, `added` and
+# `dropped`, and the other statements `kept_statements` or `dropped_statements`. A statement is GitHub's when it
+# allows tokens of the provider for GitHub's issuer and the audience on no other conditions than issuer, audience and
+# subject (the script's own, SETUP's recipe and the Terraform example write it so). Without --replace-trust the
+# subjects asked for are added to GitHub's statement, written with StringLike as the script writes it (StringLike
+# matches a subject without `*` as StringEquals does), and every other statement stays as it is; with it, the policy
+# becomes the one a new role gets.
+trust_plan() {
+	printf '%s\n' "$subjects" | jq -R . | jq -s . >"$tmp/subjects.json"
+	jq -c --arg provider "$1" --arg issuer "$ISSUER" --arg audience "$audience" --argjson replace "$replace_trust" \
+		--slurpfile wanted "$tmp/subjects.json" --argjson fresh "$(trust_policy "$1")" '
+		def list: if . == null then [] elif type == "array" then . else [.] end;
+		def dedupe: reduce .[] as $x ([]; if any(.[]; . == $x) then . else . + [$x] end);
+		def github: .Effect == "Allow" and (.Action | list) == ["sts:AssumeRole"] and (.Principal.Federated | list) == [$provider]
+			and ((.Condition // {} | keys) - ["StringEquals", "StringLike"]) == []
+			and ((.Condition.StringEquals // {} | keys) - ["oidc:iss", "oidc:aud", "oidc:sub"]) == []
+			and ((.Condition.StringLike // {} | keys) - ["oidc:sub"]) == []
+			and (.Condition.StringEquals["oidc:iss"] | list) == [$issuer] and (.Condition.StringEquals["oidc:aud"] | list) == [$audience];
+		def subjects: [.Condition.StringEquals["oidc:sub"], .Condition.StringLike["oidc:sub"] | list[]];
+		($wanted[0] | dedupe) as $wanted
+		| (.Role.AssumeRolePolicyDocument | fromjson) as $doc
+		| ($doc.Statement | list) as $statements
+		| [$statements[] | select(github)] as $mine
+		| [$statements[] | select(github | not)] as $others
+		| ([$mine[] | subjects[]] | dedupe) as $had
+		| if $replace then
+			{ document: $fresh, kept: [$had[] | select(. as $s | any($wanted[]; . == $s))], added: ($wanted - $had),
+			  dropped: ($had - $wanted), kept_statements: [], dropped_statements: $others }
+		  else
+			($had + ($wanted - $had)) as $all
+			| ($fresh.Statement[0] | .Condition.StringLike["oidc:sub"] = $all) as $merged
+			| ($statements | map(github) | index(true)) as $at
+			| { document: (if ($wanted - $had) == [] and ($mine | length) == 1 then $doc
+				elif $at == null then $doc + { Statement: ($statements + [$merged]) }
+				else $doc + { Statement: [$statements | to_entries[]
+					| if .key == $at then $merged elif (.value | github) then empty else .value end] } end),
+			    kept: $had, added: ($wanted - $had), dropped: [], kept_statements: $others, dropped_statements: [] }
+		  end
+		| .changed = (.document != $doc)
+		| .document |= tojson'
 }
-wanted_facts() {
-	printf '%s\n' "$subjects" | jq -R . | jq -cSs --argjson max "$max_session" --arg provider "$1" --arg issuer "$ISSUER" \
-		--arg audience "$audience" '{ max: $max, providers: [$provider], issuers: [$issuer], audiences: [$audience], subjects: unique }'
+# The subjects that the statements for the provider $1 in a trust policy (GetRole's answer on stdin) list, one a line.
+trusted_subjects() {
+	jq -r --arg provider "$1" 'def list: if . == null then [] elif type == "array" then . else [.] end;
+		.Role.AssumeRolePolicyDocument | fromjson | .Statement[] | select(.Principal.Federated | list | any(. == $provider))
+		| .Condition // {} | .StringEquals["oidc:sub"], .StringLike["oidc:sub"] | list[]' | sort -u
 }
+# A list of the plan (kept, added, dropped), comma-separated, or `none`.
+listed() { printf '%s' "$plan" | jq -r --arg key "$1" '.[$key] | if length == 0 then "none" else join(", ") end'; }
 
 # Each comma-separated value of a field of an identity provider (ListOIDCProviders' answer), one a line.
 values_of() { printf '%s' "$1" | jq -r --arg field "$2" '.[$field] // "" | split(",")[] | gsub("^\\s+|\\s+$"; "")'; }
@@ -225,12 +270,12 @@ else
 	say "Account $account."
 fi
 
-# 2. The fingerprint of GitHub's certificate authority.
+# 2. The fingerprint of the last certificate GitHub's host presents.
 if [ -z "$fingerprint" ] && [ "$dry_run" = false ]; then
 	command -v openssl >/dev/null || die 'needs openssl to compute the fingerprint, or give --fingerprint'
 	fingerprint=$(github_fingerprint)
 	matches "$fingerprint" '^[0-9a-f]{40}$' || die "could not read the certificate chain of ${ISSUER#https://}: give --fingerprint"
-	say "Fingerprint of ${ISSUER#https://}'s root CA: $fingerprint."
+	say "Fingerprint of the last certificate ${ISSUER#https://} presents: $fingerprint."
 fi
 
 # 3. The identity provider for GitHub's issuer: the account's, or a new one.
@@ -260,17 +305,32 @@ else
 	provider_arn="acs:ram::$account:oidc-provider/$provider_name"
 fi
 
-# 4. The role, trusting the subjects, with the session length.
+# 4. The role, trusting the subjects, with the session length: a new one, or the existing one with what it lacks.
 policy=$(trust_policy "$provider_arn")
 role=''
 [ "$dry_run" = true ] || role=$(read_json EntityNotExist.Role ram GetRole --RoleName "$role_name") || [ $? -eq 3 ] || exit 1
 if [ -n "$role" ]; then
-	if [ "$(printf '%s' "$role" | role_facts)" = "$(wanted_facts "$provider_arn")" ]; then
-		say "The role $role_name exists and already trusts exactly these subjects, for up to $max_session s."
+	plan=$(printf '%s' "$role" | trust_plan "$provider_arn")
+	policy=$(printf '%s' "$plan" | jq -r .document)
+	if [ "$replace_trust" = true ]; then
+		say "The role $role_name exists; --replace-trust: it trusts exactly the subjects given. Kept: $(listed kept). Added: $(listed added). Dropped: $(listed dropped)."
+		printf '%s' "$plan" | jq -r '.dropped_statements[] | "Dropped statement: \(tojson)"' >&2
 	else
-		say "The role $role_name exists: its trust policy and maximum session become the ones asked for."
-		change ram UpdateRole --RoleName "$role_name" --NewAssumeRolePolicyDocument "$policy" --NewMaxSessionDuration "$max_session"
+		say "The role $role_name exists; it keeps the subjects it trusts: $(listed kept). Added: $(listed added)."
+		printf '%s' "$plan" | jq -r '.kept_statements | length | select(. > 0) | "Its \(.) other trust statement(s) are kept as they are."' >&2
 	fi
+	set -- ram UpdateRole --RoleName "$role_name"
+	[ "$(printf '%s' "$plan" | jq -r .changed)" = false ] || set -- "$@" --NewAssumeRolePolicyDocument "$policy"
+	current_max=$(printf '%s' "$role" | jq -r '.Role.MaxSessionDuration // 3600')
+	matches "$current_max" '^[0-9]+$' || die "aliyun ram GetRole gave no maximum session for $role_name"
+	if [ "$current_max" -gt "$max_session" ]; then
+		say "Its maximum session, $current_max s, is longer than the $max_session s asked for: kept (aliyun ram UpdateRole --NewMaxSessionDuration lowers it)."
+		max_session=$current_max
+	elif [ "$current_max" -lt "$max_session" ]; then
+		say "Its maximum session goes from $current_max s to $max_session s."
+		set -- "$@" --NewMaxSessionDuration "$max_session"
+	fi
+	if [ $# -gt 4 ]; then change "$@"; else say "The role $role_name already trusts these subjects, for up to $max_session s: nothing to change."; fi
 else
 	change ram CreateRole --RoleName "$role_name" --AssumeRolePolicyDocument "$policy" --MaxSessionDuration "$max_session" \
 		--Description "Assumed by GitHub Actions in $repo"
@@ -293,8 +353,13 @@ if [ "$dry_run" = true ]; then
 	role_arn="acs:ram::$account:role/$role_name"
 else
 	role=$(read_json '' ram GetRole --RoleName "$role_name")
-	[ "$(printf '%s' "$role" | role_facts)" = "$(wanted_facts "$provider_arn")" ] ||
-		die "the role $role_name does not read back as written: $(printf '%s' "$role" | role_facts)"
+	[ "$(printf '%s' "$role" | jq -cS '.Role.AssumeRolePolicyDocument | fromjson')" = "$(printf '%s' "$policy" | jq -cS .)" ] ||
+		die "the trust policy of $role_name does not read back as written: $(printf '%s' "$role" | jq -r .Role.AssumeRolePolicyDocument)"
+	[ "$(printf '%s' "$role" | jq -r .Role.MaxSessionDuration)" = "$max_session" ] ||
+		die "the role $role_name does not read back with a maximum session of $max_session s"
+	printf '%s' "$role" | trusted_subjects "$provider_arn" >"$tmp/trusted"
+	missing=$(printf '%s\n' "$subjects" | grep -vxF -f "$tmp/trusted" || true)
+	[ -z "$missing" ] || die "the role $role_name does not trust $(printf '%s' "$missing" | tr '\n' ' ')"
 	role_arn=$(printf '%s' "$role" | jq -r .Role.Arn)
 	answer=$(read_json '' ram ListPoliciesForRole --RoleName "$role_name")
 	attached=$(printf '%s' "$answer" | system_policies)
@@ -305,7 +370,7 @@ else
 	values_of "$provider" ClientIds | grep -qxF "$audience" || die "the identity provider $provider_name lacks the Client ID $audience"
 	values_of "$provider" Fingerprints | tr 'A-F' 'a-f' | grep -qxF "$fingerprint" ||
 		die "the identity provider $provider_name lacks the fingerprint $fingerprint"
-	say "Checked: $role_name trusts $(printf '%s\n' "$subjects" | wc -l | tr -d ' ') subject(s) of $provider_name for up to $max_session s, with $(printf '%s\n' "$policies" | wc -l | tr -d ' ') system policies."
+	say "Checked: $role_name trusts $(wc -l <"$tmp/trusted" | tr -d ' ') subject(s) of $provider_name for up to $max_session s, with $(printf '%s\n' "$policies" | wc -l | tr -d ' ') system policies."
 fi
 
 # 7. What the workflows need.

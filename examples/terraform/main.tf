@@ -76,8 +76,10 @@ locals {
     })
   }
 
-  # RAM wants the SHA-1 fingerprint of the root CA certificate of the issuer's host; tls_certificate lists
-  # the chain with the root first.
+  # The SHA-1 fingerprint of the last certificate the issuer's host presents, as Alibaba's OpenSSL procedure takes it
+  # (docs/SETUP.md, "The fingerprint"). tls_certificate lists the certificates the host sent, last first: its docs say
+  # "the root of the chain first", but it reverses Go's PeerCertificates, the chain as sent, which ends in the root
+  # only when the server sends it (hashicorp/terraform-provider-tls v4.2.1, internal/provider/data_source_certificate.go).
   fingerprints = (
     length(var.oidc_fingerprints) > 0
     ? var.oidc_fingerprints

@@ -54,8 +54,8 @@ variable "oidc_provider_name" {
 
 variable "oidc_fingerprints" {
   description = <<-EOT
-    SHA-1 fingerprints of the issuer's root CA certificate (40 hex characters each, at most five). Leave
-    empty to compute the fingerprint from the certificate chain GitHub serves when Terraform runs.
+    SHA-1 fingerprints of the last certificate the issuer's host presents (40 hex characters each, at most five;
+    docs/SETUP.md, "The fingerprint"). Leave empty to compute it from the chain GitHub serves when Terraform runs.
   EOT
   type        = list(string)
   default     = []

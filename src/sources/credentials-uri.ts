@@ -3,7 +3,8 @@
 import type { Credentials } from '../credentials.js';
 import { InputError } from '../errors.js';
 import { jsonObject, request, statusError, type Timeouts } from '../http.js';
-import { isLoopback, isPrivateIp, optional, parseUrl } from '../inputs.js';
+import { isLoopback, isPrivateIp, optional } from '../inputs.js';
+import { hasScheme, parseUrl } from '../url.js';
 import { defineSource } from './source.js';
 import { credentialsFromJson } from './sts-json.js';
 
@@ -31,7 +32,7 @@ export const credentialsUri = defineSource<{ uri: string }>({
 function readCredentialsUri(value: string): string {
   const url = parseUrl(value);
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    const what = url && /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? `is not an http(s) URL: its scheme is ${url.protocol.slice(0, -1)}.` : 'is not a URL.';
+    const what = url && hasScheme(value) ? `is not an http(s) URL: its scheme is ${url.protocol.slice(0, -1)}.` : 'is not a URL.';
     throw new InputError('credentials-uri', what, 'Write a full URL, e.g. https://broker.internal.example.com/credentials.');
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname) && !isPrivateIp(url.hostname)) {

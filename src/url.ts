@@ -1,0 +1,34 @@
+// Reading URLs the same way everywhere: inputs, proxy variables, and the secrets to mask. A leaf: it imports nothing
+// of ours, so that any module (redact.ts, which errors.ts imports, among them) can use it without an import cycle.
+// Pure: no I/O.
+
+/** Whether a value is written as `scheme://…`. A key or a host with a colon in it is not. */
+export function hasScheme(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+}
+
+/** The URL, or undefined if it is none; `schemeIfNone` is put in front of a value written without a scheme. */
+export function parseUrl(value: string, schemeIfNone?: string): URL | undefined {
+  try {
+    return new URL(schemeIfNone && !hasScheme(value) ? `${schemeIfNone}://${value}` : value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Percent-decoded, as a URL's user, password and path are written; a lone '%' is taken as it is. */
+export function decoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * The secrets a URL's user information carries: its password, as written and percent-decoded (the runner masks
+ * text as it is printed, and either form may be printed). None when it has no password.
+ */
+export function passwordSecrets(url: URL): string[] {
+  return url.password ? [url.password, decoded(url.password)] : [];
+}
