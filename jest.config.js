@@ -1,5 +1,5 @@
 // Jest runs in its native ESM mode (npm test passes --experimental-vm-modules): @actions/core 3.x
-// is ESM only, and the sources are ESM. swc strips the TypeScript without type-checking; `npm run build` checks types.
+// is ESM only, and the sources are ESM. swc strips the TypeScript without type-checking; `npm run typecheck` checks types.
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -13,6 +13,8 @@ export default {
   maxWorkers: 4,
   // The refresh suite's concurrent tests wait through whole STS sessions; all of them wait at once.
   maxConcurrency: 12,
+  // The suites that wait longest start first, also in a fresh clone without Jest's record of durations.
+  testSequencer: '<rootDir>/__tests__/sequencer.mjs',
   globalSetup: '<rootDir>/__tests__/global-setup.mjs',
   globalTeardown: '<rootDir>/__tests__/global-teardown.mjs',
 };
