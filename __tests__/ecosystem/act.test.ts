@@ -1,12 +1,13 @@
 // The action under an independent runner: act (github.com/nektos/act) runs act/credentials.yml on the host
-// (`-P ubuntu-latest=-self-hosted`, no containers) from a temporary git repository holding action.yml, the bundles
-// that src/ builds now (ACTION_DIST) and that workflow. The other end-to-end suites run the bundles with this
+// (`-P ubuntu-latest=-self-hosted`, no containers) from a temporary git repository holding action.yml, list-accounts/,
+// the bundles that src/ builds now (ACTION_DIST) and that workflow. The other end-to-end suites run the bundles with this
 // repository's own runner model (__tests__/e2e/runner.ts); here act's reading of action.yml (inputs and their
 // defaults, `using: node24`, `post:` and `post-if:`), its workflow commands and its environment files decide.
 //
 // What the job does, against the loopback emulator: an input error (an annotation, nothing exported), the OIDC flow
 // (act passes the job the token request variables the test gives it with --env), a later `run:` step that proves the
-// exported credentials with Alibaba's Node SDK, and the post step's cleanup of the aliyun CLI profile. One act run,
+// exported credentials with Alibaba's Node SDK, list-accounts over the emulator's Resource Directory, and the post
+// step's cleanup of the aliyun CLI profile. One act run,
 // about two seconds. act runs a `node24` action with the `node` on PATH: on this machine Node 20, which the suite
 // prints; GitHub's runner brings its own Node 24.
 
@@ -15,7 +16,6 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { startEmulator } from '../../emulator/server.js';
 import type { Emulator } from '../../emulator/types.js';
 import { DIST, findLeaks, ROOT } from '../e2e/runner.js';
@@ -23,7 +23,6 @@ import { ecosystemTools, runTool } from './tools.js';
 
 const ACCOUNT = '1234567890123456';
 const WORKFLOW = join(ROOT, '__tests__', 'ecosystem', 'act', 'credentials.yml');
-const LIST_ACCOUNTS = join(ROOT, 'list-accounts', 'action.yml');
 
 /** act's host mode runs `run:` steps with bash and sh, as on a Linux or macOS runner. */
 function skipReason(): string | undefined {
@@ -44,14 +43,17 @@ interface ActRun {
   readonly home: string;
 }
 
-/** The lines act printed for one stage of one step: from its "⭐ Run <stage> <name>" to the line with its result. */
+/** The lines act printed for one stage of one step: from its "⭐ Run <stage> <name>" to the next step's. */
 function stepLog(log: string, stage: 'Main' | 'Post', name: string): string[] {
   const lines = log.split('\n').map((line) => line.replace(/^\[[^\]]+\] ?/, ''));
   const start = lines.findIndex((line) => line.trim() === `⭐ Run ${stage} ${name}`);
   if (start < 0) return [];
-  const end = lines.findIndex((line, index) => index > start && / - (Main|Post) /.test(line) && line.includes(`${stage} ${name}`));
-  return lines.slice(start, end < 0 ? undefined : end + 1);
+  const next = lines.findIndex((line, index) => index > start && line.trim().startsWith('⭐ Run '));
+  return lines.slice(start, next < 0 ? undefined : next);
 }
+
+/** The step's result line: `✅  Success - Main <name>` or `❌  Failure - …`. */
+const resultOf = (lines: string[]): string | undefined => lines.find((line) => / - (Main|Post) /.test(line));
 
 function actSuite(): void {
   let em: Emulator;
@@ -71,7 +73,7 @@ function actSuite(): void {
     // The role's account manages a Resource Directory of three members, for list-accounts (below).
     const directory = await em.setupResourceDirectory({ managementAccountId: ACCOUNT, members: { count: 3 } });
     members = directory.accounts.map((account) => account.accountId).filter((id) => id !== ACCOUNT);
-    run = await runAct(workflowWithListAccounts());
+    run = await runAct(readFileSync(WORKFLOW, 'utf8'));
   }, 120_000);
 
   afterAll(async () => {
@@ -80,13 +82,6 @@ function actSuite(): void {
   });
 
   /** The workflow as committed, plus the list-accounts steps once list-accounts/ exists (issue 21). */
-  function workflowWithListAccounts(): string {
-    const text = readFileSync(WORKFLOW, 'utf8');
-    if (!existsSync(LIST_ACCOUNTS)) return text;
-    const workflow = parse(text) as { jobs: { credentials: { steps: unknown[] } } };
-    workflow.jobs.credentials.steps.push(...LIST_ACCOUNTS_STEPS);
-    return stringify(workflow);
-  }
 
   async function runAct(workflow: string): Promise<ActRun> {
     dir = mkdtempSync(join(tmpdir(), 'cac-act-'));
@@ -96,7 +91,7 @@ function actSuite(): void {
     for (const path of [repo, home, outDir, join(repo, '.github', 'workflows')]) mkdirSync(path, { recursive: true });
     cpSync(join(ROOT, 'action.yml'), join(repo, 'action.yml'));
     cpSync(DIST, join(repo, 'dist'), { recursive: true });
-    if (existsSync(LIST_ACCOUNTS)) cpSync(join(ROOT, 'list-accounts'), join(repo, 'list-accounts'), { recursive: true });
+    cpSync(join(ROOT, 'list-accounts'), join(repo, 'list-accounts'), { recursive: true });
     writeFileSync(join(repo, '.github', 'workflows', 'credentials.yml'), workflow);
     const git = (...args: string[]) => {
       const done = spawnSync('git', ['-c', 'user.name=act', '-c', 'user.email=act@example.com', ...args], { cwd: repo, encoding: 'utf8' });
@@ -143,8 +138,12 @@ function actSuite(): void {
 
   it('shows an input error as an annotation that names the input, and exports nothing', () => {
     const lines = stepLog(run.log, 'Main', 'An input error');
-    expect(lines.find((line) => line.includes('::error::'))).toMatch(/::error::Input role-session-expiration: 600 .*%0A/);
-    expect(lines.at(-1)).toMatch(/❌ {2}Failure - Main An input error/);
+    // Anywhere in the log: act copies a step's output from another goroutine than the one that prints its result and
+    // starts the next step, and once (under load) the annotation came after them.
+    const annotations = run.log.split('\n').filter((line) => line.includes('::error::'));
+    expect(annotations).toHaveLength(1);
+    expect(annotations[0]).toMatch(/::error::Input role-session-expiration: 600 .*%0A/);
+    expect(resultOf(lines)).toMatch(/❌ {2}Failure - Main An input error/);
     expect(run.out('input-error-outcome')).toBe('failure');
     expect(run.out('input-error-exported')).toBe('');
   });
@@ -153,7 +152,7 @@ function actSuite(): void {
     const requests = await em.requests();
     // The input error made none; then the action's two, then the later step's one.
     expect(requests.slice(0, 3).map((r) => `${r.target} ${r.status}`)).toEqual(['oidc-token 200', 'AssumeRoleWithOIDC 200', 'GetCallerIdentity 200']);
-    expect(stepLog(run.log, 'Main', 'OIDC credentials').at(-1)).toMatch(/✅ {2}Success - Main OIDC credentials/);
+    expect(resultOf(stepLog(run.log, 'Main', 'OIDC credentials'))).toMatch(/✅ {2}Success - Main OIDC credentials/);
   });
 
   it('gives a later run: step credentials that Alibaba Node SDK proves with GetCallerIdentity', async () => {
@@ -171,7 +170,7 @@ function actSuite(): void {
     expect(run.out('profiles-during-job')).toBe('act');
     const post = stepLog(run.log, 'Post', 'OIDC credentials');
     expect(post.some((line) => line.includes(`Removed ${join(run.home, '.aliyun', 'config.json')}`))).toBe(true);
-    expect(post.at(-1)).toMatch(/✅ {2}Success - Post OIDC credentials/);
+    expect(resultOf(post)).toMatch(/✅ {2}Success - Post OIDC credentials/);
     expect(existsSync(join(run.home, '.aliyun', 'config.json'))).toBe(false);
   });
 
@@ -179,36 +178,15 @@ function actSuite(): void {
     expect(findLeaks({ stdout: run.log, stderr: '', summary: '' }, await em.secrets())).toEqual([]);
   });
 
-  // ---- list-accounts (issue 21) ----------------------------------------------------------------------------------
-  // LIST_ACCOUNTS_STEPS (below) run it after the credentials above, the management account's of the emulator's
-  // Resource Directory (three members), with the emulator as its ResourceManager and STS endpoints (it serves both on
-  // one port). It sets `accounts` to a JSON array, one entry per member with its access role (the management account,
-  // which lists, is left out), whose length is `count`.
-  it('runs list-accounts under act once it exists', () => {
-    if (!existsSync(LIST_ACCOUNTS)) {
-      console.warn('list-accounts/action.yml does not exist yet (issue 21): its act steps are not run');
-      return;
-    }
+  // The workflow runs list-accounts after the credentials above, the management account's of the emulator's Resource
+  // Directory (three members). It sets `accounts` to a JSON array, one entry per member with its access role (the
+  // management account, which lists, is left out), whose length is `count`.
+  it('runs list-accounts, which lists the members of the Resource Directory', () => {
     const lines = stepLog(run.log, 'Main', 'List accounts');
-    expect(lines.at(-1)).toMatch(/✅ {2}Success - Main List accounts/);
+    expect(resultOf(lines)).toMatch(/✅ {2}Success - Main List accounts/);
     const list = JSON.parse(run.out('accounts') ?? '') as Array<{ id: string; role: string }>;
     expect(run.out('count')).toBe(String(list.length));
     expect(list.map((account) => account.id).sort()).toEqual([...members].sort());
     for (const account of list) expect(account.role).toBe(`acs:ram::${account.id}:role/ResourceDirectoryAccountAccessRole`);
   });
 }
-
-/** The list-accounts steps added to act/credentials.yml once list-accounts/ exists. */
-const LIST_ACCOUNTS_STEPS = [
-  {
-    name: 'List accounts',
-    id: 'list-accounts',
-    uses: './list-accounts',
-    with: { endpoint: '${{ env.STS_ENDPOINT }}', 'sts-endpoint': '${{ env.STS_ENDPOINT }}' },
-  },
-  {
-    name: 'Keep the list',
-    env: { ACCOUNTS: '${{ steps.list-accounts.outputs.accounts }}', COUNT: '${{ steps.list-accounts.outputs.count }}' },
-    run: 'printf %s "$ACCOUNTS" > "$OUT_DIR/accounts"\nprintf %s "$COUNT" > "$OUT_DIR/count"\n',
-  },
-];
