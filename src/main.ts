@@ -9,7 +9,7 @@ import { serializeCredentials } from './credentials.js';
 import { formatFailure } from './errors.js';
 import { deliver } from './export/deliver.js';
 import { info } from './export/log.js';
-import { mask } from './export/mask.js';
+import { mask, secretKeeper } from './export/mask.js';
 import { flowSettings, runPlan, sourceEnv } from './flow.js';
 import { checkInputNames, pickSet } from './inputs.js';
 import { describePlan, makePlan } from './plan.js';
@@ -20,12 +20,7 @@ import { jobContext } from './sources/source.js';
 import { STATE_REFRESH } from './state.js';
 
 export async function run(): Promise<void> {
-  const secrets = new Set<string>();
-  const keepSecret = (secret: string | undefined) => {
-    if (!secret || secrets.has(secret)) return;
-    secrets.add(secret);
-    mask(secret);
-  };
+  const { secrets, keep: keepSecret } = secretKeeper();
   try {
     for (const name of SECRET_INPUTS) for (const secret of secretValues(core.getInput(name))) keepSecret(secret);
     for (const secret of proxySecrets(process.env)) keepSecret(secret);

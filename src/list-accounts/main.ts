@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import { type Credentials, parseCredentials } from '../credentials.js';
 import { ActionError, formatFailure } from '../errors.js';
 import { info } from '../export/log.js';
-import { mask } from '../export/mask.js';
+import { secretKeeper } from '../export/mask.js';
 import { checkInputNames } from '../inputs.js';
 import { proxySecrets } from '../proxy.js';
 import { DEFAULT_RETRY_POLICY } from '../retry.js';
@@ -20,12 +20,7 @@ const CREDENTIAL_VARIABLES = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCE
 const TIMEOUTS = { connectTimeoutMs: 3000, readTimeoutMs: 5000 };
 
 export async function run(): Promise<void> {
-  const secrets = new Set<string>();
-  const keepSecret = (secret: string | undefined) => {
-    if (!secret || secrets.has(secret)) return;
-    secrets.add(secret);
-    mask(secret);
-  };
+  const { secrets, keep: keepSecret } = secretKeeper();
   try {
     for (const name of CREDENTIAL_VARIABLES) keepSecret(process.env[name]);
     for (const secret of proxySecrets(process.env)) keepSecret(secret);
