@@ -20,8 +20,9 @@ import { startProxy } from '../../emulator/proxy.js';
 import { startEmulator } from '../../emulator/server.js';
 import type { Emulator } from '../../emulator/types.js';
 import { COMPOSITE_SKIP_REASON, tool } from '../consumers/consumers.js';
+import { JOB_OUTPUTS_MAX_BYTES, MATRIX_MAX_JOBS, outputBytes } from '../../src/list-accounts/accounts.js';
 import { findLeaks, oidcJobEnv, ROOT, type StepResult } from '../e2e/runner.js';
-import { evaluate, exampleRepository, type JobRun, readWorkflow, runJob, runMatrix, type StepRun, type StepSpec } from './workflow.js';
+import { evaluate, exampleRepository, interpolate, type JobRun, jobStarts, readWorkflow, runJob, runMatrix, type StepRun, type StepSpec } from './workflow.js';
 
 const FILE = join(ROOT, 'examples/org-scan/prowler-org-scan.yml');
 const workflow = readWorkflow(FILE);
@@ -66,7 +67,58 @@ describe('examples/org-scan/prowler-org-scan.yml, read', () => {
       'fail-on': 'none',
     });
     expect(workflow.jobs.summary.needs).toEqual(['accounts', 'scan']);
-    expect(String(workflow.jobs.summary.if)).toMatch(/^always\(\) && /);
+  });
+
+  it("starts the scan only after a listing that succeeded, the summary also after failed scans but not in a cancelled run (the jobs' own if:)", () => {
+    type Result = 'success' | 'failure' | 'skipped' | 'cancelled';
+    const starts = (job: 'scan' | 'summary', accounts: Result, scan: Result, cancelled = false) =>
+      jobStarts(
+        workflow.jobs[job],
+        { inputs: {}, github: {}, needs: { accounts: { result: accounts, outputs: {} }, scan: { result: scan, outputs: {} } } },
+        { cancelled },
+      );
+    expect(starts('scan', 'success', 'skipped')).toBe(true);
+    expect(starts('scan', 'failure', 'skipped')).toBe(false);
+    expect(starts('scan', 'success', 'skipped', true)).toBe(false);
+    expect(starts('summary', 'success', 'success')).toBe(true);
+    expect(starts('summary', 'success', 'failure')).toBe(true);
+    expect(starts('summary', 'success', 'cancelled', true)).toBe(false);
+    expect(starts('summary', 'success', 'failure', true)).toBe(false);
+    expect(starts('summary', 'failure', 'skipped')).toBe(false);
+    expect(starts('summary', 'cancelled', 'skipped', true)).toBe(false);
+  });
+
+  it('uploads with overwrite (a re-run is the same run) and downloads only the org-scan-* artifacts, merged', () => {
+    const uploads = [...allSteps.map(({ step }) => step), ...composite.runs.steps].filter((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(uploads).toHaveLength(2);
+    for (const upload of uploads) expect(upload.with?.overwrite).toBe(true);
+    const record = workflow.jobs.scan.steps.find((s) => s.name === 'Upload the record');
+    const name = interpolate(String(record?.with?.name), { matrix: { account: { id: '1234567890123456' } } });
+    expect(name).toBe('org-scan-1234567890123456');
+    const downloads = workflow.jobs.summary.steps.filter((s) => s.uses?.startsWith('actions/download-artifact@'));
+    expect(downloads.map((s) => s.with)).toEqual([{ pattern: 'org-scan-*', 'merge-multiple': true, path: '${{ runner.temp }}/org-scan' }]);
+    expect(name).toMatch(new RegExp(`^${String(downloads[0].with?.pattern).replace('*', '.*')}$`));
+    expect('prowler-1234567890123456').not.toMatch(new RegExp(`^${String(downloads[0].with?.pattern).replace('*', '.*')}$`));
+  });
+
+  it('pins every action of GitHub by a full commit SHA, the same one as everywhere else in the repository', () => {
+    const yamlFiles = (dir: string): string[] =>
+      readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+        .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+        .map((e) => join(e.parentPath, e.name));
+    const pins = new Map<string, Set<string>>();
+    for (const file of [...yamlFiles('.github'), ...yamlFiles('examples')]) {
+      for (const [, action, ref] of readFileSync(file, 'utf8').matchAll(/uses:\s*(actions\/[\w-]+)@(\S+)/g)) {
+        pins.set(action, (pins.get(action) ?? new Set()).add(ref));
+      }
+    }
+    const used = allSteps.map(({ step }) => step.uses ?? '').filter((u) => u.startsWith('actions/'));
+    expect(used.length).toBeGreaterThanOrEqual(4);
+    for (const uses of used) {
+      const [action, ref] = uses.split('@');
+      expect(ref).toMatch(/^[0-9a-f]{40}$/);
+      expect([...(pins.get(action) ?? [])]).toEqual([ref]);
+    }
   });
 
   it('passes each action only inputs it has; scripts get values through env, never as ${{ }} in their text', () => {
@@ -81,6 +133,131 @@ describe('examples/org-scan/prowler-org-scan.yml, read', () => {
       if (step.run) expect(step.run).not.toContain('${{');
     }
   });
+});
+
+// The number of accounts, end to end: the accounts job as the runner runs it (the built action and list-accounts
+// against the emulator at Alibaba Cloud's names, through the proxy), then the workflow's own expressions over that
+// job's real result and outputs: whether the scan and summary jobs start, and the matrix they would expand. No
+// Prowler run: the one account scanned here has no role to assume, so the composite's scan step is skipped.
+describe('the accounts job with 0, 1, 256 and 257 accounts, and what the workflow does next', () => {
+  const MANAGEMENT = '1000000000000001';
+  // Alibaba's longest display name, 50 characters (CreateResourceAccount, DisplayName: "2 to 50 characters",
+  // Chinese characters allowed: https://www.alibabacloud.com/help/en/resource-management/resource-directory/developer-reference/api-resourcemanager-2020-03-31-createresourceaccount).
+  const longName = (i: number) => `${'云'.repeat(30)}-member-${String(i).padStart(12, '0')}`;
+  let em: Emulator;
+  let proxy: Awaited<ReturnType<typeof startProxy>>;
+  let dir: string;
+  let directory: Awaited<ReturnType<Emulator['setupResourceDirectory']>>;
+  let inputs: Record<string, unknown>;
+  let env: Record<string, string>;
+  const github = { actor: 'octo-cat', run_id: '77', run_attempt: '1', repository: 'octo-org/octo-repo', server_url: 'https://github.com' };
+
+  beforeAll(async () => {
+    em = await startEmulator({ tls: true });
+    const names = ['sts.aliyuncs.com', 'resourcemanager.aliyuncs.com'];
+    proxy = await startProxy({ routes: Object.fromEntries(names.map((name) => [`${name}:443`, em.stsHost])) });
+    dir = mkdtempSync(join(tmpdir(), 'org-scan-count-'));
+    const provider = (await em.addOidcProvider({ accountId: MANAGEMENT, name: 'github' })).arn;
+    const role = (await em.addRole({ accountId: MANAGEMENT, name: 'OrgScan', oidc: { providerArn: provider, sub: ['repo:octo-org/octo-repo:*'] } })).arn;
+    // 256 members in the root, one in folder `one` (without the access role), none in folder `empty`: 257 in all.
+    directory = await em.setupResourceDirectory({
+      managementAccountId: MANAGEMENT,
+      members: { accounts: Array.from({ length: 256 }, (_, i) => ({ displayName: longName(i) })), accessRole: false },
+      folders: [{ name: 'empty' }, { name: 'one', members: { accounts: [{ displayName: 'lone' }], accessRole: false } }],
+    });
+    inputs = {
+      ...Object.fromEntries(Object.entries(call.inputs).map(([name, spec]) => [name, spec.default])),
+      'management-role-arn': role,
+      'oidc-provider-arn': provider,
+    };
+    const ca = em.caFile ?? '';
+    env = { ...oidcJobEnv(em), NODE_EXTRA_CA_CERTS: ca, SSL_CERT_FILE: ca, HTTPS_PROXY: proxy.url };
+  }, 60_000);
+
+  afterAll(async () => {
+    await proxy?.close();
+    await em?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const accountsJob = (given: Record<string, unknown>) =>
+    runJob(workflow.jobs.accounts, { github, inputs: { ...inputs, ...given }, env, artifacts: join(dir, 'none'), repository: exampleRepository() });
+  const next = (accounts: JobRun) => {
+    const context = {
+      inputs,
+      github,
+      needs: { accounts: { result: accounts.result, outputs: accounts.outputs }, scan: { result: 'skipped' as const, outputs: {} } },
+    };
+    return { scan: jobStarts(workflow.jobs.scan, context), summary: jobStarts(workflow.jobs.summary, context), context };
+  };
+  const check = (run: JobRun) => run.steps.find((s) => s.name === 'Check the number of accounts');
+
+  it('0 accounts (an empty folder): the accounts job fails saying why, and no scan or summary starts', async () => {
+    const run = await accountsJob({ folders: directory.folders.empty });
+    expect(run.steps.find((s) => s.id === 'list')?.outcome).toBe('success');
+    expect(run.outputs.count).toBe('0');
+    expect(check(run)?.outcome).toBe('failure');
+    expect(check(run)?.result?.error).toMatch(/^No member account matched, so there is nothing to scan\. Check the folders and exclude-accounts inputs/);
+    expect(run.result).toBe('failure');
+    expect(next(run)).toMatchObject({ scan: false, summary: false });
+  });
+
+  it('257 accounts: the accounts job fails saying to split by folders, and no scan or summary starts', async () => {
+    const run = await accountsJob({});
+    expect(run.outputs.count).toBe('257');
+    expect(run.steps.find((s) => s.id === 'list')?.result?.stdout).toContain('::warning::257 accounts: a matrix over them cannot start');
+    expect(check(run)?.result?.error).toBe(
+      '257 accounts: a matrix makes at most 256 jobs. Scan by folders (the folders input), one call of this workflow for each.',
+    );
+    expect(run.result).toBe('failure');
+    const { scan, summary, context } = next(run);
+    expect({ scan, summary }).toEqual({ scan: false, summary: false });
+    // What GitHub would have been asked for otherwise: a matrix of 257 jobs.
+    await expect(runMatrix(workflow.jobs.scan, { github, artifacts: dir, repository: {}, needs: context.needs }, context)).rejects.toThrow(
+      'the matrix would make 257 jobs; GitHub makes at most 256',
+    );
+  });
+
+  it(`256 accounts with ${longName(0).length}-character display names: the scan job starts, its matrix 256 jobs of the listed accounts`, async () => {
+    const lone = directory.accounts.find((a) => a.displayName === 'lone')?.accountId ?? '';
+    const run = await accountsJob({ 'exclude-accounts': lone });
+    expect(run.result).toBe('success');
+    expect(run.outputs.count).toBe('256');
+    const bytes = outputBytes(run.outputs.accounts);
+    console.log(`org-scan: 256 accounts, display names of 50 characters: ${bytes} bytes of the ${JOB_OUTPUTS_MAX_BYTES} a job's outputs may hold.`);
+    expect(bytes).toBeLessThanOrEqual(JOB_OUTPUTS_MAX_BYTES);
+    const { scan, context } = next(run);
+    expect(scan).toBe(true);
+    const matrix = evaluate(String(workflow.jobs.scan.strategy?.matrix?.account).replace(/^\$\{\{|\}\}$/g, ''), context) as Array<{ id: string; name: string }>;
+    expect(matrix).toHaveLength(MATRIX_MAX_JOBS);
+    expect(matrix.map((a) => a.name).sort()).toEqual(Array.from({ length: 256 }, (_, i) => longName(i)).sort());
+  });
+
+  it('1 account not scanned: its record reaches the summary (a lone artifact), and a re-run of the failed job uploads again', async () => {
+    const artifacts = join(dir, 'artifacts');
+    const options = { github, inputs: { ...inputs, folders: directory.folders.one }, env, artifacts, repository: exampleRepository() };
+    const accounts = await runJob(workflow.jobs.accounts, options);
+    expect([accounts.result, accounts.outputs.count]).toEqual(['success', '1']);
+    const needs = { accounts: { result: accounts.result, outputs: accounts.outputs } };
+    const lone = directory.accounts.find((a) => a.displayName === 'lone')?.accountId;
+    for (const attempt of [1, 2]) {
+      const context = { inputs: options.inputs, github: { ...github, run_attempt: String(attempt) }, needs };
+      const [scan] = await runMatrix(workflow.jobs.scan, { ...options, github: context.github, needs }, context);
+      expect(scan.run.steps.map((s) => [s.id ?? s.name, s.outcome]).slice(1)).toEqual([
+        ['management', 'success'],
+        ['member', 'failure'],
+        ['scan', 'skipped'],
+        ['Record how the scan ended', 'success'],
+        ['Upload the record', 'success'],
+        ['Fail when the account was not scanned', 'failure'],
+      ]);
+      expect(scan.run.result).toBe('failure');
+      expect(readdirSync(artifacts)).toEqual([`org-scan-${lone}`]);
+      const summary = await runJob(workflow.jobs.summary, { ...options, needs: { ...needs, scan: { result: 'failure', outputs: {} } } });
+      expect(summary.steps.at(-1)?.result?.stdout).toContain(`::error::1 of 1 accounts could not be scanned: ${lone}`);
+      expect(summary.steps.at(-1)?.result?.summary).toContain(`| ${lone} | lone | assuming acs:ram::${lone}:role/ResourceDirectoryAccountAccessRole failed:`);
+    }
+  }, 60_000);
 });
 
 if (COMPOSITE_SKIP_REASON) console.warn(`org-scan.test.ts: the organisation scan is skipped: ${COMPOSITE_SKIP_REASON}`);
@@ -169,7 +346,7 @@ if (COMPOSITE_SKIP_REASON) console.warn(`org-scan.test.ts: the organisation scan
     // Job 2: the matrix from job 1's real output.
     const needs = { accounts: { result: accounts.result, outputs: accounts.outputs } };
     const context = { inputs, needs, github };
-    expect(evaluate(String(workflow.jobs.scan.if), context)).toBe(true);
+    expect(jobStarts(workflow.jobs.scan, context)).toBe(true);
     await em.resetRequests();
     const scans = await runMatrix(workflow.jobs.scan, { ...options, needs }, context);
     const byId = new Map(scans.map(({ matrix, run }) => [(matrix.account as { id: string }).id, run]));
@@ -217,11 +394,22 @@ if (COMPOSITE_SKIP_REASON) console.warn(`org-scan.test.ts: the organisation scan
     }
     expect(existsSync(join(artifacts, `prowler-${members[2].accountId}`))).toBe(false);
     expect(readdirSync(artifacts).sort()).toEqual(
-      [`scan-status-${members[0].accountId}`, `scan-status-${members[2].accountId}`, `prowler-${members[0].accountId}`].sort(),
+      [`org-scan-${members[0].accountId}`, `org-scan-${members[2].accountId}`, `prowler-${members[0].accountId}`].sort(),
+    );
+    // The summary's artifact of each account: its record, and the JSON reports of the composite's artifact.
+    expect(readdirSync(join(artifacts, `org-scan-${members[0].accountId}`), { recursive: true }).sort()).toEqual(
+      [
+        `prowler-${members[0].accountId}`,
+        join(`prowler-${members[0].accountId}`, readdirSync(join(artifacts, `prowler-${members[0].accountId}`)).find((f) => f.endsWith('.ocsf.json')) ?? '-'),
+        `scan-status-${members[0].accountId}`,
+        join(`scan-status-${members[0].accountId}`, 'status.json'),
+      ].sort(),
     );
 
     // Job 3: one summary for the organisation; it fails for the account not scanned and for the high finding.
-    const summary = await runJob(workflow.jobs.summary, { ...options, needs: { ...needs, scan: { result: 'failure', outputs: {} } } });
+    const afterScans = { ...needs, scan: { result: 'failure' as const, outputs: {} } };
+    expect(jobStarts(workflow.jobs.summary, { ...context, needs: afterScans })).toBe(true);
+    const summary = await runJob(workflow.jobs.summary, { ...options, needs: afterScans });
     const step = summary.steps.at(-1)?.result as StepResult;
     expect(summary.result).toBe('failure');
     expect(step.stdout).toContain(`::error::1 of 2 accounts could not be scanned: ${members[2].accountId} (the job summary says why).`);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHECKS, finding, findingsOf, writeArtifacts } from '../../scripts/bench/prowler-reports.mjs';
 import { ROOT, runNode } from '../e2e/runner.js';
+import { exampleRepository, readWorkflow, runJob } from './workflow.js';
 
 const SCRIPT = join(ROOT, 'examples/org-scan/summarize-organization.mjs');
 const SEVERITIES = ['Critical', 'High', 'Medium', 'Low', 'Informational'] as const;
@@ -176,5 +177,32 @@ describe('small cases', () => {
     expect(badLevel.code).toBe(2);
     const badId = await runNode(SCRIPT, { PATH: process.env.PATH ?? '', ACCOUNTS: '[{"id":"../x"}]' }, [artifacts]);
     expect(badId.code).toBe(2);
+  });
+});
+
+describe('the summary job of prowler-org-scan.yml, as the runner runs it, with the largest list of accounts', () => {
+  // 256 accounts (a matrix's most), each with a 50-character display name of Chinese characters (three bytes each in
+  // UTF-8), a 16-digit ID, the longest folder ID and role name list-accounts accepts: __tests__/unit/matrix-sizing.test.ts.
+  // The step's env holds them all as ACCOUNTS; Linux refuses to start a process with one variable over 128 KiB.
+  const accounts = Array.from({ length: 256 }, (_, i) => {
+    const id = String(9000000000000000 + i);
+    return { id, name: String.fromCharCode(0x4e00 + i) + '云'.repeat(49), folder: `fd-${'a'.repeat(64)}`, role: `acs:ram::${id}:role/${'R'.repeat(64)}` };
+  });
+  const json = JSON.stringify(accounts);
+
+  it(`starts the summary script with an ACCOUNTS of ${Buffer.byteLength(json)} bytes and names every account without a result`, async () => {
+    const workflow = readWorkflow(join(ROOT, 'examples/org-scan/prowler-org-scan.yml'));
+    const run = await runJob(workflow.jobs.summary, {
+      github: { run_id: '42', repository: 'octo-org/octo-repo', server_url: 'https://github.com' },
+      inputs: { 'fail-on': 'none' },
+      needs: { accounts: { result: 'success', outputs: { accounts: json, count: '256' } }, scan: { result: 'failure', outputs: {} } },
+      artifacts: join(dir, 'no-artifacts'),
+      repository: exampleRepository(),
+    });
+    const step = run.steps.at(-1)?.result;
+    expect(step?.stderr).toBe('');
+    expect(step?.code).toBe(1);
+    expect(step?.stdout).toContain(`::error::256 of 256 accounts could not be scanned: ${accounts.map((a) => a.id).join(', ')} (the job summary says why).`);
+    expect(step?.summary).toContain(`| ${accounts[255].id} | ${accounts[255].name} | no result: the scan job did not run or was cancelled |`);
   });
 });

@@ -10,7 +10,7 @@
 // (setup-python, pip). Expressions: literals, property access, ! == != < <= > >= && ||, and the functions the
 // examples use (fromJSON, toJSON, format, contains, startsWith, always, success, failure, cancelled).
 
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { type Job, newJob, ROOT, type StepResult } from '../e2e/runner.js';
@@ -222,8 +222,12 @@ function checkout(given: Record<string, string>, repository: Record<string, stri
 function upload(given: Record<string, string>, artifacts: string, name: string, workspace: string): StepRun {
   const target = join(artifacts, given.name);
   const source = given.path.startsWith('/') ? given.path : join(workspace, given.path);
-  // upload-artifact v4+: one artifact of a name per run.
-  if (existsSync(target)) return { name, outcome: 'failure', conclusion: 'failure', outputs: {} };
+  // upload-artifact v4+: one artifact of a name per run (a re-run of a job is the same run); `overwrite: true`
+  // deletes the earlier one first.
+  if (existsSync(target)) {
+    if (given.overwrite !== 'true') return { name, outcome: 'failure', conclusion: 'failure', outputs: {} };
+    rmSync(target, { recursive: true, force: true });
+  }
   if (!existsSync(source)) {
     const fail = given['if-no-files-found'] === 'error';
     return { name, outcome: fail ? 'failure' : 'success', conclusion: fail ? 'failure' : 'success', outputs: {} };
@@ -234,14 +238,20 @@ function upload(given: Record<string, string>, artifacts: string, name: string, 
   return { name, outcome: 'success', conclusion: 'success', outputs: { 'artifact-id': given.name } };
 }
 
+/**
+ * download-artifact v8.0.1 (src/download-artifact.ts): `name` puts that artifact's files in `path`; otherwise every
+ * artifact (or those `pattern` matches) goes to `path/<artifact name>`, except with `merge-multiple` or when exactly
+ * one artifact matched: then its files go to `path` itself. No match is no error.
+ */
 function download(given: Record<string, string>, artifacts: string, name: string, workspace: string): StepRun {
   const path = given.path ? (given.path.startsWith('/') ? given.path : join(workspace, given.path)) : workspace;
-  const pattern =
-    given.name || given.pattern ? new RegExp(`^${(given.name || given.pattern).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`) : /.*/;
+  const glob = (text: string) => new RegExp(`^${text.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  const all = existsSync(artifacts) ? readdirSync(artifacts) : [];
+  const matched = given.name ? all.filter((a) => a === given.name) : given.pattern ? all.filter((a) => glob(given.pattern).test(a)) : all;
+  if (given.name && matched.length === 0) return { name, outcome: 'failure', conclusion: 'failure', outputs: {} };
+  const flat = Boolean(given.name) || given['merge-multiple'] === 'true' || matched.length === 1;
   mkdirSync(path, { recursive: true });
-  for (const artifact of existsSync(artifacts) ? readdirSync(artifacts) : []) {
-    if (pattern.test(artifact)) cpSync(join(artifacts, artifact), join(path, artifact), { recursive: true });
-  }
+  for (const artifact of matched) cpSync(join(artifacts, artifact), flat ? path : join(path, artifact), { recursive: true });
   return { name, outcome: 'success', conclusion: 'success', outputs: { 'download-path': path } };
 }
 
@@ -262,12 +272,37 @@ function evaluateTemplate(text: string, context: Contexts): unknown {
   return whole ? evaluate(whole[1], context) : interpolate(text, context);
 }
 
-/** An `if:`: an expression with or without `${{ }}`; without a status function it means `success() && (…)`. */
+/** A step's `if:`: an expression with or without `${{ }}`; without a status function it means `success() && (…)`. */
 function evaluateCondition(condition: string, context: Contexts, failed: boolean): unknown {
   const expression = condition.replace(/^\s*\$\{\{(.*)\}\}\s*$/s, '$1');
   const status = { always: true, success: !failed, failure: failed, cancelled: false };
   const value = evaluate(expression, context, status);
   return /\b(always|success|failure|cancelled)\s*\(/.test(expression) ? value : !failed && truthy(value);
+}
+
+/**
+ * Whether a job starts, from its `if:` (default `success()`) over the results of the jobs it needs, as GitHub decides
+ * before the job's matrix is expanded: success() when every needed job succeeded and the run was not cancelled,
+ * failure() when one failed, cancelled() when the run was cancelled. A job whose needed job was skipped starts only
+ * with a status function that allows it, as GitHub documents ("If a job fails or is skipped, all jobs that need it
+ * are skipped unless the jobs use a conditional expression that causes the job to continue").
+ */
+export function jobStarts(
+  spec: JobSpec,
+  context: Contexts & { needs: Record<string, { result: Outcome; outputs: Record<string, string> }> },
+  run: { cancelled?: boolean } = {},
+): boolean {
+  const needed = spec.needs === undefined ? [] : typeof spec.needs === 'string' ? [spec.needs] : spec.needs;
+  const results = needed.map((job) => context.needs[job]?.result);
+  if (results.some((r) => r === undefined)) throw new Error(`the needs context has no result for one of ${needed.join(', ')}`);
+  const failed = results.some((r) => r === 'failure');
+  const cancelled = Boolean(run.cancelled);
+  const condition = spec.if === undefined ? 'success()' : String(spec.if);
+  const expression = condition.replace(/^\s*\$\{\{(.*)\}\}\s*$/s, '$1');
+  const success = !cancelled && results.every((r) => r === 'success');
+  const status = { always: true, success, failure: failed, cancelled };
+  const value = evaluate(expression, context, status);
+  return truthy(/\b(always|success|failure|cancelled)\s*\(/.test(expression) ? value : success && truthy(value));
 }
 
 export function asString(value: unknown): string {

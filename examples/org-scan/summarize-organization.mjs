@@ -5,8 +5,8 @@
 //   ACCOUNTS='<list-accounts output>' node summarize-organization.mjs <artifacts directory> [--fail-on <level>]
 //
 // ACCOUNTS: the JSON array list-accounts produced ({id, name, folder, role} per account): the accounts that should
-// have a result. <artifacts directory>: every artifact of the run, each in a folder of its name, as
-// actions/download-artifact writes them: `prowler-<id>/` (the reports of one account, from the Prowler composite)
+// have a result. <artifacts directory>: the scan jobs' org-scan-<id> artifacts merged (download-artifact's
+// merge-multiple), each holding `prowler-<id>/` (the json-ocsf reports of one account, from the Prowler composite)
 // and `scan-status-<id>/status.json` ({id, management, member, scan}: the outcomes of the scan job's steps).
 // RUN_URL, if set, links the run for the accounts that failed. The summary goes to GITHUB_STEP_SUMMARY (stdout when
 // it is unset). Exit code 1: an account could not be scanned, or (with --fail-on) an account has a failed, unmuted
