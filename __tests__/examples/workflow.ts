@@ -2,11 +2,13 @@
 // the way the runner does, through the e2e harness (__tests__/e2e/runner.ts): `if:` conditions and `${{ }}`
 // expressions evaluated, `with:` and `env:` resolved, `run:` steps in bash with the job's GITHUB_ENV/OUTPUT files,
 // this repository's actions as their built bundles, a local composite action step by step, continue-on-error,
-// outcome and conclusion, job outputs, and a matrix expanded from a job's real output with max-parallel.
+// outcome and conclusion, job outputs, a matrix expanded from a job's real output with max-parallel, and whether a
+// job starts (its `if:` over the results of the jobs it needs, and whether the run was cancelled: jobStarts).
 //
 // Modelled, because they need GitHub itself: actions/checkout (the repository is the files the examples' README
 // tells users to copy, limited to the sparse-checkout paths), actions/upload-artifact and actions/download-artifact
-// (a folder per artifact, names unique in a run, as their v4+ do), and whatever a test's `override` replaces
+// (a folder per artifact, a name once per run unless `overwrite`, as their v4+ do; the layouts of download-artifact
+// v8.0.1 by name, pattern and merge-multiple), and whatever a test's `override` replaces
 // (setup-python, pip). Expressions: literals, property access, ! == != < <= > >= && ||, and the functions the
 // examples use (fromJSON, toJSON, format, contains, startsWith, always, success, failure, cancelled).
 
