@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { startEmulator } from '../../emulator/server.js';
 import type { Emulator } from '../../emulator/types.js';
+import { finding as ocsfFinding } from '../../scripts/bench/prowler-reports.mjs';
 import { PROWLER_VERSION } from '../../scripts/test-tools.mjs';
 import { COMPOSITE_SKIP_REASON, prowlerProxy, tool } from '../consumers/consumers.js';
 import { findLeaks, newJob, oidcJobEnv, ROOT, runNode } from '../e2e/runner.js';
@@ -27,64 +28,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const SEVERITY_ID = { Informational: 1, Low: 2, Medium: 3, High: 4, Critical: 5 } as const;
-
-/** One finding the way OCSF.transform writes it (fields the summary does not read are kept for realism). */
-function finding(f: {
-  status: 'PASS' | 'FAIL' | 'MANUAL';
-  severity: keyof typeof SEVERITY_ID;
-  check: string;
-  service: string;
-  resource: string;
-  title?: string;
-  muted?: boolean;
-}) {
-  return {
-    message: `${f.check} on ${f.resource}`,
-    metadata: {
-      event_code: f.check,
-      product: { name: 'Prowler', uid: 'prowler', vendor_name: 'Prowler', version: '5.46.0' },
-      profiles: ['cloud', 'datetime'],
-      tenant_uid: '',
-      version: '1.5.0',
-    },
-    severity_id: SEVERITY_ID[f.severity],
-    severity: f.severity,
-    status: f.muted ? 'Suppressed' : 'New',
-    status_code: f.status,
-    status_detail: `${f.check} on ${f.resource}`,
-    status_id: f.muted ? 3 : 1,
-    activity_name: 'Create',
-    activity_id: 1,
-    finding_info: {
-      created_time: 1767225600,
-      desc: 'Description',
-      title: f.title ?? `Title of ${f.check}`,
-      types: [],
-      uid: `prowler-alibabacloud-${f.check}-${f.resource}`,
-    },
-    resources: [
-      {
-        cloud_partition: 'alibabacloud',
-        region: 'cn-hangzhou',
-        data: { details: '', metadata: {} },
-        group: { name: f.service },
-        labels: [],
-        name: f.resource,
-        type: 'AlibabaCloudResource',
-        uid: f.resource,
-      },
-    ],
-    category_name: 'Findings',
-    category_uid: 2,
-    class_name: 'Detection Finding',
-    class_uid: 2004,
-    cloud: { account: { type: 'Other', type_id: 99, uid: '1234567890123456', labels: [] }, org: {}, provider: 'alibabacloud', region: 'cn-hangzhou' },
-    time: 1767225600,
-    type_uid: 200401,
-    type_name: 'Detection Finding: Create',
-  };
-}
+/** One finding the way OCSF.transform writes it, in the account the reports are named after. */
+const finding = (f: Omit<Parameters<typeof ocsfFinding>[0], 'account'>) => ocsfFinding({ account: '1234567890123456', ...f });
 
 function writeReport(findings: unknown[] | string, name = 'prowler-output-1234567890123456-20260101000000.ocsf.json'): string {
   const file = join(dir, name);
@@ -152,11 +97,11 @@ describe('summarize-findings.mjs: the job summary', () => {
     expect(table('Top failing checks (5 of 5)')).toEqual([
       '| Check | Title | Severity | Service | Failed resources |',
       '|---|---|---|---|---:|',
-      '| ram_no_root_access_key | Title of ram_no_root_access_key | critical | ram | 1 |',
-      '| ram_user_mfa_enabled_console_access | Title of ram_user_mfa_enabled_console_access | high | ram | 3 |',
-      '| oss_bucket_not_publicly_accessible | Title of oss_bucket_not_publicly_accessible | high | oss | 2 |',
-      '| oss_bucket_logging_enabled | Title of oss_bucket_logging_enabled | medium | oss | 1 |',
-      '| ecs_instance_public_ip | Title of ecs_instance_public_ip | low | ecs | 1 |',
+      '| ram_no_root_access_key | Ensure ram no root access key | critical | ram | 1 |',
+      '| ram_user_mfa_enabled_console_access | Ensure ram user mfa enabled console access | high | ram | 3 |',
+      '| oss_bucket_not_publicly_accessible | Ensure oss bucket not publicly accessible | high | oss | 2 |',
+      '| oss_bucket_logging_enabled | Ensure oss bucket logging enabled | medium | oss | 1 |',
+      '| ecs_instance_public_ip | Ensure ecs instance public ip | low | ecs | 1 |',
     ]);
   });
 

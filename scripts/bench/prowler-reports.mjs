@@ -27,7 +27,7 @@ export const CHECKS = /** @type {const} */ ([
 /**
  * One finding as OCSF.transform writes it.
  * @param {{ account: string, check: string, severity: keyof typeof SEVERITY_ID, service: string, resource: string,
- *   status: 'PASS' | 'FAIL' | 'MANUAL', muted?: boolean }} f
+ *   status: 'PASS' | 'FAIL' | 'MANUAL', title?: string, muted?: boolean }} f
  */
 export function finding(f) {
   return {
@@ -60,7 +60,7 @@ export function finding(f) {
       created_time: 1767225600,
       created_time_dt: '2026-01-01T00:00:00',
       desc: `Checks ${f.check.replaceAll('_', ' ')}.`,
-      title: `Ensure ${f.check.replaceAll('_', ' ')}`,
+      title: f.title ?? `Ensure ${f.check.replaceAll('_', ' ')}`,
       types: [],
       uid: `prowler-alibabacloud-${f.check}-${f.account}-cn-hangzhou-${f.resource}`,
     },
