@@ -48,6 +48,9 @@ export interface Page<T> {
 }
 
 export const RESOURCE_MANAGER_HOST = 'resourcemanager.aliyuncs.com';
+/** Every ResourceManager action this module calls: the permissions list-accounts needs (docs/SETUP.md, section 9.1). */
+export const RESOURCE_MANAGER_ACTIONS = ['GetResourceDirectory', 'ListAccounts', 'ListAccountsForParent', 'ListFoldersForParent'] as const;
+type ResourceManagerAction = (typeof RESOURCE_MANAGER_ACTIONS)[number];
 /** The most ListAccounts and its kin return in one page. */
 export const PAGE_SIZE = 100;
 const VERSION = '2020-03-31';
@@ -129,7 +132,7 @@ function page<T>(action: string, body: Record<string, unknown>, list: string, it
 }
 
 async function signedCall(
-  action: string,
+  action: ResourceManagerAction,
   settings: ResourceManagerSettings,
   credentials: Credentials,
   query: Record<string, string>,
@@ -197,8 +200,8 @@ export const RESOURCE_MANAGER_ERROR_CODES: Readonly<Record<string, { kind: Actio
   NoPermission: {
     kind: 'permission',
     hint:
-      'Grant the role resourcemanager:GetResourceDirectory, resourcemanager:ListAccounts, resourcemanager:ListAccountsForParent ' +
-      'and resourcemanager:ListFoldersForParent (or the AliyunResourceDirectoryReadOnlyAccess policy): docs/SETUP.md, section 9.',
+      `Grant the role ${RESOURCE_MANAGER_ACTIONS.map((action) => `resourcemanager:${action}`).join(', ')} ` +
+      '(or the AliyunResourceDirectoryReadOnlyAccess policy): docs/SETUP.md, section 9.1.',
   },
   'InvalidAccessKeyId.NotFound': { kind: 'credentials', hint: 'The AccessKey ID in the environment is not known: check the step that exported it.' },
   'InvalidAccessKeyId.Inactive': { kind: 'credentials', hint: 'The AccessKey in the environment is disabled.' },
