@@ -12,6 +12,7 @@
 // management account and to any member, ResourceDirectoryNotInUse (404) to an account in no directory.
 
 import { errorFields, signRequest } from './acs.js';
+import { isAccountId } from './arn.js';
 import type { Endpoint } from './config.js';
 import type { Credentials } from './credentials.js';
 import { ActionError } from './errors.js';
@@ -26,7 +27,6 @@ export interface Member {
   readonly accountId: string;
   readonly displayName: string;
   readonly folderId: string;
-  readonly type: string;
   readonly status: string;
 }
 
@@ -56,7 +56,6 @@ export const PAGE_SIZE = 100;
 const VERSION = '2020-03-31';
 const SERVICE = 'ResourceManager';
 const USER_AGENT = 'configure-alibabacloud-credentials';
-const ACCOUNT_ID = /^\d{1,20}$/;
 export const FOLDER_ID = /^(?:r|fd)-[A-Za-z0-9]{1,64}$/;
 const TOKEN = /^[A-Za-z0-9._-]{1,64}$/;
 const DIRECTORY_ID = /^rd-[A-Za-z0-9]{1,64}$/;
@@ -71,7 +70,7 @@ export async function getResourceDirectory(settings: ResourceManagerSettings, cr
     typeof RootFolderId !== 'string' ||
     !FOLDER_ID.test(RootFolderId) ||
     typeof MasterAccountId !== 'string' ||
-    !ACCOUNT_ID.test(MasterAccountId)
+    !isAccountId(MasterAccountId)
   ) {
     throw malformed('GetResourceDirectory', 'no well-formed ResourceDirectory (ResourceDirectoryId, RootFolderId, MasterAccountId)');
   }
@@ -107,10 +106,10 @@ export async function listFoldersForParent(
 }
 
 function member(value: Record<string, unknown>): Member | undefined {
-  const { AccountId, DisplayName, FolderId, Type, Status } = value;
-  if (typeof AccountId !== 'string' || !ACCOUNT_ID.test(AccountId) || typeof FolderId !== 'string' || !FOLDER_ID.test(FolderId)) return undefined;
-  if (typeof Status !== 'string' || !TOKEN.test(Status) || (Type !== undefined && (typeof Type !== 'string' || !TOKEN.test(Type)))) return undefined;
-  return { accountId: AccountId, displayName: typeof DisplayName === 'string' ? DisplayName : '', folderId: FolderId, type: Type ?? '', status: Status };
+  const { AccountId, DisplayName, FolderId, Status } = value;
+  if (typeof AccountId !== 'string' || !isAccountId(AccountId) || typeof FolderId !== 'string' || !FOLDER_ID.test(FolderId)) return undefined;
+  if (typeof Status !== 'string' || !TOKEN.test(Status)) return undefined;
+  return { accountId: AccountId, displayName: typeof DisplayName === 'string' ? DisplayName : '', folderId: FolderId, status: Status };
 }
 
 function folder(value: Record<string, unknown>): Folder | undefined {

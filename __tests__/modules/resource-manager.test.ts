@@ -40,10 +40,9 @@ describe('the list actions', () => {
       accountId: ACCOUNT,
       displayName: 'management-account',
       folderId: directory.rootFolderId,
-      type: 'CloudAccount',
       status: 'CreateSuccess',
     });
-    expect(second.items.at(-1)).toMatchObject({ displayName: 'prod-003', folderId: directory.folders.prod, type: 'ResourceAccount' });
+    expect(second.items.at(-1)).toMatchObject({ displayName: 'prod-003', folderId: directory.folders.prod });
     const records = await em.requests();
     expect(records.map((r) => [r.target, r.status, r.auth, r.params?.PageSize, r.params?.PageNumber])).toEqual([
       ['ListAccounts', 200, 'ACS3-HMAC-SHA256', '100', '1'],

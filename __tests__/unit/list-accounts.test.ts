@@ -90,7 +90,6 @@ describe('selectAccounts', () => {
     accountId,
     displayName: `name of ${accountId}`,
     folderId,
-    type: 'ResourceAccount',
     status,
   });
   const caller = { accountId: '100', arn: 'acs:ram::100:assumed-role/OrgScan/gha' };
@@ -145,7 +144,6 @@ describe('the job summary', () => {
     accountId,
     displayName: `n${accountId}`,
     folderId,
-    type: 'ResourceAccount',
     status: 'CreateSuccess',
   });
   const caller = { accountId: '1000000000000001', arn: 'acs:ram::1000000000000001:assumed-role/OrgScan/gha' };

@@ -1,5 +1,5 @@
 // Lists the members of a Resource Directory: the whole directory with ListAccounts (100 a page, the pages after the
-// first in parallel), or the given folders and every folder below them with ListAccountsForParent and
+// first four at a time), or the given folders and every folder below them with ListAccountsForParent and
 // ListFoldersForParent. Meanwhile GetCallerIdentity names the account whose credentials list it, and
 // GetResourceDirectory the directory's management account (not the caller when a delegated administrator lists).
 // Every request is retried by the action's policy (retry.ts), throttling included.
@@ -44,8 +44,8 @@ export interface ListContext {
 
 /** A directory larger than this many pages of one list is refused rather than listed at any cost. */
 const MAX_PAGES = 50;
-/** Folders listed at the same time: enough to overlap round trips, few enough to stay clear of flow control. */
-const FOLDERS_AT_ONCE = 4;
+/** Pages, or folders, requested at the same time: enough to overlap round trips, few enough to stay clear of flow control. */
+const AT_ONCE = 4;
 
 export async function listMembers(config: ListConfig, credentials: Credentials, ctx: ListContext): Promise<Listing> {
   let requests = 0;
@@ -64,7 +64,7 @@ export async function listMembers(config: ListConfig, credentials: Credentials, 
         },
       },
     );
-  /** Every page of one list: the first says how many there are, the others are fetched together. */
+  /** Every page of one list: the first says how many there are, the others are fetched AT_ONCE at a time. */
   const allPages = async <T>(what: string, fetch: (page: number) => Promise<Page<T>>): Promise<T[]> => {
     const first = await retried(what, () => fetch(1));
     const pages = Math.ceil(first.totalCount / PAGE_SIZE);
@@ -75,8 +75,12 @@ export async function listMembers(config: ListConfig, credentials: Credentials, 
         'Narrow the listing with `folders`.',
       );
     }
-    const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => retried(`${what} page ${i + 2}`, () => fetch(i + 2))));
-    return [first, ...rest].flatMap((page) => page.items);
+    const all = [first];
+    for (let next = 2; next <= pages; next += AT_ONCE) {
+      const numbers = Array.from({ length: Math.min(AT_ONCE, pages - next + 1) }, (_, i) => next + i);
+      all.push(...(await Promise.all(numbers.map((n) => retried(`${what} page ${n}`, () => fetch(n))))));
+    }
+    return all.flatMap((page) => page.items);
   };
 
   const callerPromise = withRetry(ctx.retry, () => getCallerIdentity({ endpoint: config.stsEndpoint, ...ctx.timeouts }, credentials));
@@ -97,9 +101,9 @@ export async function listMembers(config: ListConfig, credentials: Credentials, 
         const next: string[] = [];
         const todo = level.filter((id) => !seen.has(id));
         for (const id of todo) seen.add(id);
-        for (let i = 0; i < todo.length; i += FOLDERS_AT_ONCE) {
+        for (let i = 0; i < todo.length; i += AT_ONCE) {
           const batch = await Promise.all(
-            todo.slice(i, i + FOLDERS_AT_ONCE).map(async (id) => {
+            todo.slice(i, i + AT_ONCE).map(async (id) => {
               const [members, folders] = await Promise.all([
                 allPages(`ListAccountsForParent ${id}`, (page) => listAccountsForParent(rm, credentials, id, page)),
                 allPages(`ListFoldersForParent ${id}`, (page) => listFoldersForParent(rm, credentials, id, page)),
