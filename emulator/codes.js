@@ -177,6 +177,18 @@ export const resourceManagerCodes = [
   },
   { code: 'InvalidParameter.ParentFolderId', status: 400, source: 'emulator', when: 'ParentFolderId is not r-<alnum> or fd-<alnum>' },
   {
+    code: 'ResourceDirectoryNotInUse',
+    status: 404,
+    source: 'emulator',
+    when: 'GetResourceDirectory: the caller is neither the management account nor a member of a Resource Directory',
+  },
+  {
+    code: 'MemberAccountAccessDenied',
+    status: 403,
+    source: 'fault',
+    when: "only through queueFault(..., {kind:'error', code, status:403}): the code ResourceManager documents for a member account refused a management action (SetMemberDeletionPermission); the list actions document none but EntityNotExists.ResourceDirectory",
+  },
+  {
     code: 'InvalidParameter.PageSize',
     status: 400,
     source: 'emulator',

@@ -135,6 +135,7 @@ export type FaultTarget =
   | 'ListAccounts'
   | 'ListAccountsForParent'
   | 'ListFoldersForParent'
+  | 'GetResourceDirectory'
   /** Any ResourceManager action (consulted after the action's own queue). */
   | 'resourcemanager'
   | 'oidc-token'
@@ -162,6 +163,7 @@ export type RequestTarget =
   | 'ListAccounts'
   | 'ListAccountsForParent'
   | 'ListFoldersForParent'
+  | 'GetResourceDirectory'
   | 'resourcemanager'
   | 'oidc-token'
   | 'oidc-discovery'

@@ -1,6 +1,7 @@
 // Alibaba Cloud Resource Names (ARNs) as RAM and STS write them. Pure: no I/O.
 
 const ACCOUNT = '(\\d{1,20})';
+const ACCOUNT_ID = new RegExp(`^${ACCOUNT}$`);
 // RAM allows role and IdP names of 1-64 letters, digits, '.', '-' and '_'; a role may sit under a path.
 const NAME = '([A-Za-z0-9._-]{1,64})';
 
@@ -16,6 +17,11 @@ const CALLER_ARN = new RegExp(
   `^acs:ram::${ACCOUNT}:(?:root|user/[A-Za-z0-9._@-]{1,128}|assumed-role/(?:[A-Za-z0-9._-]+/)*[A-Za-z0-9._-]{1,64}/${SESSION})$`,
   'i',
 );
+
+/** An Alibaba Cloud account ID as ARNs, inputs and answers carry it: digits only. */
+export function isAccountId(value: string): boolean {
+  return ACCOUNT_ID.test(value);
+}
 
 export interface RoleArn {
   readonly arn: string;

@@ -3,7 +3,7 @@
 // InputError that names the input and what to write instead.
 
 import { checkRoleAccount } from './account.js';
-import { parseOidcProviderArn, parseRoleArn, type RoleArn } from './arn.js';
+import { isAccountId, parseOidcProviderArn, parseRoleArn, type RoleArn } from './arn.js';
 import { InputError } from './errors.js';
 import { type Env, type InputReader, isLoopback, optional, readBoolean, readInteger } from './inputs.js';
 import { parseUrl } from './url.js';
@@ -65,7 +65,6 @@ const EXTERNAL_ID = /^[A-Za-z0-9=,.@:/_-]{2,1224}$/;
 // STS 2015-04-01). Its reserved prefixes acs:, aliyun: and alibabacloud: cannot occur: the rule has no colon.
 const SOURCE_IDENTITY = /^[A-Za-z0-9_+=,.@-]{2,64}$/;
 const REGION = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
-const ACCOUNT_ID = /^\d{1,20}$/;
 // The aliyun CLI keeps profile names as JSON keys and shows them in `aliyun configure list`.
 const PROFILE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -248,7 +247,7 @@ function readAccountIds(value: string): string[] {
     .split(',')
     .map((id) => id.trim())
     .filter(Boolean);
-  const bad = ids.find((id) => !ACCOUNT_ID.test(id));
+  const bad = ids.find((id) => !isAccountId(id));
   if (bad !== undefined || ids.length === 0) {
     throw new InputError(
       'allowed-account-ids',
@@ -259,12 +258,13 @@ function readAccountIds(value: string): string[] {
   return ids;
 }
 
-/** `sts-endpoint` as given, else the VPC or public endpoint of `region`, else the central one. */
+/** `region` and the STS endpoint: the inputs both actions read the same way. */
 export function readStsEndpoint(input: InputReader): { region?: string; endpoint: Endpoint } {
   const region = optional(input('region'), readRegion);
   return { region, endpoint: readEndpoint(input, region) };
 }
 
+/** `sts-endpoint` as given, else the VPC or public endpoint of `region`, else the central one. */
 function readEndpoint(input: InputReader, region: string | undefined): Endpoint {
   const useVpcEndpoint = readBoolean(input, 'use-vpc-endpoint', false);
   const value = input('sts-endpoint');

@@ -1,5 +1,5 @@
 // The only module that talks to ResourceManager (2020-03-31, RPC style, resourcemanager.aliyuncs.com): the three
-// list actions of the Resource Directory, one page per call, signed with ACS3-HMAC-SHA256 like STS (acs.ts). All of
+// list actions of the Resource Directory, one page per call, and GetResourceDirectory (which account manages it), signed with ACS3-HMAC-SHA256 like STS (acs.ts). All of
 // it goes through http.ts, so proxies, timeouts and answer size caps are those of every other request. Answers are
 // checked against the grammar of account IDs, folder IDs and statuses before they are used.
 //
@@ -8,8 +8,11 @@
 // b3c749cc875faf56035035ed91fb8aa173d2abd7): PageSize 1-100 (default 10), PageNumber from 1, TotalCount,
 // Accounts.Account[] of {AccountId, DisplayName, FolderId, Type, Status, JoinMethod, …}, Folders.Folder[] of
 // {FolderId, FolderName}; only the management account or a delegated administrator may call them (ListAccounts).
+// GetResourceDirectory answers ResourceDirectory {ResourceDirectoryId, RootFolderId, MasterAccountId, …} to the
+// management account and to any member, ResourceDirectoryNotInUse (404) to an account in no directory.
 
 import { errorFields, signRequest } from './acs.js';
+import { isAccountId } from './arn.js';
 import type { Endpoint } from './config.js';
 import type { Credentials } from './credentials.js';
 import { ActionError } from './errors.js';
@@ -24,8 +27,14 @@ export interface Member {
   readonly accountId: string;
   readonly displayName: string;
   readonly folderId: string;
-  readonly type: string;
   readonly status: string;
+}
+
+/** The directory the caller belongs to, as GetResourceDirectory gives it. */
+export interface ResourceDirectory {
+  readonly resourceDirectoryId: string;
+  readonly rootFolderId: string;
+  readonly managementAccountId: string;
 }
 
 export interface Folder {
@@ -39,14 +48,34 @@ export interface Page<T> {
 }
 
 export const RESOURCE_MANAGER_HOST = 'resourcemanager.aliyuncs.com';
+/** Every ResourceManager action this module calls: the permissions list-accounts needs (docs/SETUP.md, section 9.1). */
+export const RESOURCE_MANAGER_ACTIONS = ['GetResourceDirectory', 'ListAccounts', 'ListAccountsForParent', 'ListFoldersForParent'] as const;
+type ResourceManagerAction = (typeof RESOURCE_MANAGER_ACTIONS)[number];
 /** The most ListAccounts and its kin return in one page. */
 export const PAGE_SIZE = 100;
 const VERSION = '2020-03-31';
 const SERVICE = 'ResourceManager';
 const USER_AGENT = 'configure-alibabacloud-credentials';
-const ACCOUNT_ID = /^\d{1,20}$/;
 export const FOLDER_ID = /^(?:r|fd)-[A-Za-z0-9]{1,64}$/;
 const TOKEN = /^[A-Za-z0-9._-]{1,64}$/;
+const DIRECTORY_ID = /^rd-[A-Za-z0-9]{1,64}$/;
+
+/** GetResourceDirectory: the directory of the caller's account, and its management account. */
+export async function getResourceDirectory(settings: ResourceManagerSettings, credentials: Credentials): Promise<ResourceDirectory> {
+  const body = await signedCall('GetResourceDirectory', settings, credentials, {});
+  const { ResourceDirectoryId, RootFolderId, MasterAccountId } = (body.ResourceDirectory ?? {}) as Record<string, unknown>;
+  if (
+    typeof ResourceDirectoryId !== 'string' ||
+    !DIRECTORY_ID.test(ResourceDirectoryId) ||
+    typeof RootFolderId !== 'string' ||
+    !FOLDER_ID.test(RootFolderId) ||
+    typeof MasterAccountId !== 'string' ||
+    !isAccountId(MasterAccountId)
+  ) {
+    throw malformed('GetResourceDirectory', 'no well-formed ResourceDirectory (ResourceDirectoryId, RootFolderId, MasterAccountId)');
+  }
+  return { resourceDirectoryId: ResourceDirectoryId, rootFolderId: RootFolderId, managementAccountId: MasterAccountId };
+}
 
 /** ListAccounts: a page of every member of the directory. */
 export async function listAccounts(settings: ResourceManagerSettings, credentials: Credentials, pageNumber: number): Promise<Page<Member>> {
@@ -77,10 +106,10 @@ export async function listFoldersForParent(
 }
 
 function member(value: Record<string, unknown>): Member | undefined {
-  const { AccountId, DisplayName, FolderId, Type, Status } = value;
-  if (typeof AccountId !== 'string' || !ACCOUNT_ID.test(AccountId) || typeof FolderId !== 'string' || !FOLDER_ID.test(FolderId)) return undefined;
-  if (typeof Status !== 'string' || !TOKEN.test(Status) || (Type !== undefined && (typeof Type !== 'string' || !TOKEN.test(Type)))) return undefined;
-  return { accountId: AccountId, displayName: typeof DisplayName === 'string' ? DisplayName : '', folderId: FolderId, type: Type ?? '', status: Status };
+  const { AccountId, DisplayName, FolderId, Status } = value;
+  if (typeof AccountId !== 'string' || !isAccountId(AccountId) || typeof FolderId !== 'string' || !FOLDER_ID.test(FolderId)) return undefined;
+  if (typeof Status !== 'string' || !TOKEN.test(Status)) return undefined;
+  return { accountId: AccountId, displayName: typeof DisplayName === 'string' ? DisplayName : '', folderId: FolderId, status: Status };
 }
 
 function folder(value: Record<string, unknown>): Folder | undefined {
@@ -102,7 +131,7 @@ function page<T>(action: string, body: Record<string, unknown>, list: string, it
 }
 
 async function signedCall(
-  action: string,
+  action: ResourceManagerAction,
   settings: ResourceManagerSettings,
   credentials: Credentials,
   query: Record<string, string>,
@@ -146,21 +175,32 @@ function malformed(action: string, what: string): ActionError {
   return new ActionError('server', `${action} answered with ${what}.`, 'The endpoint may not be ResourceManager: check `endpoint` and any proxy in between.');
 }
 
-/** The kind of each code a list action can answer, and what to change. The gateway's codes are those of STS. */
-const CODES: Readonly<Record<string, { kind: ActionError['kind']; hint: string }>> = {
-  'EntityNotExists.ResourceDirectory': {
-    kind: 'permission',
-    hint:
-      'Only the management account of a Resource Directory (or a delegated administrator) can list its accounts. Run ' +
-      'configure-alibabacloud-credentials with a role of the management account before this step (docs/SETUP.md, section 9).',
-  },
+/** What to do when the caller's account may not list the directory. */
+export const MANAGEMENT_ACCOUNT_HINT =
+  'Only the management account of a Resource Directory (or a delegated administrator) can list its accounts. Run ' +
+  'configure-alibabacloud-credentials with a role of the management account before this step (docs/SETUP.md, section 9).';
+
+/**
+ * The codes that mean the caller's account may not list the directory: the one ListAccounts, ListAccountsForParent
+ * and ListFoldersForParent document (EntityNotExists.ResourceDirectory, 404: "You can use only the management account
+ * of a resource directory or a delegated administrator account …", the API reference of ListAccounts,
+ * https://www.alibabacloud.com/help/en/resource-management/developer-reference/api-resourcemanager-2020-03-31-listaccounts,
+ * and its error codes in the API metadata cited above), GetResourceDirectory's for an account in no directory, and
+ * the code the same service documents for a member account refused a management action (MemberAccountAccessDenied,
+ * 403, SetMemberDeletionPermission), in case a list action answers it to a member.
+ */
+export const NOT_AN_ADMINISTRATOR_CODES: readonly string[] = ['EntityNotExists.ResourceDirectory', 'MemberAccountAccessDenied', 'ResourceDirectoryNotInUse'];
+
+/** The kind of each code a ResourceManager action can answer, and what to change. The gateway's codes are those of STS. */
+export const RESOURCE_MANAGER_ERROR_CODES: Readonly<Record<string, { kind: ActionError['kind']; hint: string }>> = {
+  ...Object.fromEntries(NOT_AN_ADMINISTRATOR_CODES.map((code) => [code, { kind: 'permission' as const, hint: MANAGEMENT_ACCOUNT_HINT }])),
   'EntityNotExists.Folder': { kind: 'input', hint: 'Check `folders`: each must be a folder ID of this directory (`fd-…`, or the root `r-…`).' },
   'InvalidParameter.ParentFolderId': { kind: 'input', hint: 'Check `folders`: each must be a folder ID (`fd-…`, or the root `r-…`).' },
   NoPermission: {
     kind: 'permission',
     hint:
-      'Grant the role resourcemanager:ListAccounts, resourcemanager:ListAccountsForParent and ' +
-      'resourcemanager:ListFoldersForParent (or the AliyunResourceDirectoryReadOnlyAccess policy): docs/SETUP.md, section 9.',
+      `Grant the role ${RESOURCE_MANAGER_ACTIONS.map((action) => `resourcemanager:${action}`).join(', ')} ` +
+      '(or the AliyunResourceDirectoryReadOnlyAccess policy): docs/SETUP.md, section 9.1.',
   },
   'InvalidAccessKeyId.NotFound': { kind: 'credentials', hint: 'The AccessKey ID in the environment is not known: check the step that exported it.' },
   'InvalidAccessKeyId.Inactive': { kind: 'credentials', hint: 'The AccessKey in the environment is disabled.' },
@@ -176,7 +216,7 @@ const CODES: Readonly<Record<string, { kind: ActionError['kind']; hint: string }
 /** A ResourceManager error answer: its code, kind, hint and RequestId, the fields checked before they are used. */
 function resourceManagerError(action: string, status: number, body: Record<string, unknown>): ActionError {
   const { code, requestId, message } = errorFields(body);
-  const known = code ? CODES[code] : undefined;
+  const known = code ? RESOURCE_MANAGER_ERROR_CODES[code] : undefined;
   const throttled = status === 429 || Boolean(code?.startsWith('Throttling'));
   const kind = known?.kind ?? (throttled ? 'throttled' : status >= 500 ? 'server' : status === 403 ? 'permission' : 'credentials');
   const hint = known?.hint ?? (throttled || status >= 500 ? 'ResourceManager is busy or failing; the action retries.' : undefined);

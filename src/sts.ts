@@ -5,7 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { errorFields, signRequest } from './acs.js';
-import { accountIdOf, assumedRoleArn, isAssumedRoleUserArn, isCallerArn } from './arn.js';
+import { accountIdOf, assumedRoleArn, isAccountId, isAssumedRoleUserArn, isCallerArn } from './arn.js';
 import type { Endpoint } from './config.js';
 import { type Credentials, type Identity, isoSeconds, parseCredentials } from './credentials.js';
 import { ActionError } from './errors.js';
@@ -76,7 +76,7 @@ export async function assumeRole(settings: StsSettings, source: Credentials, par
 export async function getCallerIdentity(settings: StsSettings, credentials: Credentials, connection?: Connection): Promise<Identity> {
   const action = 'GetCallerIdentity';
   const { AccountId: accountId, Arn: arn } = await signedCall(action, settings, credentials, {}, connection);
-  if (typeof accountId !== 'string' || !/^\d{1,20}$/.test(accountId) || typeof arn !== 'string' || !isCallerArn(arn) || accountIdOf(arn) !== accountId) {
+  if (typeof accountId !== 'string' || !isAccountId(accountId) || typeof arn !== 'string' || !isCallerArn(arn) || accountIdOf(arn) !== accountId) {
     throw malformed(action, 'an AccountId and Arn that are not an account ID and a RAM ARN of that account');
   }
   return { accountId, arn };

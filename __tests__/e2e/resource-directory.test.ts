@@ -98,6 +98,7 @@ describe('list-accounts with the management account credentials', () => {
     expect(targets(requests).filter((t) => t === 'ListAccounts')).toHaveLength(3);
     expect(requests.filter((r) => r.target === 'ListAccounts').map((r) => r.params?.PageSize)).toEqual(['100', '100', '100']);
     expect(targets(requests).filter((t) => t === 'GetCallerIdentity')).toHaveLength(1);
+    expect(targets(requests).filter((t) => t === 'GetResourceDirectory')).toHaveLength(1);
 
     const accounts = accountsOf(listing);
     const scannable = directory.accounts.filter((a) => !/pending|failed|removed/.test(a.displayName));
@@ -120,12 +121,17 @@ describe('list-accounts with the management account credentials', () => {
     expect(bytes).toBeLessThan(1024 * 1024 * 0.15);
 
     expect(listing.stdout).toMatch(
-      /^Left out: the listing account 1000000000000001 .*; 1 in status CreateVerifying; 1 in status CreateFailed; 1 in status Removed\.$/m,
+      /^Left out: the management account 1000000000000001 \(it has no member access role\); 1 in status CreateVerifying; 1 in status CreateFailed; 1 in status Removed\.$/m,
     );
-    expect(listing.summary).toContain('**227 accounts** from the whole Resource Directory');
+    expect(listing.stdout).toContain(`231 members of ${directory.resourceDirectoryId} listed by acs:ram::${MANAGEMENT}:assumed-role/OrgScan/`);
+    expect(listing.summary).toContain('**227 accounts** from the whole Resource Directory, listed by the management account in 4 ResourceManager requests.');
+    expect(listing.summary).toContain('Left out: the management account (it has no member access role); 1 in status CreateVerifying;');
+    // ListAccounts gives folder IDs only: the column says so.
+    expect(listing.summary).toContain('| Folder ID | Accounts |');
     expect(listing.summary).toContain(`| \`${directory.rootFolderId}\` | 100 |`);
     expect(listing.summary).toContain(`| \`${directory.folders.prod}\` | 78 |`);
-    expect(listing.summary).toContain('in 3 ResourceManager requests');
+    // The runner does not mask a summary: the caller's account ID and ARN stay out of it.
+    expect(listing.summary).not.toContain(MANAGEMENT);
     await expectNoLeaks(credentials, listing);
   });
 
@@ -148,7 +154,9 @@ describe('list-accounts with the management account credentials', () => {
         .map((r) => r.params?.ParentFolderId)
         .sort(),
     ).toEqual([...inFolders].sort());
-    expect(listing.summary).toContain(`| \`${directory.folders['prod/eu']}\` \`eu\` | 28 |`);
+    expect(listing.summary).toContain('| Folder ID | Name | Accounts |');
+    expect(listing.summary).toContain(`| \`${directory.folders['prod/eu']}\` | \`eu\` | 28 |`);
+    expect(listing.summary).toContain(`| \`${directory.folders.prod}\` | - | 78 |`);
     expect(listing.stdout).toMatch(/Left out: 1 named by exclude-accounts; 1 in status CreateVerifying; 1 in status CreateFailed; 1 in status Removed\./);
 
     const pending = await listingJob({ folders: directory.folders.prod, statuses: 'CreateVerifying, Removed' });
@@ -169,7 +177,7 @@ describe('list-accounts with the management account credentials', () => {
     expect(targets(await em.requests()).filter((t) => t === 'ListAccounts')).toHaveLength(4);
   });
 
-  it('a delegated administrator lists the directory too, and is the one account left out', async () => {
+  it('a delegated administrator lists the directory too; it and the management account (which has no access role) are left out', async () => {
     const delegated = directory.accounts[5].accountId;
     await em.addDelegatedAdministrator({ accountId: delegated });
     const admin = await em.addUser({ accountId: delegated, name: 'rd-admin' });
@@ -177,9 +185,19 @@ describe('list-accounts with the management account credentials', () => {
     const listing = await job.listAccounts(endpoints());
     expect({ code: listing.code, error: listing.error }).toEqual({ code: 0, error: undefined });
     const ids = accountsOf(listing).map((a) => a.id);
-    expect(ids).toHaveLength(227);
-    expect(ids).toContain(MANAGEMENT);
+    expect(ids).toHaveLength(226);
+    expect(ids).not.toContain(MANAGEMENT);
     expect(ids).not.toContain(delegated);
+    expect(listing.stdout).toContain(`listed by acs:ram::${delegated}:user/rd-admin, a delegated administrator (the management account is ${MANAGEMENT})`);
+    expect(listing.stdout).toMatch(
+      new RegExp(
+        `^Left out: the management account ${MANAGEMENT} \\(it has no member access role\\); the listing account ${delegated} \\(a delegated administrator: scan it with its own credentials\\); 1 in status`,
+        'm',
+      ),
+    );
+    expect(listing.summary).toContain('listed by a delegated administrator');
+    expect(listing.summary).toContain('Left out: the management account (it has no member access role); the listing account (a delegated administrator');
+    for (const id of [MANAGEMENT, delegated]) expect(listing.summary).not.toContain(id);
     await expectNoLeaks(listing);
   });
 });
@@ -212,10 +230,48 @@ describe('list-accounts refuses, sets no output, and says what to do', () => {
     expect(listing.outputs).toEqual({});
     expect(listing.error).toMatch(/^ListAccounts failed: EntityNotExists\.ResourceDirectory: /);
     expect(listing.error).toContain(
-      `The credentials in the environment are acs:ram::${member}:user/member-ci: account ${member} is neither the management account`,
+      `The credentials in the environment are acs:ram::${member}:user/member-ci: account ${member} is a member of Resource Directory ${directory.resourceDirectoryId}, but neither its management account (${MANAGEMENT}) nor one of its delegated administrators.`,
     );
     expect(listing.error).toMatch(/Run configure-alibabacloud-credentials with a role of the management account before this step/);
     await expectNoLeaks(listing);
+  });
+
+  it("an account in no directory, and a member refused with another code: the same hint, the caller's identity", async () => {
+    const solo = await em.addUser({ accountId: '3000000000000003', name: 'solo-ci' });
+    const alone = await newJob({ ALIBABA_CLOUD_ACCESS_KEY_ID: solo.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: solo.accessKeySecret }).listAccounts(
+      endpoints(),
+    );
+    expect({ code: alone.code, outputs: alone.outputs }).toEqual({ code: 1, outputs: {} });
+    expect(alone.error).toContain(
+      'The credentials in the environment are acs:ram::3000000000000003:user/solo-ci: account 3000000000000003 is neither the management account of a Resource Directory nor one of its delegated administrators.',
+    );
+    // The code ResourceManager documents for a member account refused a management action, should a list action answer it.
+    const member = directory.accounts[1].accountId;
+    const user = await em.addUser({ accountId: member, name: 'member-ci-2' });
+    await em.queueFault('ListAccounts', {
+      kind: 'error',
+      code: 'MemberAccountAccessDenied',
+      status: 403,
+      message: 'The member account is not allowed to perform the operation.',
+    });
+    const refused = await newJob({ ALIBABA_CLOUD_ACCESS_KEY_ID: user.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: user.accessKeySecret }).listAccounts(
+      endpoints(),
+    );
+    await em.clearFaults();
+    expect(refused.code).toBe(1);
+    expect(refused.error).toMatch(/^ListAccounts failed: MemberAccountAccessDenied: /);
+    expect(refused.error).toContain(
+      `The credentials in the environment are acs:ram::${member}:user/member-ci-2: account ${member} is a member of Resource Directory`,
+    );
+    expect(refused.error).toMatch(/Run configure-alibabacloud-credentials with a role of the management account before this step/);
+  });
+
+  it('a role without resourcemanager:GetResourceDirectory: names the permissions to grant', async () => {
+    const denied = await em.addUser({ accountId: MANAGEMENT, name: 'no-rd-get', deniedActions: ['resourcemanager:GetResourceDirectory'] });
+    const job = newJob({ ALIBABA_CLOUD_ACCESS_KEY_ID: denied.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: denied.accessKeySecret });
+    const listing = await job.listAccounts(endpoints());
+    expect({ code: listing.code, outputs: listing.outputs }).toEqual({ code: 1, outputs: {} });
+    expect(listing.error).toMatch(/^GetResourceDirectory failed: NoPermission: .*\n.*resourcemanager:GetResourceDirectory, resourcemanager:ListAccounts/s);
   });
 
   it('a role without resourcemanager:ListAccounts: names the permissions to grant', async () => {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator } from '../../emulator/types.js';
-import { listAccounts, listAccountsForParent, listFoldersForParent, type ResourceManagerSettings } from '../../src/resource-manager.js';
+import { getResourceDirectory, listAccounts, listAccountsForParent, listFoldersForParent, type ResourceManagerSettings } from '../../src/resource-manager.js';
 import { ACCOUNT, actionError, closedPort, NO_PROXY_VARIABLES, setEnv } from './helpers.js';
 
 let em: Emulator;
@@ -40,10 +40,9 @@ describe('the list actions', () => {
       accountId: ACCOUNT,
       displayName: 'management-account',
       folderId: directory.rootFolderId,
-      type: 'CloudAccount',
       status: 'CreateSuccess',
     });
-    expect(second.items.at(-1)).toMatchObject({ displayName: 'prod-003', folderId: directory.folders.prod, type: 'ResourceAccount' });
+    expect(second.items.at(-1)).toMatchObject({ displayName: 'prod-003', folderId: directory.folders.prod });
     const records = await em.requests();
     expect(records.map((r) => [r.target, r.status, r.auth, r.params?.PageSize, r.params?.PageNumber])).toEqual([
       ['ListAccounts', 200, 'ACS3-HMAC-SHA256', '100', '1'],
@@ -62,6 +61,29 @@ describe('the list actions', () => {
         { folderId: directory.folders['prod/us'], name: 'us' },
       ],
     });
+  });
+});
+
+describe('GetResourceDirectory', () => {
+  it('names the directory and its management account, to a member too; an account in no directory is refused', async () => {
+    const expected = { resourceDirectoryId: directory.resourceDirectoryId, rootFolderId: directory.rootFolderId, managementAccountId: ACCOUNT };
+    expect(await getResourceDirectory(settings, management)).toEqual(expected);
+    const member = await em.addUser({ accountId: directory.accounts[2].accountId, name: 'member-get' });
+    expect(await getResourceDirectory(settings, member)).toEqual(expected);
+    const solo = await em.addUser({ accountId: '3000000000000003', name: 'solo' });
+    const error = await actionError(getResourceDirectory(settings, solo));
+    expect(error).toMatchObject({ kind: 'permission', details: { code: 'ResourceDirectoryNotInUse', status: 404 } });
+    expect(error.hint).toMatch(/management account/);
+  });
+
+  it('an answer without a well-formed MasterAccountId is malformed (server)', async () => {
+    await em.queueFault('GetResourceDirectory', {
+      kind: 'answer',
+      body: { RequestId: 'R', ResourceDirectory: { ResourceDirectoryId: 'rd-a1', RootFolderId: 'r-a1', MasterAccountId: 'acs:ram::1:root' } },
+    });
+    const error = await actionError(getResourceDirectory(settings, management));
+    expect(error.kind).toBe('server');
+    expect(error.message).toMatch(/^GetResourceDirectory answered with no well-formed ResourceDirectory/);
   });
 });
 

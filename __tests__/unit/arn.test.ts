@@ -1,4 +1,4 @@
-import { accountIdOf, assumedRoleArn, parseOidcProviderArn, parseRoleArn } from '../../src/arn.js';
+import { accountIdOf, assumedRoleArn, isAccountId, parseOidcProviderArn, parseRoleArn } from '../../src/arn.js';
 
 describe('arn', () => {
   it('parses role and IdP ARNs, with paths, and rejects other shapes', () => {
@@ -12,5 +12,13 @@ describe('arn', () => {
     expect(accountIdOf('acs:ram::987:role/r/s')).toBe('987');
     expect(accountIdOf('arn:aws:iam::1:role/x')).toBeUndefined();
     expect(assumedRoleArn('acs:ram::987:role/r/s')).toBe('acs:ram::987:assumed-role/r/s');
+  });
+});
+
+describe('isAccountId', () => {
+  it('is the account grammar of the ARNs: 1-20 digits, nothing else', () => {
+    for (const id of ['1', '1000000000000001', '9'.repeat(20)]) expect(isAccountId(id)).toBe(true);
+    for (const id of ['', '9'.repeat(21), '12a', ' 12', '12\n', 'acs:ram::1:root']) expect(isAccountId(id)).toBe(false);
+    expect(accountIdOf(`acs:ram::${'9'.repeat(20)}:root`)).toBe('9'.repeat(20));
   });
 });

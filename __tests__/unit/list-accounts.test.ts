@@ -7,7 +7,8 @@ import { parse } from 'yaml';
 import { InputError } from '../../src/errors.js';
 import { leftOut, outputBytes, selectAccounts } from '../../src/list-accounts/accounts.js';
 import { LIST_INPUTS, readListConfig, SCANNABLE_STATUSES, STATUSES } from '../../src/list-accounts/config.js';
-import type { Member } from '../../src/resource-manager.js';
+import { listingMarkdown } from '../../src/list-accounts/summary.js';
+import { type Member, RESOURCE_MANAGER_ERROR_CODES } from '../../src/resource-manager.js';
 
 const action = parse(readFileSync(new URL('../../list-accounts/action.yml', import.meta.url), 'utf8')) as {
   inputs: Record<string, { default?: string }>;
@@ -89,35 +90,94 @@ describe('selectAccounts', () => {
     accountId,
     displayName: `name of ${accountId}`,
     folderId,
-    type: 'ResourceAccount',
     status,
   });
   const caller = { accountId: '100', arn: 'acs:ram::100:assumed-role/OrgScan/gha' };
   const options = { roleName: 'Audit', excludeAccounts: ['3'], statuses: SCANNABLE_STATUSES };
 
-  it('keeps members in a kept status, leaves out the caller and the excluded, and makes entries of exactly four keys', () => {
+  it('keeps members in a kept status, leaves out the management account and the excluded, and makes entries of exactly four keys', () => {
     const selection = selectAccounts(
       [member('100'), member('1'), member('2', 'CreateVerifying'), member('3'), member('4', 'PromoteFailed', 'r-x1')],
       caller,
+      '100',
       options,
     );
     expect(selection.accounts).toEqual([
       { id: '1', name: 'name of 1', folder: 'fd-a1', role: 'acs:ram::1:role/Audit' },
       { id: '4', name: 'name of 4', folder: 'r-x1', role: 'acs:ram::4:role/Audit' },
     ]);
-    expect(selection).toMatchObject({ caller: '100', excluded: ['3'], byStatus: { CreateVerifying: 1 } });
+    expect(selection).toMatchObject({ management: '100', caller: undefined, excluded: ['3'], byStatus: { CreateVerifying: 1 } });
     expect(leftOut(selection)).toEqual([
-      "the listing account 100 (the members' access roles trust it; it has no such role of its own)",
+      'the management account 100 (it has no member access role)',
       '1 named by exclude-accounts',
       '1 in status CreateVerifying',
     ]);
-    expect(leftOut(selectAccounts([member('1')], caller, options))).toEqual([]);
+    expect(leftOut(selectAccounts([member('1')], caller, '100', options))).toEqual([]);
+  });
+
+  it('a delegated administrator lists: leaves out the management account (no access role) and the listing account', () => {
+    const delegated = { accountId: '7', arn: 'acs:ram::7:user/rd-admin' };
+    const selection = selectAccounts([member('100', 'CreateSuccess', 'r-x1'), member('1'), member('7')], delegated, '100', options);
+    expect(selection.accounts.map((a) => a.id)).toEqual(['1']);
+    expect(selection).toMatchObject({ management: '100', caller: '7' });
+    expect(leftOut(selection)).toEqual([
+      'the management account 100 (it has no member access role)',
+      'the listing account 7 (a delegated administrator: scan it with its own credentials)',
+    ]);
+    // The job summary's form: no account ID.
+    expect(leftOut(selection, false)).toEqual([
+      'the management account (it has no member access role)',
+      'the listing account (a delegated administrator: scan it with its own credentials)',
+    ]);
   });
 
   it("counts output bytes as GitHub does, in UTF-16: 256 accounts fit well within a job's 1 MB", () => {
     expect(outputBytes('ab')).toBe(4);
     const many = Array.from({ length: 256 }, (_, i) => member(String(1000000000000000 + i)));
-    const json = JSON.stringify(selectAccounts(many, caller, { ...options, roleName: 'ResourceDirectoryAccountAccessRole' }).accounts);
+    const json = JSON.stringify(selectAccounts(many, caller, '100', { ...options, roleName: 'ResourceDirectoryAccountAccessRole' }).accounts);
     expect(outputBytes(json)).toBeLessThan(100_000);
+  });
+});
+
+describe('the job summary', () => {
+  const member = (accountId: string, folderId: string): Member => ({
+    accountId,
+    displayName: `n${accountId}`,
+    folderId,
+    status: 'CreateSuccess',
+  });
+  const caller = { accountId: '1000000000000001', arn: 'acs:ram::1000000000000001:assumed-role/OrgScan/gha' };
+  const options = { roleName: 'Audit', excludeAccounts: [], statuses: SCANNABLE_STATUSES };
+  const members = [member('1000000000000001', 'r-root1'), member('2', 'r-root1'), member('3', 'fd-prod1'), member('4', 'fd-eu1')];
+
+  it('never names the listing or the management account: the runner does not mask a summary', () => {
+    for (const [who, management] of [
+      [caller, caller.accountId],
+      [{ accountId: '2000000000000002', arn: 'acs:ram::2000000000000002:user/rd-admin' }, caller.accountId],
+    ] as const) {
+      const selection = selectAccounts([...members, member('2000000000000002', 'r-root1')], who, management, options);
+      const markdown = listingMarkdown({ selection, folderNames: new Map(), delegated: who !== caller, requests: 2 });
+      expect(markdown).not.toContain('1000000000000001');
+      expect(markdown).not.toContain('2000000000000002');
+      expect(markdown).toContain(who === caller ? 'listed by the management account' : 'listed by a delegated administrator');
+    }
+  });
+
+  it('labels folder IDs as IDs; names only those a listing read (the folders below the given ones)', () => {
+    const selection = selectAccounts(members, caller, caller.accountId, options);
+    const whole = listingMarkdown({ selection, folderNames: new Map(), delegated: false, requests: 2 });
+    expect(whole).toContain('| Folder ID | Accounts |\n|---|---:|\n');
+    expect(whole).toContain('| `r-root1` | 1 |');
+    const inFolders = listingMarkdown({ selection, folders: ['fd-prod1'], folderNames: new Map([['fd-eu1', 'eu']]), delegated: false, requests: 4 });
+    expect(inFolders).toContain('| Folder ID | Name | Accounts |');
+    expect(inFolders).toContain('| `fd-prod1` | - | 1 |');
+    expect(inFolders).toContain('| `fd-eu1` | `eu` | 1 |');
+  });
+});
+
+describe('ResourceManager error codes', () => {
+  it('are documented code by code in docs/TROUBLESHOOTING.md', () => {
+    const doc = readFileSync(new URL('../../docs/TROUBLESHOOTING.md', import.meta.url), 'utf8');
+    expect(Object.keys(RESOURCE_MANAGER_ERROR_CODES).filter((code) => !doc.includes(`\`${code}\``))).toEqual([]);
   });
 });

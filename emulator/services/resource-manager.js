@@ -1,6 +1,6 @@
 // @ts-check
 // ResourceManager 2020-03-31, the part of the Resource Directory that an organisation-wide scan needs: ListAccounts,
-// ListAccountsForParent and ListFoldersForParent, RPC style on `/`, signed like STS (core/rpc.js). The real service
+// ListAccountsForParent, ListFoldersForParent and GetResourceDirectory, RPC style on `/`, signed like STS (core/rpc.js). The real service
 // is another host (resourcemanager.aliyuncs.com); here a request is ResourceManager's when its Version
 // (x-acs-version or the Version parameter) is 2020-03-31, or its Host starts with `resourcemanager.`.
 //
@@ -9,7 +9,11 @@
 // models of @alicloud/resourcemanager20200331 2.6): PageSize 1-100 (default 10), PageNumber from 1, TotalCount,
 // Accounts.Account[] of {AccountId, DisplayName, FolderId, Type, Status, JoinMethod, JoinTime, ModifyTime,
 // ResourceDirectoryId, ResourceDirectoryPath (ListAccounts only)}, Folders.Folder[] of {FolderId, FolderName,
-// CreateTime}. Only the management account and delegated administrators may list (the reference of ListAccounts).
+// CreateTime}. Only the management account and delegated administrators may list (the reference of ListAccounts);
+// any other caller gets EntityNotExists.ResourceDirectory, the one code those actions document for it.
+// GetResourceDirectory answers any account of a directory, management or member, ResourceDirectory {RootFolderId,
+// ResourceDirectoryId, CreateTime, MasterAccountId, MasterAccountName, ControlPolicyStatus, MemberDeletionStatus},
+// and ResourceDirectoryNotInUse (404) to an account in no directory.
 // Not modelled: tags (IncludeTags, Tag), other actions.
 import { ApiError, createRpcHandler, noPermission, paramOrHeader } from '../core/rpc.js';
 import { roleArn } from '../core/state.js';
@@ -24,8 +28,8 @@ import { randomAlnum, randomDigits, requestId, requireDigits } from '../core/uti
  * @typedef {{ id: string, name: string, parentId?: string, createTime: string }} Folder
  * @typedef {{ accountId: string, displayName: string, folderId: string, type: string, status: string, joinMethod: string,
  *   joinTime: string }} Member
- * @typedef {{ id: string, rootFolderId: string, managementAccountId: string, delegatedAdministrators: Set<string>,
- *   folders: Map<string, Folder>, members: Member[], names: Map<string, number> }} Directory
+ * @typedef {{ id: string, rootFolderId: string, managementAccountId: string, managementAccountName: string, createTime: string,
+ *   delegatedAdministrators: Set<string>, folders: Map<string, Folder>, members: Member[], names: Map<string, number> }} Directory
  */
 
 export const RESOURCE_MANAGER_VERSION = '2020-03-31';
@@ -109,6 +113,28 @@ export function resourceManager(core) {
     family: 'resourcemanager',
     truncated: () => JSON.stringify({ RequestId: requestId(), TotalCount: 1, Accounts: { Account: [{ AccountId: '0', DisplayName: 'truncated' }] } }),
     actions: {
+      GetResourceDirectory: {
+        run(_p, principal) {
+          permit(principal, 'resourcemanager:GetResourceDirectory');
+          const d = byAccount.get(principal.accountId);
+          if (!d)
+            throw new ApiError(
+              'ResourceDirectoryNotInUse',
+              'The specified account is not an Alibaba Cloud account or a member account of the resource directory.',
+            );
+          return {
+            ResourceDirectory: {
+              RootFolderId: d.rootFolderId,
+              ResourceDirectoryId: d.id,
+              CreateTime: d.createTime,
+              MasterAccountId: d.managementAccountId,
+              MasterAccountName: d.managementAccountName,
+              ControlPolicyStatus: 'Disabled',
+              MemberDeletionStatus: 'Disabled',
+            },
+          };
+        },
+      },
       ListAccounts: {
         run(p, principal) {
           permit(principal, 'resourcemanager:ListAccounts');
@@ -196,6 +222,8 @@ export function resourceManager(core) {
         id: `rd-${randomAlnum(6)}`,
         rootFolderId: `r-${randomAlnum(6)}`,
         managementAccountId,
+        managementAccountName: o.managementDisplayName ?? 'management-account',
+        createTime: now,
         delegatedAdministrators: new Set(),
         folders: new Map(),
         members: [],
@@ -208,7 +236,7 @@ export function resourceManager(core) {
       if (o.includeManagementAccount ?? true) {
         d.members.push({
           accountId: managementAccountId,
-          displayName: o.managementDisplayName ?? 'management-account',
+          displayName: d.managementAccountName,
           folderId: d.rootFolderId,
           type: 'CloudAccount',
           status: 'CreateSuccess',
@@ -302,7 +330,7 @@ export function resourceManager(core) {
       ctx.url.pathname === '/' &&
       (paramOrHeader(ctx, 'Version', 'x-acs-version') === RESOURCE_MANAGER_VERSION || /^resourcemanager\./i.test(String(ctx.req.headers.host ?? ''))),
     handle,
-    faultTargets: ['ListAccounts', 'ListAccountsForParent', 'ListFoldersForParent', 'resourcemanager'],
+    faultTargets: ['GetResourceDirectory', 'ListAccounts', 'ListAccountsForParent', 'ListFoldersForParent', 'resourcemanager'],
     admin,
     setup: [['resourceDirectory', 'setupResourceDirectory', 'once']],
   };

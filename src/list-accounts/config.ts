@@ -1,7 +1,7 @@
 // Reads and validates the inputs of list-accounts into one immutable ListConfig. Pure: every problem is an
 // InputError that names the input and what to write instead, raised before any request.
 
-import { parseRoleArn } from '../arn.js';
+import { isAccountId, parseRoleArn } from '../arn.js';
 import { DEFAULT_RETRY_MAX_ATTEMPTS, type Endpoint, parseEndpoint, readStsEndpoint } from '../config.js';
 import { InputError } from '../errors.js';
 import { closestInput, type InputReader, readInteger } from '../inputs.js';
@@ -58,7 +58,6 @@ export const STATUSES: Readonly<Record<string, boolean>> = {
 };
 export const SCANNABLE_STATUSES = Object.keys(STATUSES).filter((status) => STATUSES[status]);
 
-const ACCOUNT_ID = /^\d{1,20}$/;
 const RETRY_ATTEMPTS = { min: 1, max: 10, unit: 'attempts' };
 
 export function readListConfig(input: InputReader): ListConfig {
@@ -107,7 +106,7 @@ function readFolderId(value: string): string {
 }
 
 function readAccountId(value: string): string {
-  if (!ACCOUNT_ID.test(value)) {
+  if (!isAccountId(value)) {
     throw new InputError('exclude-accounts', `"${value}" is not an account ID.`, 'Write account IDs (digits only), separated by commas or new lines.');
   }
   return value;

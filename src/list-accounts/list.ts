@@ -1,12 +1,24 @@
 // Lists the members of a Resource Directory: the whole directory with ListAccounts (100 a page, the pages after the
-// first in parallel), or the given folders and every folder below them with ListAccountsForParent and
-// ListFoldersForParent. Meanwhile GetCallerIdentity names the account whose credentials list it. Every request is
-// retried by the action's policy (retry.ts), throttling included.
+// first four at a time), or the given folders and every folder below them with ListAccountsForParent and
+// ListFoldersForParent. Meanwhile GetCallerIdentity names the account whose credentials list it, and
+// GetResourceDirectory the directory's management account (not the caller when a delegated administrator lists).
+// Every request is retried by the action's policy (retry.ts), throttling included.
 
 import type { Credentials, Identity } from '../credentials.js';
 import { ActionError } from '../errors.js';
 import type { Timeouts } from '../http.js';
-import { listAccounts, listAccountsForParent, listFoldersForParent, type Member, PAGE_SIZE, type Page } from '../resource-manager.js';
+import {
+  getResourceDirectory,
+  listAccounts,
+  listAccountsForParent,
+  listFoldersForParent,
+  MANAGEMENT_ACCOUNT_HINT,
+  type Member,
+  NOT_AN_ADMINISTRATOR_CODES,
+  PAGE_SIZE,
+  type Page,
+  type ResourceDirectory,
+} from '../resource-manager.js';
 import type { RetryPolicy } from '../retry.js';
 import { withRetry } from '../retry.js';
 import { getCallerIdentity } from '../sts.js';
@@ -14,6 +26,8 @@ import type { ListConfig } from './config.js';
 
 export interface Listing {
   readonly caller: Identity;
+  /** The directory listed, and its management account. */
+  readonly directory: ResourceDirectory;
   /** Every member found, once each, in the order the directory gave them. */
   readonly members: readonly Member[];
   /** The name of each folder walked below the given ones (folder mode only). */
@@ -30,8 +44,8 @@ export interface ListContext {
 
 /** A directory larger than this many pages of one list is refused rather than listed at any cost. */
 const MAX_PAGES = 50;
-/** Folders listed at the same time: enough to overlap round trips, few enough to stay clear of flow control. */
-const FOLDERS_AT_ONCE = 4;
+/** Pages, or folders, requested at the same time: enough to overlap round trips, few enough to stay clear of flow control. */
+const AT_ONCE = 4;
 
 export async function listMembers(config: ListConfig, credentials: Credentials, ctx: ListContext): Promise<Listing> {
   let requests = 0;
@@ -50,7 +64,7 @@ export async function listMembers(config: ListConfig, credentials: Credentials, 
         },
       },
     );
-  /** Every page of one list: the first says how many there are, the others are fetched together. */
+  /** Every page of one list: the first says how many there are, the others are fetched AT_ONCE at a time. */
   const allPages = async <T>(what: string, fetch: (page: number) => Promise<Page<T>>): Promise<T[]> => {
     const first = await retried(what, () => fetch(1));
     const pages = Math.ceil(first.totalCount / PAGE_SIZE);
@@ -61,13 +75,19 @@ export async function listMembers(config: ListConfig, credentials: Credentials, 
         'Narrow the listing with `folders`.',
       );
     }
-    const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => retried(`${what} page ${i + 2}`, () => fetch(i + 2))));
-    return [first, ...rest].flatMap((page) => page.items);
+    const all = [first];
+    for (let next = 2; next <= pages; next += AT_ONCE) {
+      const numbers = Array.from({ length: Math.min(AT_ONCE, pages - next + 1) }, (_, i) => next + i);
+      all.push(...(await Promise.all(numbers.map((n) => retried(`${what} page ${n}`, () => fetch(n))))));
+    }
+    return all.flatMap((page) => page.items);
   };
 
   const callerPromise = withRetry(ctx.retry, () => getCallerIdentity({ endpoint: config.stsEndpoint, ...ctx.timeouts }, credentials));
+  const directoryPromise = retried('GetResourceDirectory', () => getResourceDirectory(rm, credentials));
   // Awaited below; a failure of the listing is reported first, with the caller's identity if it is known by then.
   callerPromise.catch(() => {});
+  directoryPromise.catch(() => {});
   const folderNames = new Map<string, string>();
   let found: Member[];
   try {
@@ -81,9 +101,9 @@ export async function listMembers(config: ListConfig, credentials: Credentials, 
         const next: string[] = [];
         const todo = level.filter((id) => !seen.has(id));
         for (const id of todo) seen.add(id);
-        for (let i = 0; i < todo.length; i += FOLDERS_AT_ONCE) {
+        for (let i = 0; i < todo.length; i += AT_ONCE) {
           const batch = await Promise.all(
-            todo.slice(i, i + FOLDERS_AT_ONCE).map(async (id) => {
+            todo.slice(i, i + AT_ONCE).map(async (id) => {
               const [members, folders] = await Promise.all([
                 allPages(`ListAccountsForParent ${id}`, (page) => listAccountsForParent(rm, credentials, id, page)),
                 allPages(`ListFoldersForParent ${id}`, (page) => listFoldersForParent(rm, credentials, id, page)),
@@ -103,19 +123,21 @@ export async function listMembers(config: ListConfig, credentials: Credentials, 
       }
     }
   } catch (error) {
-    throw await withCaller(error, callerPromise);
+    throw await withCaller(error, callerPromise, directoryPromise);
   }
-  const caller = await callerPromise;
+  const [caller, directory] = await Promise.all([callerPromise, directoryPromise]);
   const byId = new Map<string, Member>();
   for (const member of found) if (!byId.has(member.accountId)) byId.set(member.accountId, member);
-  return { caller, members: [...byId.values()], folderNames, requests };
+  return { caller, directory, members: [...byId.values()], folderNames, requests };
 }
 
-/** A refusal to list: say whose credentials were refused, when GetCallerIdentity could tell. */
-async function withCaller(error: unknown, caller: Promise<Identity>): Promise<unknown> {
-  if (!(error instanceof ActionError) || error.details.code !== 'EntityNotExists.ResourceDirectory') return error;
-  const identity = await caller.catch(() => undefined);
-  if (!identity) return error;
-  const who = `The credentials in the environment are ${identity.arn}: account ${identity.accountId} is neither the management account of a Resource Directory nor one of its delegated administrators.`;
-  return new ActionError(error.kind, `${error.message}\n${who}`, error.hint, error.details);
+/** A refusal to list: say whose credentials were refused, when GetCallerIdentity could tell, and what to use instead. */
+async function withCaller(error: unknown, caller: Promise<Identity>, directory: Promise<ResourceDirectory>): Promise<unknown> {
+  if (!(error instanceof ActionError) || !NOT_AN_ADMINISTRATOR_CODES.includes(error.details.code ?? '')) return error;
+  const [identity, member] = await Promise.all([caller.catch(() => undefined), directory.catch(() => undefined)]);
+  const where = member
+    ? `is a member of Resource Directory ${member.resourceDirectoryId}, but neither its management account (${member.managementAccountId}) nor one of its delegated administrators.`
+    : 'is neither the management account of a Resource Directory nor one of its delegated administrators.';
+  const who = identity ? `\nThe credentials in the environment are ${identity.arn}: account ${identity.accountId} ${where}` : '';
+  return new ActionError(error.kind, `${error.message}${who}`, MANAGEMENT_ACCOUNT_HINT, error.details);
 }

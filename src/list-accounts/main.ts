@@ -36,7 +36,9 @@ export async function run(): Promise<void> {
       retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
       log: info,
     });
-    const selection = selectAccounts(listing.members, listing.caller, config);
+    const { caller, directory } = listing;
+    const delegated = caller.accountId !== directory.managementAccountId;
+    const selection = selectAccounts(listing.members, caller, directory.managementAccountId, config);
     const json = JSON.stringify(selection.accounts);
     if (outputBytes(json) > JOB_OUTPUTS_MAX_BYTES) {
       throw new ActionError(
@@ -45,7 +47,10 @@ export async function run(): Promise<void> {
         'Narrow it with `folders` (and run once per folder).',
       );
     }
-    info(`${listing.members.length} members listed by ${listing.caller.arn} in ${listing.requests} ResourceManager requests.`);
+    const as = delegated ? `a delegated administrator (the management account is ${directory.managementAccountId})` : 'the management account';
+    info(
+      `${listing.members.length} members of ${directory.resourceDirectoryId} listed by ${caller.arn}, ${as}, in ${listing.requests} ResourceManager requests.`,
+    );
     const left = leftOut(selection);
     if (left.length) info(`Left out: ${left.join('; ')}.`);
     info(`accounts: ${selection.accounts.length} accounts, ${outputBytes(json)} bytes as GitHub counts outputs.`);
@@ -62,7 +67,7 @@ export async function run(): Promise<void> {
       selection,
       folders: config.folders.length ? config.folders : undefined,
       folderNames: listing.folderNames,
-      listedBy: listing.caller.arn,
+      delegated,
       requests: listing.requests,
     });
   } catch (error) {
