@@ -27,12 +27,11 @@ const members: Member[] = Array.from({ length: MATRIX_MAX_JOBS }, (_, i) => ({
   accountId: String(9000000000000000 + i),
   displayName: String.fromCharCode(0x4e00 + i) + '云'.repeat(DISPLAY_NAME_MAX - 1),
   folderId: FOLDER,
-  type: 'ResourceAccount',
   status: 'CreateSuccess',
 }));
 const caller = { accountId: '1000000000000001', arn: 'acs:ram::1000000000000001:assumed-role/OrgScan/gha' };
 const roleName = readListConfig((name) => (name === 'role-name' ? ROLE_NAME : '')).roleName;
-const accounts = selectAccounts(members, caller, { roleName, excludeAccounts: [], statuses: SCANNABLE_STATUSES }).accounts;
+const accounts = selectAccounts(members, caller, caller.accountId, { roleName, excludeAccounts: [], statuses: SCANNABLE_STATUSES }).accounts;
 const json = JSON.stringify(accounts);
 const envBytes = Buffer.byteLength(`ACCOUNTS=${json}`) + 1;
 
