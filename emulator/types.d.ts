@@ -126,7 +126,8 @@ export interface AddCredentialsUriOptions {
   durationSeconds?: number;
 }
 
-export type FaultTarget =
+/** The API actions of STS and ResourceManager, and each service as a whole, that faults and onceRequested() target. */
+export type ApiTarget =
   | 'AssumeRole'
   | 'AssumeRoleWithOIDC'
   | 'GetCallerIdentity'
@@ -137,10 +138,9 @@ export type FaultTarget =
   | 'ListFoldersForParent'
   | 'GetResourceDirectory'
   /** Any ResourceManager action (consulted after the action's own queue). */
-  | 'resourcemanager'
-  | 'oidc-token'
-  | 'metadata'
-  | 'credentials-uri';
+  | 'resourcemanager';
+
+export type FaultTarget = ApiTarget | 'oidc-token' | 'metadata' | 'credentials-uri';
 
 export type Fault =
   | { kind: 'status'; status: number }
@@ -336,18 +336,7 @@ export interface EmulatorAdmin {
   queueFault(target: FaultTarget, fault: Fault, count?: number): Promise<void>;
   clearFaults(): Promise<void>;
   /** In-process only (not over the admin API): `fn` runs once, when the next STS request of `target` arrives. */
-  onceRequested(
-    target:
-      | 'AssumeRole'
-      | 'AssumeRoleWithOIDC'
-      | 'GetCallerIdentity'
-      | 'sts'
-      | 'ListAccounts'
-      | 'ListAccountsForParent'
-      | 'ListFoldersForParent'
-      | 'resourcemanager',
-    fn: () => void,
-  ): void;
+  onceRequested(target: ApiTarget, fn: () => void): void;
   /**
    * STS flow control: above `perSecond` requests a second for one account, 400 Throttling.User; null turns it off.
    * By default a token bucket that refused requests do not drain; `countRefused` counts every request in a
