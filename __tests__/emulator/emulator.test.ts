@@ -12,6 +12,7 @@ import { $OpenApiUtil } from '@alicloud/openapi-core';
 import CredentialsModule from '@alicloud/credentials';
 import { startEmulator } from '../../emulator/server.js';
 import { connectEmulator } from '../../emulator/client.js';
+import { startCliEmulator } from './cli-process.js';
 import { codes } from '../../emulator/codes.js';
 import type { Emulator, RequestRecord } from '../../emulator/types.js';
 
@@ -655,29 +656,17 @@ describe('tls', () => {
 
 describe('cli.js and client.js', () => {
   it('runs the emulator in a child process that client.js controls', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'emulator-'));
-    const setupFile = path.join(dir, 'setup.json');
-    writeFileSync(
-      setupFile,
-      JSON.stringify({
+    const { child, started } = await startCliEmulator(
+      {
         users: [{ accountId: ACCOUNT, name: 'ci' }],
         oidcProviders: [{ accountId: ACCOUNT, name: 'github' }],
         roles: [{ accountId: ACCOUNT, name: 'deployer', oidc: { providerArn: PROVIDER, sub: ['repo:octo-org/*'] } }],
         credentialsUris: [{ accountId: ACCOUNT, roleName: 'deployer' }],
         instanceRoles: [{ accountId: ACCOUNT, name: 'EcsRole' }],
-      }),
+      },
+      ['--time-scale', '1/2'],
     );
-    const child = spawn(process.execPath, [path.join(here, 'cli.js'), '--setup', setupFile, '--time-scale', '1/2'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-          if (out.includes('\n')) resolve(out.split('\n')[0]);
-        });
-        child.on('exit', (code) => reject(new Error(`cli exited ${code}`)));
-      });
-      const started = JSON.parse(line);
       expect(started).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), oidcRequestUrl: expect.stringContaining('?') });
       expect(started.created.roles[0].arn).toBe(`acs:ram::${ACCOUNT}:role/deployer`);
       const [ci] = started.created.users;

@@ -2,22 +2,17 @@
 // Alibaba's own SDKs (@alicloud/resourcemanager20200331, @alicloud/sts20150401): paging, folders, refusals, the
 // management account's chain into members' access roles, and a source identity kept along that chain.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import RmModule from '@alicloud/resourcemanager20200331';
 import StsModule from '@alicloud/sts20150401';
 import { connectEmulator } from '../../emulator/client.js';
+import { startCliEmulator } from './cli-process.js';
 import { codes, resourceManagerCodes } from '../../emulator/codes.js';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator, MemberAccount, RequestRecord, ResourceDirectorySetupResult } from '../../emulator/types.js';
 
 const RmClient = RmModule.default;
 const StsClient = StsModule.default;
-const here = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../emulator');
 
 const MANAGEMENT = '1000000000000001';
 const STANDALONE = '3000000000000003';
@@ -392,26 +387,11 @@ describe('Resource Directory', () => {
 
 describe('the setup file and another process', () => {
   it('cli.js --setup creates the directory, and client.js has the directory methods without a change', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'emu-rd-'));
-    const setupFile = path.join(dir, 'setup.json');
-    writeFileSync(
-      setupFile,
-      JSON.stringify({
-        users: [{ accountId: MANAGEMENT, name: 'ci' }],
-        resourceDirectory: { managementAccountId: MANAGEMENT, folders: [{ name: 'prod', members: { count: 3 }, folders: [{ name: 'eu' }] }] },
-      }),
-    );
-    const child = spawn(process.execPath, [path.join(here, 'cli.js'), '--setup', setupFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const { child, started } = await startCliEmulator({
+      users: [{ accountId: MANAGEMENT, name: 'ci' }],
+      resourceDirectory: { managementAccountId: MANAGEMENT, folders: [{ name: 'prod', members: { count: 3 }, folders: [{ name: 'eu' }] }] },
+    });
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString('utf8');
-          if (out.includes('\n')) resolve(out.split('\n')[0]);
-        });
-        child.on('exit', (code) => reject(new Error(`cli exited ${code}`)));
-      });
-      const started = JSON.parse(line);
       const created = started.created.resourceDirectory as ResourceDirectorySetupResult;
       expect(Object.keys(created.folders)).toEqual(['prod', 'prod/eu']);
       expect(created.accounts).toHaveLength(3);
