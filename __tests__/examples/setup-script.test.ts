@@ -487,6 +487,30 @@ async function assume(printed: Record<string, string>, sub: string, seconds = '2
     });
   });
 
+  it("SETUP section 9.1's command, as written: the management role of the organisation scan, trusting main only", async () => {
+    const section = readFileSync(join(ROOT, 'docs/SETUP.md'), 'utf8').split('### 9.1 The management role')[1] ?? '';
+    const command = /```sh\n([\s\S]*?)\n```/.exec(section)?.[1] ?? '';
+    expect(command).toContain('examples/setup/setup-github-oidc.sh');
+    const run = sh(['-c', command.replace('examples/setup/setup-github-oidc.sh', SCRIPT)]);
+    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
+    const role = state().roles['github-org-scan'];
+    expect(role.policies).toEqual([
+      { PolicyName: 'AliyunResourceDirectoryReadOnlyAccess', PolicyType: 'System' },
+      { PolicyName: 'AliyunSTSAssumeRoleAccess', PolicyType: 'System' },
+    ]);
+    expect(JSON.parse(role.trustPolicy)).toEqual(trustPolicy(PROVIDER_ARN, ['repo:my-org/my-repo:ref:refs/heads/main']));
+    const printed = variables(run.stdout);
+    // The variable the org-scan README's caller reads.
+    expect(readFileSync(join(ROOT, 'examples/org-scan/README.md'), 'utf8')).toContain('vars.ALIBABA_CLOUD_MANAGEMENT_ROLE_ARN');
+    expect(printed).toEqual({ ALIBABA_CLOUD_MANAGEMENT_ROLE_ARN: `acs:ram::${ACCOUNT}:role/github-org-scan`, ALIBABA_CLOUD_OIDC_PROVIDER_ARN: PROVIDER_ARN });
+    await applyToEmulator(state());
+    const scheduled = await assume(printed, 'repo:my-org/my-repo:ref:refs/heads/main', '900', 'ALIBABA_CLOUD_MANAGEMENT_ROLE_ARN');
+    expect({ code: scheduled.code, error: scheduled.error }).toEqual({ code: 0, error: undefined });
+    for (const sub of ['repo:my-org/my-repo:pull_request', 'repo:my-org/my-repo:ref:refs/heads/feature']) {
+      expect((await assume(printed, sub, '900', 'ALIBABA_CLOUD_MANAGEMENT_ROLE_ARN')).code).toBe(1);
+    }
+  });
+
   it.each([
     [['--branch', 'main'], /--repo OWNER\/REPO is required/],
     [['--repo', REPO], /give at least one subject/],

@@ -11,8 +11,8 @@
 #   3. Prowler's read-only system policies on the role (or the policies given with --policy);
 #
 # then reads everything back, checks it, and prints the two repository variables the workflows use. Running it again
-# changes only what is missing; running it for a second repository adds that repository's subjects to the role. --dry-run prints the calls that change something, for an account that has none of it,
-# and makes no call at all.
+# changes only what is missing; running it for a second repository adds that repository's subjects to the role.
+# --dry-run prints the calls that change something, for an account that has none of it, and makes no call at all.
 #
 #   sh examples/setup/setup-github-oidc.sh --repo my-org/my-repo --branch main
 #   sh examples/setup/setup-github-oidc.sh --repo my-org/my-repo --branch main --pull-requests \
