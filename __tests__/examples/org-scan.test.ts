@@ -150,7 +150,14 @@ describe('the accounts job with 0, 1, 256 and 257 accounts, and what the workflo
   let directory: Awaited<ReturnType<Emulator['setupResourceDirectory']>>;
   let inputs: Record<string, unknown>;
   let env: Record<string, string>;
-  const github = { actor: 'octo-cat', triggering_actor: 'octo-cat', run_id: '77', run_attempt: '1', repository: 'octo-org/octo-repo', server_url: 'https://github.com' };
+  const github = {
+    actor: 'octo-cat',
+    triggering_actor: 'octo-cat',
+    run_id: '77',
+    run_attempt: '1',
+    repository: 'octo-org/octo-repo',
+    server_url: 'https://github.com',
+  };
 
   beforeAll(async () => {
     em = await startEmulator({ tls: true });
@@ -271,7 +278,14 @@ if (COMPOSITE_SKIP_REASON) console.warn(`org-scan.test.ts: the organisation scan
   let env: Record<string, string>;
   let repository: Record<string, string>;
   // A re-run started by someone else: the source identity is who started this attempt, github.triggering_actor.
-  const github = { actor: 'octo-dog', triggering_actor: 'octo-cat[bot]', run_id: '4242', run_attempt: '2', repository: 'octo-org/octo-repo', server_url: 'https://github.com' };
+  const github = {
+    actor: 'octo-dog',
+    triggering_actor: 'octo-cat[bot]',
+    run_id: '4242',
+    run_attempt: '2',
+    repository: 'octo-org/octo-repo',
+    server_url: 'https://github.com',
+  };
 
   beforeAll(async () => {
     em = await startEmulator({ tls: true });
