@@ -8,7 +8,7 @@ import type { Timeouts } from './http.js';
 import { type Env, pickSet } from './inputs.js';
 import { printableClaims } from './jwt.js';
 import type { Plan } from './plan.js';
-import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, describeRetry, withRetry, type RetryPolicy } from './retry.js';
 import type { ChosenCredentialSource, ChosenSource, SourceContext } from './sources/source.js';
 import { assumeRole, assumeRoleWithOidc, connectSts, getCallerIdentity, type StsSettings } from './sts.js';
 
@@ -57,10 +57,7 @@ export async function runPlan(plan: Plan, ctx: FlowContext): Promise<FlowResult>
 async function obtain(plan: Plan, ctx: FlowContext): Promise<FlowResult> {
   const retry = <T>(step: string, attempt: (n: number) => Promise<T>) =>
     withRetry(ctx.retry, attempt, {
-      onRetry: ({ attempt: n, maxAttempts, error, waitMs }) => {
-        const requestId = error.details.requestId ? `, RequestId ${error.details.requestId}` : '';
-        ctx.log(`${step}: attempt ${n}/${maxAttempts} failed (${error.details.code ?? error.kind}${requestId}); retrying in ${waitMs} ms.`);
-      },
+      onRetry: (event) => ctx.log(describeRetry(step, event)),
     });
   const sourceCtx: SourceContext = { env: sourceEnv(plan.source, ctx.env), timeouts: ctx.timeouts, retry, log: ctx.log };
 

@@ -57,9 +57,14 @@ describe('a matrix of 60 jobs starting together against STS flow control (4 requ
 
         expect(failed.result.code).toBe(1);
         expect(failed.result.error).toMatch(/^AssumeRoleWithOIDC failed: EntityNotExist\.Role/);
-        // Every attempt before the last was throttled; the first other answer ended the step.
-        const attempts = failed.result.stdout.split('\n').filter((line) => /^AssumeRoleWithOIDC: attempt \d+\/\d+ failed/.test(line));
-        for (const line of attempts) expect(line).toMatch(/\(Throttling\.User, RequestId /);
+        // Every attempt before the last was throttled, and is logged as such, counted apart from retry-max-attempts;
+        // the first other answer ended the step.
+        const retries = failed.result.stdout.split('\n').filter((line) => line.includes('retrying in'));
+        for (const [i, line] of retries.entries()) {
+          expect(line).toMatch(
+            new RegExp(`^AssumeRoleWithOIDC: throttled attempt ${i + 1} \\(Throttling\\.User, RequestId [0-9A-F-]+\\); retrying in \\d+ ms\\.$`),
+          );
+        }
       } finally {
         await em.close();
       }

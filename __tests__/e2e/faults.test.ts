@@ -27,10 +27,11 @@ const CONSUMER = join(ROOT, '__tests__/e2e/consumer.mjs');
 // Longer than every timeout of the action: such a request can only end by the client giving up.
 const STALL: Fault = { kind: 'stall', ms: 20_000 };
 const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
+// retry.ts: a throttled retry counts its own attempts and shows no cap; the others count theirs, of retry-max-attempts.
 const RETRY_LINE =
-  /^(?<step>[A-Za-z ]+): attempt (?<n>\d+)\/(?<max>\d+) failed \((?<code>[^,()\s]+)(?:, RequestId (?<rid>[^)\s]+))?\); retrying in (?<wait>\d+) ms\.$/;
-// retry.ts: full jitter over 500 ms doubling per attempt, at most 8 s; after a throttled attempt, the upper half of a
-// window of 2 s doubling per attempt, at most 12 s. Checked on the logged value only.
+  /^(?<step>[A-Za-z ]+): (?:throttled attempt (?<t>\d+)|attempt (?<n>\d+)\/(?<max>\d+) failed) \((?<code>[^,()\s]+)(?:, RequestId (?<rid>[^)\s]+))?\); retrying in (?<wait>\d+) ms\.$/;
+// retry.ts: full jitter over 500 ms doubling per attempt, at most 8 s; for a throttled attempt, the upper half of a
+// window of 2 s doubling per throttled attempt, at most 12 s. Checked on the logged value only.
 const waitRange = (attempt: number, throttled: boolean): [number, number] => {
   if (!throttled) return [0, Math.min(8000, 500 * 2 ** (attempt - 1))];
   const window = Math.min(12_000, 2000 * 2 ** (attempt - 1));
@@ -309,26 +310,41 @@ function logged(target: FaultTarget, fault: Fault): Logged {
   }
 }
 
-/** Each retry is one line, in order, naming the step, the attempt, the code or kind, the RequestId and the wait. */
+/**
+ * Each retry is one line, in order, naming the step, the attempt (throttled attempts counted apart, without a cap;
+ * the others of `maxAttempts`), the code or kind, the RequestId and the wait.
+ */
 function expectRetries(run: Run, step: string, expected: readonly Logged[], maxAttempts: number): string[] {
-  const lines = (run.result.stdout + run.result.stderr).split('\n').filter((line) => /attempt \d+\/\d+|retrying in \d/.test(line));
+  const lines = (run.result.stdout + run.result.stderr).split('\n').filter((line) => /attempt \d+|retrying in \d/.test(line));
   expect(lines).toHaveLength(expected.length);
   const requestIds: string[] = [];
+  const counted = { throttled: 0, other: 0 };
   lines.forEach((line, i) => {
     expect(line).toMatch(RETRY_LINE);
     const g = RETRY_LINE.exec(line)?.groups ?? {};
-    expect({ step: g.step, attempt: Number(g.n), max: Number(g.max), code: g.code, requestId: g.rid !== undefined }).toEqual({
+    const throttled = expected[i].code.startsWith('Throttling') || expected[i].code === 'throttled';
+    const attempt = throttled ? ++counted.throttled : ++counted.other;
+    expect({
+      step: g.step,
+      throttled: g.t !== undefined,
+      attempt: Number(g.t ?? g.n),
+      max: g.max === undefined ? undefined : Number(g.max),
+      code: g.code,
+      requestId: g.rid !== undefined,
+    }).toEqual({
       step,
-      attempt: i + 1,
-      max: maxAttempts,
+      throttled,
+      attempt,
+      max: throttled ? undefined : maxAttempts,
       code: expected[i].code,
       requestId: expected[i].requestId,
     });
+    if (!throttled) expect(attempt).toBeLessThan(maxAttempts);
     if (g.rid !== undefined) {
       expect(g.rid).toMatch(UUID);
       requestIds.push(g.rid);
     }
-    const [least, most] = waitRange(i + 1, expected[i].code.startsWith('Throttling') || expected[i].code === 'throttled');
+    const [least, most] = waitRange(attempt, throttled);
     expect(Number(g.wait)).toBeGreaterThanOrEqual(least);
     expect(Number(g.wait)).toBeLessThanOrEqual(most);
   });

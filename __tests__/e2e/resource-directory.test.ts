@@ -173,7 +173,7 @@ describe('list-accounts with the management account credentials', () => {
     const { listing } = await listingJob({ folders: '' });
     expect({ code: listing.code, error: listing.error }).toEqual({ code: 0, error: undefined });
     expect(accountsOf(listing)).toHaveLength(227);
-    expect(listing.stdout).toMatch(/^ListAccounts: attempt 1\/5 failed \(Throttling\.User, RequestId [0-9A-F-]+\); retrying in \d+ ms\.$/m);
+    expect(listing.stdout).toMatch(/^ListAccounts: throttled attempt 1 \(Throttling\.User, RequestId [0-9A-F-]+\); retrying in \d+ ms\.$/m);
     expect(targets(await em.requests()).filter((t) => t === 'ListAccounts')).toHaveLength(4);
   });
 

@@ -109,7 +109,7 @@ describe('runPlan', () => {
     });
     expect((await outcome).identity?.arn).toBe(`acs:ram::${ACCOUNT}:assumed-role/deploy/keys`);
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toMatch(/^AssumeRole: attempt 1\/3 failed \(Throttling\.User, RequestId [0-9A-F-]{36}\); retrying in \d+ ms\.$/);
+    expect(logs[0]).toMatch(/^AssumeRole: throttled attempt 1 \(Throttling\.User, RequestId [0-9A-F-]{36}\); retrying in \d+ ms\.$/);
   });
 
   it('a non-retryable STS error ends the flow at once', async () => {

@@ -20,7 +20,7 @@ import {
   type ResourceDirectory,
 } from '../resource-manager.js';
 import type { RetryPolicy } from '../retry.js';
-import { withRetry } from '../retry.js';
+import { describeRetry, withRetry } from '../retry.js';
 import { getCallerIdentity } from '../sts.js';
 import type { ListConfig } from './config.js';
 
@@ -58,10 +58,7 @@ export async function listMembers(config: ListConfig, credentials: Credentials, 
         return attempt();
       },
       {
-        onRetry: ({ attempt: n, maxAttempts, error, waitMs }) => {
-          const requestId = error.details.requestId ? `, RequestId ${error.details.requestId}` : '';
-          ctx.log(`${what}: attempt ${n}/${maxAttempts} failed (${error.details.code ?? error.kind}${requestId}); retrying in ${waitMs} ms.`);
-        },
+        onRetry: (event) => ctx.log(describeRetry(what, event)),
       },
     );
   /** Every page of one list: the first says how many there are, the others are fetched AT_ONCE at a time. */
