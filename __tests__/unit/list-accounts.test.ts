@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { InputError } from '../../src/errors.js';
 import { leftOut, outputBytes, selectAccounts } from '../../src/list-accounts/accounts.js';
 import { LIST_INPUTS, readListConfig, SCANNABLE_STATUSES, STATUSES } from '../../src/list-accounts/config.js';
+import { limiter } from '../../src/list-accounts/list.js';
 import { listingMarkdown } from '../../src/list-accounts/summary.js';
 import { type Member, RESOURCE_MANAGER_ERROR_CODES } from '../../src/resource-manager.js';
 
@@ -179,5 +180,52 @@ describe('ResourceManager error codes', () => {
   it('are documented code by code in docs/TROUBLESHOOTING.md', () => {
     const doc = readFileSync(new URL('../../docs/TROUBLESHOOTING.md', import.meta.url), 'utf8');
     expect(Object.keys(RESOURCE_MANAGER_ERROR_CODES).filter((code) => !doc.includes(`\`${code}\``))).toEqual([]);
+  });
+});
+
+describe('limiter: the ResourceManager requests in flight at once', () => {
+  it('runs at most n tasks at a time, starts the others in order as slots free, and frees a slot when a task fails', async () => {
+    const slot = limiter(4);
+    let running = 0;
+    let most = 0;
+    const started: number[] = [];
+    const release: Array<(ok: boolean) => void> = [];
+    const results = Array.from({ length: 10 }, (_, i) =>
+      slot(async () => {
+        started.push(i);
+        running++;
+        most = Math.max(most, running);
+        const ok = await new Promise<boolean>((resolve) => release.push(resolve));
+        running--;
+        if (!ok) throw new Error(`task ${i} failed`);
+        return i;
+      }).catch((error: Error) => error.message),
+    );
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    await settle();
+    expect(started).toEqual([0, 1, 2, 3]);
+    release[1](false);
+    await settle();
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    // A task given now waits behind the five already waiting.
+    const late = slot(async () => {
+      started.push(10);
+      return 'late';
+    });
+    // Let each task finish once started, until all ten have run.
+    const finished = new Set([1]);
+    while (finished.size < 10) {
+      for (let i = 0; i < release.length; i++) {
+        if (!finished.has(i)) {
+          finished.add(i);
+          release[i](true);
+        }
+      }
+      await settle();
+    }
+    expect(await Promise.all(results)).toEqual([0, 'task 1 failed', 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(await late).toBe('late');
+    expect(most).toBe(4);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 });

@@ -1,6 +1,5 @@
-// Lists the members of a Resource Directory: the whole directory with ListAccounts (100 a page, the pages after the
-// first four at a time), or the given folders and every folder below them with ListAccountsForParent and
-// ListFoldersForParent. Meanwhile GetCallerIdentity names the account whose credentials list it, and
+// Lists the members of a Resource Directory: the whole directory with ListAccounts (100 a page), or the given folders
+// and every folder below them with ListAccountsForParent and ListFoldersForParent, at most four requests at a time. Meanwhile GetCallerIdentity names the account whose credentials list it, and
 // GetResourceDirectory the directory's management account (not the caller when a delegated administrator lists).
 // Every request is retried by the action's policy (retry.ts), throttling included.
 
@@ -44,24 +43,27 @@ export interface ListContext {
 
 /** A directory larger than this many pages of one list is refused rather than listed at any cost. */
 const MAX_PAGES = 50;
-/** Pages, or folders, requested at the same time: enough to overlap round trips, few enough to stay clear of flow control. */
+/** ResourceManager requests in flight at once: enough to overlap round trips, few enough to stay clear of flow control. */
 const AT_ONCE = 4;
 
 export async function listMembers(config: ListConfig, credentials: Credentials, ctx: ListContext): Promise<Listing> {
   let requests = 0;
   const rm = { endpoint: config.endpoint, ...ctx.timeouts };
+  // Every ResourceManager request takes one of AT_ONCE slots for as long as it and its retries last, however many
+  // folders and pages are being listed.
+  const slot = limiter(AT_ONCE);
   const retried = <T>(what: string, attempt: () => Promise<T>) =>
-    withRetry(
-      ctx.retry,
-      () => {
-        requests++;
-        return attempt();
-      },
-      {
-        onRetry: (event) => ctx.log(describeRetry(what, event)),
-      },
+    slot(() =>
+      withRetry(
+        ctx.retry,
+        () => {
+          requests++;
+          return attempt();
+        },
+        { onRetry: (event) => ctx.log(describeRetry(what, event)) },
+      ),
     );
-  /** Every page of one list: the first says how many there are, the others are fetched AT_ONCE at a time. */
+  /** Every page of one list: the first says how many there are. */
   const allPages = async <T>(what: string, fetch: (page: number) => Promise<Page<T>>): Promise<T[]> => {
     const first = await retried(what, () => fetch(1));
     const pages = Math.ceil(first.totalCount / PAGE_SIZE);
@@ -72,12 +74,8 @@ export async function listMembers(config: ListConfig, credentials: Credentials, 
         'Narrow the listing with `folders`.',
       );
     }
-    const all = [first];
-    for (let next = 2; next <= pages; next += AT_ONCE) {
-      const numbers = Array.from({ length: Math.min(AT_ONCE, pages - next + 1) }, (_, i) => next + i);
-      all.push(...(await Promise.all(numbers.map((n) => retried(`${what} page ${n}`, () => fetch(n))))));
-    }
-    return all.flatMap((page) => page.items);
+    const rest = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => retried(`${what} page ${i + 2}`, () => fetch(i + 2)));
+    return [first, ...(await Promise.all(rest))].flatMap((page) => page.items);
   };
 
   const callerPromise = withRetry(ctx.retry, () => getCallerIdentity({ endpoint: config.stsEndpoint, ...ctx.timeouts }, credentials));
@@ -98,22 +96,20 @@ export async function listMembers(config: ListConfig, credentials: Credentials, 
         const next: string[] = [];
         const todo = level.filter((id) => !seen.has(id));
         for (const id of todo) seen.add(id);
-        for (let i = 0; i < todo.length; i += AT_ONCE) {
-          const batch = await Promise.all(
-            todo.slice(i, i + AT_ONCE).map(async (id) => {
-              const [members, folders] = await Promise.all([
-                allPages(`ListAccountsForParent ${id}`, (page) => listAccountsForParent(rm, credentials, id, page)),
-                allPages(`ListFoldersForParent ${id}`, (page) => listFoldersForParent(rm, credentials, id, page)),
-              ]);
-              return { members, folders };
-            }),
-          );
-          for (const { members, folders } of batch) {
-            found.push(...members);
-            for (const folder of folders) {
-              folderNames.set(folder.folderId, folder.name);
-              next.push(folder.folderId);
-            }
+        const listed = await Promise.all(
+          todo.map(async (id) => {
+            const [members, folders] = await Promise.all([
+              allPages(`ListAccountsForParent ${id}`, (page) => listAccountsForParent(rm, credentials, id, page)),
+              allPages(`ListFoldersForParent ${id}`, (page) => listFoldersForParent(rm, credentials, id, page)),
+            ]);
+            return { members, folders };
+          }),
+        );
+        for (const { members, folders } of listed) {
+          found.push(...members);
+          for (const folder of folders) {
+            folderNames.set(folder.folderId, folder.name);
+            next.push(folder.folderId);
           }
         }
         level = next;
@@ -137,4 +133,22 @@ async function withCaller(error: unknown, caller: Promise<Identity>, directory: 
     : 'is neither the management account of a Resource Directory nor one of its delegated administrators.';
   const who = identity ? `\nThe credentials in the environment are ${identity.arn}: account ${identity.accountId} ${where}` : '';
   return new ActionError(error.kind, `${error.message}${who}`, MANAGEMENT_ACCOUNT_HINT, error.details);
+}
+
+/** Runs at most `n` of the tasks given to it at once; the others start in the order they came, as slots free up. */
+export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    // A freed slot passes straight to the next waiting task, so a task arriving meanwhile cannot take it too.
+    if (running < n) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
 }
