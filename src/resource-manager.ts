@@ -1,7 +1,8 @@
-// The only module that talks to ResourceManager (2020-03-31, RPC style, resourcemanager.aliyuncs.com): the three
-// list actions of the Resource Directory, one page per call, and GetResourceDirectory (which account manages it), signed with ACS3-HMAC-SHA256 like STS (acs.ts). All of
-// it goes through http.ts, so proxies, timeouts and answer size caps are those of every other request. Answers are
-// checked against the grammar of account IDs, folder IDs and statuses before they are used.
+// The only module that talks to ResourceManager (2020-03-31, RPC style, resourcemanager.aliyuncs.com): the three list
+// actions of the Resource Directory, one page per call, and GetResourceDirectory (which account manages it), signed
+// with ACS3-HMAC-SHA256 like STS (acs.ts). All of it goes through http.ts, so proxies, timeouts and answer size caps
+// are those of every other request. Answers are checked against the grammar of account IDs, folder IDs and statuses
+// before they are used.
 //
 // Shapes, parameters and codes: Alibaba Cloud's API reference of ResourceManager 2020-03-31 (its API metadata, as
 // mirrored by github.com/dew-serverless/acs-metadata, en_us/resourcemanager/2020-03-31/api-docs.json @

@@ -1,7 +1,8 @@
 // Lists the members of a Resource Directory: the whole directory with ListAccounts (100 a page), or the given folders
-// and every folder below them with ListAccountsForParent and ListFoldersForParent, at most four requests at a time. Meanwhile GetCallerIdentity names the account whose credentials list it, and
-// GetResourceDirectory the directory's management account (not the caller when a delegated administrator lists).
-// Every request is retried by the action's policy (retry.ts), throttling included.
+// and every folder below them with ListAccountsForParent and ListFoldersForParent, at most four requests at a time.
+// Meanwhile GetCallerIdentity names the account whose credentials list it, and GetResourceDirectory the directory's
+// management account (not the caller when a delegated administrator lists). Every request is retried by the action's
+// policy (retry.ts), throttling included.
 
 import type { Credentials, Identity } from '../credentials.js';
 import { ActionError } from '../errors.js';
