@@ -59,7 +59,7 @@ describe('examples/org-scan/prowler-org-scan.yml, read', () => {
     expect(member?.with).toMatchObject({
       'role-chaining': true,
       'role-to-assume': '${{ matrix.account.role }}',
-      'source-identity': '${{ needs.accounts.outputs.source-identity }}',
+      'source-identity': '${{ steps.actor.outputs.source-identity }}',
       'allowed-account-ids': '${{ matrix.account.id }}',
     });
     expect(workflow.jobs.scan.steps.find((s) => s.id === 'scan')?.with).toMatchObject({
@@ -67,6 +67,12 @@ describe('examples/org-scan/prowler-org-scan.yml, read', () => {
       'fail-on': 'none',
     });
     expect(workflow.jobs.summary.needs).toEqual(['accounts', 'scan']);
+    // The source identity is made in the scan job, before the member step: a re-run of failed jobs reuses the
+    // outputs of `accounts` from the first attempt, so an identity made there would name the first attempt's starter.
+    const steps = workflow.jobs.scan.steps.map((s) => s.id ?? s.name);
+    expect(steps.indexOf('actor')).toBeGreaterThan(-1);
+    expect(steps.indexOf('actor')).toBeLessThan(steps.indexOf('member'));
+    expect(Object.keys(workflow.jobs.accounts.outputs ?? {})).not.toContain('source-identity');
   });
 
   it("starts the scan only after a listing that succeeded, the summary also after failed scans but not in a cancelled run (the jobs' own if:)", () => {
@@ -240,17 +246,28 @@ describe('the accounts job with 0, 1, 256 and 257 accounts, and what the workflo
     expect(matrix.map((a) => a.name).sort()).toEqual(Array.from({ length: 256 }, (_, i) => longName(i)).sort());
   });
 
-  it('1 account not scanned: its record reaches the summary (a lone artifact), and a re-run of the failed job uploads again', async () => {
+  // "Re-run failed jobs": GitHub runs the failed scan job (and the summary that needs it) again in the same run, with
+  // run_attempt 2, triggering_actor whoever clicked, and the outputs of `accounts` from attempt 1, which does not run
+  // again. The emulator records the SourceIdentity each AssumeRole asked for (the member role is missing here, so
+  // STS refuses it after reading the parameters).
+  it('1 account not scanned: its record reaches the summary (a lone artifact); a re-run of the failed job uploads again, under its own starter', async () => {
     const artifacts = join(dir, 'artifacts');
     const options = { github, inputs: { ...inputs, folders: directory.folders.one }, env, artifacts, repository: exampleRepository() };
     const accounts = await runJob(workflow.jobs.accounts, options);
     expect([accounts.result, accounts.outputs.count]).toEqual(['success', '1']);
     const needs = { accounts: { result: accounts.result, outputs: accounts.outputs } };
     const lone = directory.accounts.find((a) => a.displayName === 'lone')?.accountId;
-    for (const attempt of [1, 2]) {
-      const context = { inputs: options.inputs, github: { ...github, run_attempt: String(attempt) }, needs };
+    const starters = { 1: 'octo-cat', 2: 'renovate[bot]' } as const;
+    for (const attempt of [1, 2] as const) {
+      const context = { inputs: options.inputs, github: { ...github, run_attempt: String(attempt), triggering_actor: starters[attempt] }, needs };
+      await em.resetRequests();
       const [scan] = await runMatrix(workflow.jobs.scan, { ...options, github: context.github, needs }, context);
+      const assumed = (await em.requests()).filter(
+        (r) => r.target === 'AssumeRole' && r.params?.RoleArn === `acs:ram::${lone}:role/ResourceDirectoryAccountAccessRole`,
+      );
+      expect(assumed.map((r) => r.params?.SourceIdentity)).toEqual([attempt === 1 ? 'octo-cat' : 'renovate-bot-']);
       expect(scan.run.steps.map((s) => [s.id ?? s.name, s.outcome]).slice(1)).toEqual([
+        ['actor', 'success'],
         ['management', 'success'],
         ['member', 'failure'],
         ['scan', 'skipped'],
@@ -277,7 +294,8 @@ if (COMPOSITE_SKIP_REASON) console.warn(`org-scan.test.ts: the organisation scan
   let inputs: Record<string, unknown>;
   let env: Record<string, string>;
   let repository: Record<string, string>;
-  // A re-run started by someone else: the source identity is who started this attempt, github.triggering_actor.
+  // "Re-run all jobs" started by someone else: every job runs again, the source identity is who started this attempt
+  // (github.triggering_actor), not who started the run (github.actor).
   const github = {
     actor: 'octo-dog',
     triggering_actor: 'octo-cat[bot]',
@@ -351,10 +369,8 @@ if (COMPOSITE_SKIP_REASON) console.warn(`org-scan.test.ts: the organisation scan
       ['Management account credentials', 'success'],
       ['List the accounts', 'success'],
       ['Check the number of accounts', 'success'],
-      ['Source identity', 'success'],
     ]);
     expect(accounts.outputs.count).toBe('2');
-    expect(accounts.outputs['source-identity']).toBe('octo-cat-bot-');
     const listed = JSON.parse(accounts.outputs.accounts) as Array<{ id: string; role: string }>;
     expect(listed.map((a) => a.id)).toEqual([members[0].accountId, members[2].accountId]);
 
@@ -370,6 +386,7 @@ if (COMPOSITE_SKIP_REASON) console.warn(`org-scan.test.ts: the organisation scan
     for (const run of [prod]) {
       expect(run.steps.map((s) => [s.id ?? s.name, s.outcome])).toEqual([
         ['actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1', 'success'],
+        ['actor', 'success'],
         ['management', 'success'],
         ['member', 'success'],
         ['scan', 'success'],
@@ -379,7 +396,8 @@ if (COMPOSITE_SKIP_REASON) console.warn(`org-scan.test.ts: the organisation scan
       ]);
       expect(run.result).toBe('success');
     }
-    expect(invited.steps.map((s) => [s.id ?? s.name, s.outcome, s.conclusion]).slice(1, 4)).toEqual([
+    expect(invited.steps.map((s) => [s.id ?? s.name, s.outcome, s.conclusion]).slice(1, 5)).toEqual([
+      ['actor', 'success', 'success'],
       ['management', 'success', 'success'],
       ['member', 'failure', 'success'],
       ['scan', 'skipped', 'skipped'],
