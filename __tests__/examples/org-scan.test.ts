@@ -359,6 +359,34 @@ if (COMPOSITE_SKIP_REASON) console.warn(`org-scan.test.ts: the organisation scan
   const results = (run: JobRun): StepResult[] =>
     run.steps.flatMap((s) => [s.result, ...(s.inner ?? []).map((i) => i.result)]).filter((r): r is StepResult => r !== undefined);
 
+  // The default member session policy denies reads of data (__tests__/unit/setup-policies.test.ts). The pinned
+  // Prowler must call none of them, or its checks would fail under the policy on Alibaba Cloud, where (unlike in the
+  // emulator) session policies apply. Its Alibaba Cloud provider, as installed (prowler/providers/alibabacloud/, tag
+  // 5.46.0), names the operations it calls in its services' *_service.py: SDK methods (get_object, describe_user_data
+  // …) or OpenAPI action names (OSS's GetBucketAcl …).
+  it("Prowler's Alibaba Cloud provider calls none of the operations the default session policy denies", () => {
+    const lib = join(tool('prowler').dir, 'lib');
+    const [python] = readdirSync(lib).filter((name) => /^python3\.\d+$/.test(name));
+    const provider = join(lib, python, 'site-packages/prowler/providers/alibabacloud');
+    const sources = readdirSync(provider, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.py'));
+    expect(sources).toEqual(
+      expect.arrayContaining(['services/oss/oss_service.py', 'services/sls/sls_service.py', 'services/ecs/ecs_service.py', 'services/cs/cs_service.py']),
+    );
+    // RAM action -> the API operations it authorizes (oss:GetObject GetObject; log:GetLogStoreLogs GetLogs;
+    // log:GetLogStoreHistogram GetHistograms; log:GetCursorOrData GetCursor and PullLogs; the others their own name).
+    const operations = ['GetObject', 'GetLogs', 'GetLogsV2', 'GetHistograms', 'GetCursor', 'PullLogs', 'DescribeUserData', 'DescribeClusterUserKubeconfig'];
+    const snake = (name: string) => name.replace(/(?<!^)([A-Z])/g, '_$1').toLowerCase();
+    const called = new RegExp(`\\b(${operations.map(snake).join('|')})(_with_options)?(_async)?\\b|["'](${operations.join('|')})["']`);
+    expect(called.test('client.describe_user_data_with_options(request)') && called.test('action="GetObject"')).toBe(true);
+    const hits = sources.flatMap((file) =>
+      readFileSync(join(provider, file), 'utf8')
+        .split('\n')
+        .filter((line) => called.test(line))
+        .map((line) => `${file}: ${line.trim()}`),
+    );
+    expect(hits).toEqual([]);
+  });
+
   it('lists, scans each member with its own credentials and source identity, and summarizes the organisation', async () => {
     const artifacts = join(dir, 'artifacts');
     const options = { github, inputs, env, artifacts, repository, override };
@@ -415,12 +443,20 @@ if (COMPOSITE_SKIP_REASON) console.warn(`org-scan.test.ts: the organisation scan
       expect(prowlerCalls.map((r) => r.target)).toEqual(expect.arrayContaining(['ListUsers', 'GetLoginProfile']));
       for (const r of prowlerCalls) expect(r.sourceIdentity).toBe('octo-cat-bot-');
       const assume = requests.find((r) => r.target === 'AssumeRole' && r.params?.RoleArn === member.roleArn);
-      // The member role's session narrowed to Prowler's read actions by the workflow's default session policy.
+      // The member role's session narrowed to Prowler's read actions by the workflow's default session policy, its
+      // data reads denied. The emulator does not evaluate session policies (it answers Prowler's calls whatever the
+      // Policy says), so this proves only what was sent: that Prowler passes under the policy is not shown here, and
+      // what it calls is checked below against the denied actions.
       const readOnly = JSON.stringify(JSON.parse(String(call.inputs['member-session-policy'].default)));
       expect(assume).toMatchObject({
         status: 200,
         sourceIdentity: 'octo-cat-bot-',
         params: expect.objectContaining({ DurationSeconds: '3600', Policy: readOnly }),
+      });
+      expect((JSON.parse(String(assume?.params?.Policy)) as { Statement: unknown[] }).Statement).toContainEqual({
+        Effect: 'Deny',
+        Action: expect.arrayContaining(['oss:GetObject', 'log:GetLogStoreLogs', 'ecs:DescribeUserData', 'cs:DescribeClusterUserKubeconfig']),
+        Resource: '*',
       });
       const reports = readdirSync(join(artifacts, `prowler-${member.accountId}`)).filter((f) => f.endsWith('.ocsf.json'));
       expect(reports).toEqual([expect.stringMatching(new RegExp(`^prowler-output-${member.accountId}-\\d+\\.ocsf\\.json$`))]);

@@ -1,7 +1,8 @@
 // The RAM policies docs/SETUP.md asks users to paste, parsed from its JSON blocks and held to the code, so the two
 // cannot drift: section 9.1's management role grants exactly the ResourceManager actions list-accounts calls and
 // sts:AssumeRole on the member access role only; section 5's custom policy is the organisation scan's default
-// member session policy (examples/org-scan/prowler-org-scan.yml, `member-session-policy`).
+// member session policy (examples/org-scan/prowler-org-scan.yml, `member-session-policy`), whose Deny takes back the
+// actions its Allow wildcards include that read data rather than configuration.
 
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
@@ -38,6 +39,27 @@ function policies(text: string): Policy[] {
 
 const list = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
 
+/**
+ * Actions of the services Prowler checks that read data, not configuration: every object of every bucket, log
+ * contents (Simple Log Service's actions, https://www.alibabacloud.com/help/en/doc-detail/29051.htm), instance user
+ * data, a cluster's kubeconfig. Prowler 5.46.0 calls none of them (org-scan.test.ts reads its services).
+ */
+const DATA_READS = [
+  'oss:GetObject',
+  'log:GetLogStoreLogs',
+  'log:GetLogStoreHistogram',
+  'log:GetCursorOrData',
+  'ecs:DescribeUserData',
+  'cs:DescribeClusterUserKubeconfig',
+];
+
+function memberSessionPolicy(): string {
+  const workflow = parse(readFileSync(new URL('../../examples/org-scan/prowler-org-scan.yml', import.meta.url), 'utf8')) as {
+    on: { workflow_call: { inputs: Record<string, { default?: string }> } };
+  };
+  return workflow.on.workflow_call.inputs['member-session-policy'].default ?? '';
+}
+
 describe("SETUP's policies match the code", () => {
   it('section 9.1: the ResourceManager actions list-accounts calls, and sts:AssumeRole on the member access role only', () => {
     const [policy, ...others] = policies(section('### 9.1 The management role'));
@@ -62,10 +84,21 @@ describe("SETUP's policies match the code", () => {
 
   it("section 5's custom policy is the organisation scan's default member session policy", () => {
     const [custom] = policies(section('### A single custom policy instead'));
-    const workflow = parse(readFileSync(new URL('../../examples/org-scan/prowler-org-scan.yml', import.meta.url), 'utf8')) as {
-      on: { workflow_call: { inputs: Record<string, { default?: string }> } };
-    };
-    const sessionPolicy = JSON.parse(workflow.on.workflow_call.inputs['member-session-policy'].default ?? '') as Policy;
-    expect(sessionPolicy).toEqual(custom);
+    expect(JSON.parse(memberSessionPolicy())).toEqual(custom);
+  });
+
+  it('the default member session policy denies the data its wildcards would read, and fits the 2048 bytes of STS', () => {
+    const sessionPolicy = JSON.parse(memberSessionPolicy()) as Policy;
+    const allowed = sessionPolicy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => list(s.Action));
+    const denied = sessionPolicy.Statement.filter((s) => s.Effect === 'Deny');
+    expect(denied.map((s) => list(s.Resource))).toEqual([['*']]);
+    expect(denied.flatMap((s) => list(s.Action)).sort()).toEqual([...DATA_READS].sort());
+    // Each is one an Allow wildcard grants: without the Deny, the session could call it.
+    const grants = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action);
+    for (const action of DATA_READS) expect(allowed.filter((pattern) => grants(pattern, action))).not.toEqual([]);
+    // The action sends the policy without white space (config.ts); STS refuses a Policy over 2048 bytes.
+    const sent = JSON.stringify(sessionPolicy);
+    console.log(`member-session-policy: ${Buffer.byteLength(sent)} of the 2048 bytes STS takes.`);
+    expect(Buffer.byteLength(sent)).toBeLessThanOrEqual(2048);
   });
 });
