@@ -491,6 +491,11 @@ if (COMPOSITE_SKIP_REASON) console.warn(`org-scan.test.ts: the organisation scan
       `| ${members[2].accountId} | invited | assuming acs:ram::${members[2].accountId}:role/ResourceDirectoryAccountAccessRole failed: the role is missing or does not trust the management account |`,
     );
     expect(step.summary).toContain('The log of each is in [the run](https://github.com/octo-org/octo-repo/actions/runs/4242).');
+    // What list-accounts left out, passed through the accounts job's outputs: counts and reasons, no account ID.
+    expect(accounts.outputs['left-out']).toBe('the management account (it has no member access role); 1 named by exclude-accounts');
+    expect(step.summary).toContain('Not in this scan: the management account (it has no member access role); 1 named by exclude-accounts.');
+    expect(step.summary).not.toContain(MANAGEMENT);
+    expect(step.summary).not.toContain(members[1].accountId);
 
     const secrets = await em.secrets();
     for (const run of [accounts, ...scans.map((s) => s.run), summary]) for (const result of results(run)) expect(findLeaks(result, secrets)).toEqual([]);

@@ -30,7 +30,7 @@ const matrixEntry = (id: string, name = `member-${id.slice(-3)}`) => ({
   role: `acs:ram::${id}:role/ResourceDirectoryAccountAccessRole`,
 });
 
-async function summarize(artifacts: string, accounts: object[], failOn = 'none') {
+async function summarize(artifacts: string, accounts: object[], failOn = 'none', more: Record<string, string> = {}) {
   const summaryFile = join(dir, `summary-${Math.random().toString(36).slice(2)}.md`);
   writeFileSync(summaryFile, '');
   const env = {
@@ -38,6 +38,7 @@ async function summarize(artifacts: string, accounts: object[], failOn = 'none')
     ACCOUNTS: JSON.stringify(accounts),
     GITHUB_STEP_SUMMARY: summaryFile,
     RUN_URL: 'https://github.com/octo-org/octo-repo/actions/runs/42',
+    ...more,
   };
   const started = performance.now();
   const result = await runNode(SCRIPT, env, [artifacts, '--fail-on', failOn]);
@@ -177,6 +178,23 @@ describe('small cases', () => {
     expect(badLevel.code).toBe(2);
     const badId = await runNode(SCRIPT, { PATH: process.env.PATH ?? '', ACCOUNTS: '[{"id":"../x"}]' }, [artifacts]);
     expect(badId.code).toBe(2);
+  });
+
+  it('says which members list-accounts left out (LEFT_OUT, its left-out output), so that the count does not read as the whole directory', async () => {
+    const id = accountId(700);
+    const artifacts = join(dir, 'left-out');
+    writeArtifacts(artifacts, [{ id, findings: [] }]);
+    const leftOut = 'the management account (it has no member access role); 2 named by exclude-accounts; 1 in status Removed';
+    const result = await summarize(artifacts, [matrixEntry(id)], 'none', { LEFT_OUT: leftOut });
+    expect(result.code).toBe(0);
+    expect(result.summary).toContain(`**1 accounts**: 1 scanned, 0 could not be scanned.`);
+    expect(result.summary).toContain(`\n\nNot in this scan: ${leftOut}.\n`);
+    // Nothing left out: no such line.
+    expect((await summarize(artifacts, [matrixEntry(id)], 'none', { LEFT_OUT: '' })).summary).not.toContain('Not in this scan');
+    // The value is text in the summary: it cannot render HTML or start a workflow command on a line of its own.
+    const hostile = await summarize(artifacts, [matrixEntry(id)], 'none', { LEFT_OUT: '1 in status <img src=x>\n::error::x' });
+    expect(hostile.summary).toContain('Not in this scan: 1 in status &lt;img src=x&gt; ::error::x.');
+    expect(hostile.summary.split('\n').some((line) => line.startsWith('::'))).toBe(false);
   });
 });
 

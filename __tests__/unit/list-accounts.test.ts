@@ -24,7 +24,7 @@ const defaults =
 describe('list-accounts inputs', () => {
   it('are the inputs of list-accounts/action.yml, which runs the bundle on node24', () => {
     expect(Object.keys(action.inputs).sort()).toEqual([...LIST_INPUTS].sort());
-    expect(Object.keys(action.outputs).sort()).toEqual(['accounts', 'count']);
+    expect(Object.keys(action.outputs).sort()).toEqual(['accounts', 'count', 'left-out']);
     expect(action.runs).toEqual({ using: 'node24', main: '../dist/list-accounts/index.js' });
   });
 

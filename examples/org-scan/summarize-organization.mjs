@@ -8,6 +8,8 @@
 // have a result. <artifacts directory>: the scan jobs' org-scan-<id> artifacts merged (download-artifact's
 // merge-multiple), each holding `prowler-<id>/` (the json-ocsf reports of one account, from the Prowler composite)
 // and `scan-status-<id>/status.json` ({id, management, member, scan}: the outcomes of the scan job's steps).
+// LEFT_OUT, if set: list-accounts' `left-out` output (the members it did not list and why, counts without IDs), said
+// in the summary as "Not in this scan", so that it does not read as the whole directory.
 // RUN_URL, if set, links the run for the accounts that failed. The summary goes to GITHUB_STEP_SUMMARY (stdout when
 // it is unset). Exit code 1: an account could not be scanned, or (with --fail-on) an account has a failed, unmuted
 // finding at that severity or above; 2: bad usage.
@@ -37,7 +39,7 @@ const accounts = readAccounts(process.env.ACCOUNTS);
 
 const started = performance.now();
 const results = accounts.map((account) => resultOf(account, positionals[0]));
-const markdown = summary(results, failOn, process.env.RUN_URL);
+const markdown = summary(results, failOn, process.env.RUN_URL, (process.env.LEFT_OUT ?? '').trim());
 if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
 else process.stdout.write(markdown);
 console.log(
@@ -151,7 +153,7 @@ function rank(severity) {
   return SEVERITIES.indexOf(severity);
 }
 
-function summary(results, level, runUrl) {
+function summary(results, level, runUrl, leftOut) {
   const scanned = results.filter((r) => r.scanned);
   const notScanned = results.filter((r) => !r.scanned);
   const withFailures = scanned.filter((r) => failedTotal(r.counts) > 0);
@@ -166,6 +168,7 @@ function summary(results, level, runUrl) {
       `**${failedTotal(total)} failed findings** (${severities.map((s) => `${total.bySeverity[s]} ${s}`).join(', ')}) in ${withFailures.length} accounts; muted ones not counted. ` +
       `fail-on: ${level}.`,
   ];
+  if (leftOut) lines.push('', `Not in this scan: ${cell(leftOut.replace(/\.$/, ''))}.`);
 
   if (withFailures.length) {
     withFailures.sort(

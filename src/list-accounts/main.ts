@@ -1,5 +1,5 @@
 // Entry of list-accounts: inputs -> the management account's credentials from the environment -> the directory's
-// members -> the `accounts` and `count` outputs and the job summary. One try/catch turns any failure into a
+// members -> the `accounts`, `count` and `left-out` outputs and the job summary. One try/catch turns any failure into a
 // redacted setFailed; no output is set unless everything worked.
 
 import * as core from '@actions/core';
@@ -63,6 +63,8 @@ export async function run(): Promise<void> {
     }
     core.setOutput('accounts', json);
     core.setOutput('count', String(selection.accounts.length));
+    // Counts and reasons only, as in the job summary: no ID of the management or the listing account.
+    core.setOutput('left-out', leftOut(selection, false).join('; '));
     await writeListingSummary({
       selection,
       folders: config.folders.length ? config.folders : undefined,
