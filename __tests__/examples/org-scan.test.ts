@@ -372,9 +372,20 @@ if (COMPOSITE_SKIP_REASON) console.warn(`org-scan.test.ts: the organisation scan
     expect(sources).toEqual(
       expect.arrayContaining(['services/oss/oss_service.py', 'services/sls/sls_service.py', 'services/ecs/ecs_service.py', 'services/cs/cs_service.py']),
     );
-    // RAM action -> the API operations it authorizes (oss:GetObject GetObject; log:GetLogStoreLogs GetLogs;
-    // log:GetLogStoreHistogram GetHistograms; log:GetCursorOrData GetCursor and PullLogs; the others their own name).
-    const operations = ['GetObject', 'GetLogs', 'GetLogsV2', 'GetHistograms', 'GetCursor', 'PullLogs', 'DescribeUserData', 'DescribeClusterUserKubeconfig'];
+    // RAM action -> the API operations it authorizes (oss:GetObject and oss:GetObjectVersion GetObject;
+    // log:GetLogStoreLogs GetLogs; log:GetLogStoreContextLogs GetContextLogs; log:GetLogStoreHistogram GetHistograms;
+    // log:GetCursorOrData GetCursor and PullLogs; the others their own name).
+    const operations = [
+      'GetObject',
+      'GetLogs',
+      'GetLogsV2',
+      'GetContextLogs',
+      'GetHistograms',
+      'GetCursor',
+      'PullLogs',
+      'DescribeUserData',
+      'DescribeClusterUserKubeconfig',
+    ];
     const snake = (name: string) => name.replace(/(?<!^)([A-Z])/g, '_$1').toLowerCase();
     const called = new RegExp(`\\b(${operations.map(snake).join('|')})(_with_options)?(_async)?\\b|["'](${operations.join('|')})["']`);
     expect(called.test('client.describe_user_data_with_options(request)') && called.test('action="GetObject"')).toBe(true);

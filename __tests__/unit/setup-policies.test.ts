@@ -46,7 +46,9 @@ const list = (value: string | string[]) => (Array.isArray(value) ? value : [valu
  */
 const DATA_READS = [
   'oss:GetObject',
+  'oss:GetObjectVersion',
   'log:GetLogStoreLogs',
+  'log:GetLogStoreContextLogs',
   'log:GetLogStoreHistogram',
   'log:GetCursorOrData',
   'ecs:DescribeUserData',
