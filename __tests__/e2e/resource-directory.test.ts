@@ -5,6 +5,7 @@
 // member's identity with Alibaba's Node SDK, and the emulator's request log shows the source identity kept along
 // the chain. Every step is scanned for leaks.
 
+import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator/server.js';
@@ -90,6 +91,18 @@ async function expectNoLeaks(...results: StepResult[]): Promise<void> {
 const targets = (records: RequestRecord[]) => records.map((r) => r.target);
 
 describe('list-accounts with the management account credentials', () => {
+  it('keeps its outputs when the job summary cannot be written, and says so in a warning', async () => {
+    const job = newJob(oidcJobEnv(em));
+    const credentials = await job.main({ 'role-to-assume': managementRole, 'oidc-provider-arn': provider, 'sts-endpoint': `http://${em.stsHost}` });
+    expect(credentials.code).toBe(0);
+    // A directory where the summary file should be: the runner's file is gone or unwritable.
+    const listing = await job.listAccounts(endpoints(), { GITHUB_STEP_SUMMARY: tmpdir() });
+    expect({ code: listing.code, error: listing.error }).toEqual({ code: 0, error: undefined });
+    expect(accountsOf(listing)).toHaveLength(227);
+    expect(listing.stdout).toMatch(/::warning::Could not write the job summary: /);
+    await expectNoLeaks(credentials, listing);
+  });
+
   it('lists 230 members in 3 ListAccounts requests, leaves out the management account and those that cannot be scanned', async () => {
     await em.resetRequests();
     const { credentials, listing } = await listingJob();

@@ -65,13 +65,14 @@ export async function run(): Promise<void> {
     core.setOutput('count', String(selection.accounts.length));
     // Counts and reasons only, as in the job summary: no ID of the management or the listing account.
     core.setOutput('left-out', leftOut(selection, false).join('; '));
+    // The outputs are set by now: a summary that cannot be written is no reason to fail the step (as in the main action).
     await writeListingSummary({
       selection,
       folders: config.folders.length ? config.folders : undefined,
       folderNames: listing.folderNames,
       delegated,
       requests: listing.requests,
-    });
+    }).catch((error: unknown) => core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`));
   } catch (error) {
     core.setFailed(formatFailure(error, secrets));
   }
