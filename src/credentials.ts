@@ -110,3 +110,14 @@ export function parseCredentials(
     },
   };
 }
+
+/**
+ * The credentials an earlier step exported as ALIBABA_CLOUD_ACCESS_KEY_ID, _SECRET and _SECURITY_TOKEN (role chaining,
+ * list-accounts): undefined when the ID or secret is absent, else parseCredentials' answer. Each caller words its error.
+ */
+export function credentialsInEnvironment(env: NodeJS.ProcessEnv): ReturnType<typeof parseCredentials> | undefined {
+  const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
+  const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
+  if (!accessKeyId || !accessKeySecret) return undefined;
+  return parseCredentials({ accessKeyId, accessKeySecret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN }, false);
+}

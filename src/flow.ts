@@ -4,7 +4,7 @@
 import type { Config } from './config.js';
 import { secretsOf, type Credentials, type Identity } from './credentials.js';
 import { ActionError } from './errors.js';
-import type { Timeouts } from './http.js';
+import { API_TIMEOUTS, type Timeouts } from './http.js';
 import { type Env, pickSet } from './inputs.js';
 import { printableClaims } from './jwt.js';
 import type { Plan } from './plan.js';
@@ -33,12 +33,10 @@ export interface FlowResult {
   readonly identity?: Identity;
 }
 
-const TIMEOUTS: Timeouts = { connectTimeoutMs: 3000, readTimeoutMs: 5000 };
-
 export function flowSettings(config: Config): FlowSettings {
   return {
-    sts: { endpoint: config.endpoint, ...TIMEOUTS },
-    timeouts: TIMEOUTS,
+    sts: { endpoint: config.endpoint, ...API_TIMEOUTS },
+    timeouts: API_TIMEOUTS,
     retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
   };
 }

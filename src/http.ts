@@ -14,6 +14,9 @@ export interface Timeouts {
   readonly readTimeoutMs: number;
 }
 
+/** The timeouts of every STS and ResourceManager request (each attempt; retries have their own deadline, retry.ts). */
+export const API_TIMEOUTS: Timeouts = { connectTimeoutMs: 3000, readTimeoutMs: 5000 };
+
 export interface HttpRequest extends Timeouts {
   readonly url: string;
   readonly method?: 'GET' | 'PUT' | 'POST';

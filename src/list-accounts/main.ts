@@ -3,9 +3,10 @@
 // redacted setFailed; no output is set unless everything worked.
 
 import * as core from '@actions/core';
-import { type Credentials, parseCredentials } from '../credentials.js';
+import { type Credentials, credentialsInEnvironment } from '../credentials.js';
 import { ActionError, formatFailure } from '../errors.js';
 import { info } from '../export/log.js';
+import { API_TIMEOUTS } from '../http.js';
 import { secretKeeper } from '../export/mask.js';
 import { checkInputNames } from '../inputs.js';
 import { proxySecrets } from '../proxy.js';
@@ -17,7 +18,6 @@ import { writeListingSummary } from './summary.js';
 
 /** The variables configure-alibabacloud-credentials exports for later steps, all three secrets here. */
 const CREDENTIAL_VARIABLES = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN'] as const;
-const TIMEOUTS = { connectTimeoutMs: 3000, readTimeoutMs: 5000 };
 
 export async function run(): Promise<void> {
   const { secrets, keep: keepSecret } = secretKeeper();
@@ -32,7 +32,7 @@ export async function run(): Promise<void> {
     info(`Listing the accounts of ${where} (ResourceManager ${config.endpoint.protocol}://${config.endpoint.host}).`);
 
     const listing = await listMembers(config, credentials, {
-      timeouts: TIMEOUTS,
+      timeouts: API_TIMEOUTS,
       retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.retryMaxAttempts },
       log: info,
     });
@@ -80,12 +80,11 @@ export async function run(): Promise<void> {
 
 /** The credentials an earlier step exported: the management account's, from configure-alibabacloud-credentials. */
 function credentialsFromEnvironment(env: NodeJS.ProcessEnv): Credentials {
-  const [id, secret, token] = CREDENTIAL_VARIABLES.map((name) => env[name]);
+  const parsed = credentialsInEnvironment(env);
   const run = 'Run configure-alibabacloud-credentials before this step, with a role of the management account (docs/SETUP.md, section 9).';
-  if (!id || !secret) {
+  if (!parsed) {
     throw new ActionError('input', 'list-accounts found no ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET in the environment.', run);
   }
-  const parsed = parseCredentials({ accessKeyId: id, accessKeySecret: secret, securityToken: token }, false);
   if (parsed.problem !== undefined)
     throw new ActionError('input', `list-accounts found ALIBABA_CLOUD_* credentials in the environment that ${parsed.problem}.`, run);
   return parsed.credentials;

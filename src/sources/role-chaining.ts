@@ -1,6 +1,6 @@
 // Role chaining: the credentials an earlier step exported (this action or another) sign AssumeRole.
 
-import { parseCredentials } from '../credentials.js';
+import { credentialsInEnvironment } from '../credentials.js';
 import { InputError } from '../errors.js';
 import { readBoolean } from '../inputs.js';
 import { defineSource } from './source.js';
@@ -24,16 +24,14 @@ export const roleChaining = defineSource<true>({
   verifyUnassumed: true,
   renews: () => false,
   async obtain(_settings, { env }) {
-    const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID;
-    const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET;
-    if (!accessKeyId || !accessKeySecret) {
+    const parsed = credentialsInEnvironment(env);
+    if (!parsed) {
       throw new InputError(
         'role-chaining',
         'found no ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET in the environment.',
         'Run a step that exports credentials first (for example this action with the OIDC flow), then this one with `role-chaining: true`.',
       );
     }
-    const parsed = parseCredentials({ accessKeyId, accessKeySecret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN }, false);
     if (parsed.problem !== undefined) {
       throw new InputError(
         'role-chaining',
