@@ -12,7 +12,7 @@ import { $OpenApiUtil } from '@alicloud/openapi-core';
 import CredentialsModule from '@alicloud/credentials';
 import { startEmulator } from '../../emulator/server.js';
 import { connectEmulator } from '../../emulator/client.js';
-import { startCliEmulator } from './cli-process.js';
+import { failure, startCliEmulator } from './helpers.js';
 import { codes } from '../../emulator/codes.js';
 import type { Emulator, RequestRecord } from '../../emulator/types.js';
 
@@ -28,16 +28,6 @@ type Keys = { accessKeyId: string; accessKeySecret: string; securityToken?: stri
 
 function sts(em: Emulator, keys: Partial<Keys> = {}, extra: Record<string, unknown> = {}) {
   return new StsClient(new $OpenApiUtil.Config({ ...keys, endpoint: em.stsHost, protocol: 'http', readTimeout: 3000, connectTimeout: 3000, ...extra }));
-}
-
-/** What the SDK throws: ClientError / ServerError / ThrottlingError (or a network / JSON error). */
-async function failure(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a failure');
 }
 
 type Raw = { status: number; headers: http.IncomingHttpHeaders; text: string; json: () => any };

@@ -6,7 +6,7 @@ import { $OpenApiUtil } from '@alicloud/openapi-core';
 import RmModule from '@alicloud/resourcemanager20200331';
 import StsModule from '@alicloud/sts20150401';
 import { connectEmulator } from '../../emulator/client.js';
-import { startCliEmulator } from './cli-process.js';
+import { failure, startCliEmulator } from './helpers.js';
 import { codes, resourceManagerCodes } from '../../emulator/codes.js';
 import { startEmulator } from '../../emulator/server.js';
 import type { AccessKey, Emulator, MemberAccount, RequestRecord, ResourceDirectorySetupResult } from '../../emulator/types.js';
@@ -27,15 +27,6 @@ function config(em: Emulator, keys: Keys, extra: Record<string, unknown> = {}) {
 const NO_RUNTIME = {} as Parameters<InstanceType<typeof RmClient>['callApi']>[2];
 const rm = (em: Emulator, keys: Keys, extra: Record<string, unknown> = {}) => new RmClient(config(em, keys, extra));
 const sts = (em: Emulator, keys: Keys) => new StsClient(config(em, keys));
-
-async function failure(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a failure');
-}
 
 /** Every member, page by page, the way a client pages: until it holds TotalCount. */
 async function listAll(client: InstanceType<typeof RmClient>) {

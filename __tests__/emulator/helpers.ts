@@ -1,5 +1,4 @@
-// The emulator as another process runs it: `node emulator/cli.js --setup <file>`, which prints one JSON line (its URLs
-// and what the setup created) once it listens.
+// What the emulator's tests share: the emulator as another process runs it, and the failure an SDK call throws.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,7 +15,10 @@ export interface CliEmulator {
   readonly started: EmulatorInfo & { readonly created: SetupResult };
 }
 
-/** Starts cli.js with `setup` written to a file; the caller kills `child` when done. */
+/**
+ * Starts `node emulator/cli.js --setup <file>` with `setup` written to the file, and reads the one JSON line it prints
+ * once it listens (its URLs and what the setup created). The caller kills `child` when done.
+ */
 export async function startCliEmulator(setup: SetupFile, args: readonly string[] = []): Promise<CliEmulator> {
   const setupFile = path.join(mkdtempSync(path.join(tmpdir(), 'emulator-cli-')), 'setup.json');
   writeFileSync(setupFile, JSON.stringify(setup));
@@ -35,4 +37,14 @@ export async function startCliEmulator(setup: SetupFile, args: readonly string[]
     child.kill('SIGKILL');
     throw error;
   }
+}
+
+/** What an SDK call throws: ClientError / ServerError / ThrottlingError (or a network / JSON error), read field by field. */
+export async function failure(p: Promise<unknown>): Promise<any> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a failure');
 }
