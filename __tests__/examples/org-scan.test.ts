@@ -12,6 +12,7 @@
 // setup-python and the pip install, which the test tools did beforehand (the same Prowler release).
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +106,22 @@ describe('examples/org-scan/prowler-org-scan.yml, read', () => {
     expect(downloads.map((s) => s.with)).toEqual([{ pattern: 'org-scan-*', 'merge-multiple': true, path: '${{ runner.temp }}/org-scan' }]);
     expect(name).toMatch(new RegExp(`^${String(downloads[0].with?.pattern).replace('*', '.*')}$`));
     expect('prowler-1234567890123456').not.toMatch(new RegExp(`^${String(downloads[0].with?.pattern).replace('*', '.*')}$`));
+  });
+
+  it("makes the source identity with SETUP section 9.3's line, which turns a bot's name into one STS accepts", () => {
+    const section = readFileSync(join(ROOT, 'docs/SETUP.md'), 'utf8').split('### 9.3')[1] ?? '';
+    const line = /```sh\n([\s\S]*?)\n```/.exec(section)?.[1] ?? '';
+    expect(line).toContain('tr -c');
+    const step = workflow.jobs.scan.steps.find((s) => s.id === 'actor');
+    expect(String(step?.run)).toContain(line);
+    for (const [actor, identity] of [
+      ['dependabot[bot]', 'dependabot-bot-'],
+      ['octo-cat', 'octo-cat'],
+      ['a'.repeat(70), 'a'.repeat(64)],
+    ]) {
+      const run = spawnSync('sh', ['-c', `${line}\nprintf '%s' "$identity"`], { env: { PATH: process.env.PATH, ACTOR: actor }, encoding: 'utf8' });
+      expect(run.stdout).toBe(identity);
+    }
   });
 
   it('pins every action of GitHub by a full commit SHA, the same one as everywhere else in the repository', () => {
