@@ -207,7 +207,7 @@ function readSourceIdentity(value: string): string {
     throw new InputError(
       'source-identity',
       `"${value}" is not a source identity STS accepts.`,
-      'Use 2-64 characters of letters, digits and _ + = , . @ -. GitHub names bots with brackets (dependabot[bot]): replace other characters in a step before, e.g. `tr -c \'A-Za-z0-9_+=,.@-\' -` as docs/SETUP.md section 9.3 shows.',
+      "Use 2-64 characters of letters, digits and _ + = , . @ -. GitHub names bots with brackets (dependabot[bot]): replace other characters in a step before, e.g. `tr -c 'A-Za-z0-9_+=,.@-' -` as docs/SETUP.md section 9.3 shows.",
     );
   }
   return value;
