@@ -322,6 +322,38 @@ async function assume(printed: Record<string, string>, sub: string, seconds = '2
     expect([main.code, main.error]).toEqual([0, undefined]);
   });
 
+  /** GitHub's host out of reach: `openssl s_client` fails as it does without a route there. */
+  function githubUnreachable() {
+    const openssl = execFileSync('sh', ['-c', 'command -v openssl'], { encoding: 'utf8' }).trim();
+    const script = `#!/bin/sh\nif [ "$1" = s_client ]; then echo 'connect:errno=101' >&2; exit 1; else exec '${openssl}' "$@"; fi\n`;
+    writeFileSync(join(dir, 'bin', 'openssl'), script);
+  }
+
+  it("run again where GitHub is out of reach: keeps the provider's fingerprints, needs no --fingerprint", async () => {
+    seed({ ...oldAccount('github-prowler-scan'), roles: {} });
+    githubUnreachable();
+    const run = setup('--repo', REPO, '--branch', 'main', '--policy', 'AliyunRAMReadOnlyAccess');
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('keeps the fingerprints it has') });
+    expect(run.stderr).toContain('could not read the certificate chain of token.actions.githubusercontent.com; the identity provider github-actions');
+    expect(names(calls().filter((c) => !/^(Get|List)/.test(c.api)))).toEqual(['ram CreateRole', 'ram AttachPolicyToRole']);
+    expect(state().providers['github-actions'].Fingerprints).toBe('ab'.repeat(20));
+    const printed = variables(run.stdout);
+    expect(printed).toEqual({ ALIBABA_CLOUD_ROLE_ARN: ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN: PROVIDER_ARN });
+    await applyToEmulator(state());
+    expect((await assume(printed, `repo:${REPO}:ref:refs/heads/main`)).code).toBe(0);
+  });
+
+  it('with no provider and GitHub out of reach, asks for --fingerprint and says where to compute it, changing nothing', () => {
+    githubUnreachable();
+    const run = setup('--repo', REPO, '--branch', 'main');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'could not read the certificate chain of token.actions.githubusercontent.com: give --fingerprint (how to compute it: docs/SETUP.md, "The fingerprint")',
+    );
+    expect(names(calls())).toEqual(['sts GetCallerIdentity', 'ims ListOIDCProviders']);
+    expect(readFileSync(join(ROOT, 'docs/SETUP.md'), 'utf8')).toMatch(/^### The fingerprint$/m);
+  });
+
   it('brings an existing role to the subjects and the session length asked for (a role made with the old 10800 s)', () => {
     seed(oldAccount('github-prowler-scan'));
     const run = setup('--repo', REPO, '--branch', 'main', '--pull-requests');

@@ -72,6 +72,8 @@ export interface RunOptions {
   /** `github` context (actor, run_id, repository, server_url …). */
   readonly github: Record<string, unknown>;
   readonly inputs?: Record<string, unknown>;
+  /** `vars` context: the repository's configuration variables. */
+  readonly vars?: Record<string, string>;
   readonly needs?: Record<string, { result: Outcome; outputs: Record<string, string> }>;
   readonly matrix?: Record<string, unknown>;
   /** The job's environment (ACTIONS_ID_TOKEN_REQUEST_*, CA, proxy …). */
@@ -107,7 +109,7 @@ export async function runJob(spec: JobSpec, options: RunOptions): Promise<JobRun
     matrix: options.matrix ?? {},
     runner: { temp: job.env.RUNNER_TEMP, os: 'Linux' },
     env: {},
-    vars: {},
+    vars: options.vars ?? {},
   };
   const steps = await runSteps(spec.steps, base, options, job, workspace);
   const result: Outcome = steps.some((s) => s.conclusion === 'failure') ? 'failure' : 'success';

@@ -19,7 +19,7 @@
 #     --role-name github-terraform-plan --policy ReadOnlyAccess --variable ALIBABA_CLOUD_PLAN_ROLE_ARN
 #
 # Needs: the aliyun CLI, configured for an administrator of the account (e.g. a RAM user with AliyunRAMFullAccess);
-# jq; openssl, unless --fingerprint is given.
+# jq; openssl, unless --fingerprint is given or the account's provider for GitHub's issuer has a fingerprint already.
 set -eu
 
 ISSUER=https://token.actions.githubusercontent.com
@@ -58,7 +58,7 @@ Options:
   --provider-name NAME         name of the identity provider if one is created (default github-actions)
   --audience CLIENT_ID         Client ID, the action's `audience` input (default sts.aliyuncs.com)
   --fingerprint HEX            SHA-1 fingerprint of the last certificate GitHub's host presents (default:
-                               computed with openssl)
+                               computed with openssl; an existing provider's when that fails)
   --account-id ID              account ID for the ARNs --dry-run prints (a real run reads it)
   --dry-run                    print the calls that change something, make none
   -h, --help                   this text
@@ -270,15 +270,7 @@ else
 	say "Account $account."
 fi
 
-# 2. The fingerprint of the last certificate GitHub's host presents.
-if [ -z "$fingerprint" ] && [ "$dry_run" = false ]; then
-	command -v openssl >/dev/null || die 'needs openssl to compute the fingerprint, or give --fingerprint'
-	fingerprint=$(github_fingerprint)
-	matches "$fingerprint" '^[0-9a-f]{40}$' || die "could not read the certificate chain of ${ISSUER#https://}: give --fingerprint"
-	say "Fingerprint of the last certificate ${ISSUER#https://} presents: $fingerprint."
-fi
-
-# 3. The identity provider for GitHub's issuer: the account's, or a new one.
+# 2. The account's identity provider for GitHub's issuer, if it has one.
 provider=''
 if [ "$dry_run" = false ]; then
 	marker=''
@@ -290,13 +282,30 @@ if [ "$dry_run" = false ]; then
 		break
 	done
 fi
+
+# 3. The fingerprint of the last certificate GitHub's host presents. When it cannot be computed here (no openssl,
+# GitHub not reachable), an existing provider keeps the fingerprints it has: a re-run needs none.
+if [ -z "$fingerprint" ] && [ "$dry_run" = false ]; then
+	unreadable="could not read the certificate chain of ${ISSUER#https://}"
+	if command -v openssl >/dev/null; then fingerprint=$(github_fingerprint); else unreadable='needs openssl to compute the fingerprint'; fi
+	if matches "$fingerprint" '^[0-9a-f]{40}$'; then
+		say "Fingerprint of the last certificate ${ISSUER#https://} presents: $fingerprint."
+	elif [ -n "$provider" ] && [ -n "$(values_of "$provider" Fingerprints)" ]; then
+		fingerprint=''
+		say "The setup $unreadable; the identity provider $(printf '%s' "$provider" | jq -r .OIDCProviderName) keeps the fingerprints it has (to add GitHub's current one, give --fingerprint: docs/SETUP.md, \"The fingerprint\")."
+	else
+		die "$unreadable: give --fingerprint (how to compute it: docs/SETUP.md, \"The fingerprint\")"
+	fi
+fi
+
+# 4. The identity provider: the account's, with what it lacks, or a new one.
 if [ -n "$provider" ]; then
 	provider_name=$(printf '%s' "$provider" | jq -r .OIDCProviderName)
 	provider_arn=$(printf '%s' "$provider" | jq -r .Arn)
 	say "Reusing the identity provider $provider_name, the account's one for $ISSUER."
 	values_of "$provider" ClientIds | grep -qxF "$audience" ||
 		change ims AddClientIdToOIDCProvider --OIDCProviderName "$provider_name" --ClientId "$audience"
-	values_of "$provider" Fingerprints | tr 'A-F' 'a-f' | grep -qxF "$fingerprint" ||
+	[ -z "$fingerprint" ] || values_of "$provider" Fingerprints | tr 'A-F' 'a-f' | grep -qxF "$fingerprint" ||
 		change ims AddFingerprintToOIDCProvider --OIDCProviderName "$provider_name" --Fingerprint "$fingerprint"
 else
 	change ims CreateOIDCProvider --OIDCProviderName "$provider_name" --IssuerUrl "$ISSUER" \
@@ -305,7 +314,7 @@ else
 	provider_arn="acs:ram::$account:oidc-provider/$provider_name"
 fi
 
-# 4. The role, trusting the subjects, with the session length: a new one, or the existing one with what it lacks.
+# 5. The role, trusting the subjects, with the session length: a new one, or the existing one with what it lacks.
 policy=$(trust_policy "$provider_arn")
 role=''
 [ "$dry_run" = true ] || role=$(read_json EntityNotExist.Role ram GetRole --RoleName "$role_name") || [ $? -eq 3 ] || exit 1
@@ -336,7 +345,7 @@ else
 		--Description "Assumed by GitHub Actions in $repo"
 fi
 
-# 5. The policies.
+# 6. The policies.
 # The system policies attached to the role, one a line.
 system_policies() { jq -r '.Policies.Policy[]? | select(.PolicyType == "System") | .PolicyName'; }
 attached=''
@@ -348,7 +357,7 @@ for name in $policies; do
 	printf '%s\n' "$attached" | grep -qxF "$name" || change ram AttachPolicyToRole --PolicyType System --PolicyName "$name" --RoleName "$role_name"
 done
 
-# 6. Read it all back and check it.
+# 7. Read it all back and check it.
 if [ "$dry_run" = true ]; then
 	role_arn="acs:ram::$account:role/$role_name"
 else
@@ -368,12 +377,12 @@ else
 	provider=$(printf '%s' "$answer" | jq -c .OIDCProvider)
 	[ "$(printf '%s' "$provider" | jq -r .IssuerUrl)" = "$ISSUER" ] || die "the identity provider $provider_name is not for $ISSUER"
 	values_of "$provider" ClientIds | grep -qxF "$audience" || die "the identity provider $provider_name lacks the Client ID $audience"
-	values_of "$provider" Fingerprints | tr 'A-F' 'a-f' | grep -qxF "$fingerprint" ||
+	[ -z "$fingerprint" ] || values_of "$provider" Fingerprints | tr 'A-F' 'a-f' | grep -qxF "$fingerprint" ||
 		die "the identity provider $provider_name lacks the fingerprint $fingerprint"
 	say "Checked: $role_name trusts $(wc -l <"$tmp/trusted" | tr -d ' ') subject(s) of $provider_name for up to $max_session s, with $(printf '%s\n' "$policies" | wc -l | tr -d ' ') system policies."
 fi
 
-# 7. What the workflows need.
+# 8. What the workflows need.
 say ''
 say "Set these repository variables of $repo (Settings > Secrets and variables > Actions > Variables):"
 printf '%s=%s\n' "$variable" "$role_arn" ALIBABA_CLOUD_OIDC_PROVIDER_ARN "$provider_arn"

@@ -2,8 +2,10 @@
 # provider for GitHub Actions; a role for scans that the subjects in `subjects` may assume, with Prowler's read-only
 # policies; and, with `plan_role_name`, a role for examples/terraform-plan.yml that `plan_subjects` may assume (pull
 # requests and `main` by default). Both allow sessions of 21600 s, so that `role-session-expiration` can cover a scan
-# or a Terraform run (docs/SETUP.md, section 4). `terraform apply`, then set the repository variables the
-# `repository_variables` output lists:
+# or a Terraform run (docs/SETUP.md, section 4). An account that already has an identity provider for GitHub's
+# issuer (made by the setup script, the console or another tool) can have only that one: pass its ARN as
+# `existing_oidc_provider_arn`, or import it (see the resource below). `terraform apply`, then set the repository
+# variables the `repository_variables` output lists:
 #
 #   terraform init
 #   terraform apply -var github_owner=my-org -var github_repository=my-repo \
@@ -83,22 +85,32 @@ locals {
   fingerprints = (
     length(var.oidc_fingerprints) > 0
     ? var.oidc_fingerprints
-    : [data.tls_certificate.github[0].certificates[0].sha1_fingerprint]
+    : data.tls_certificate.github[*].certificates[0].sha1_fingerprint
   )
 
+  # The account's provider for GitHub's issuer when it has one (RAM allows one per issuer), else the one made here.
   # Composed rather than read from the resource: alicloud_ims_oidc_provider exports an `arn` attribute only in
   # recent provider versions; older ones export only `id` (the provider's name) and `create_time`.
-  oidc_provider_arn = "acs:ram::${data.alicloud_account.current.id}:oidc-provider/${alicloud_ims_oidc_provider.github.oidc_provider_name}"
+  oidc_provider_arn = (
+    var.existing_oidc_provider_arn != null
+    ? var.existing_oidc_provider_arn
+    : "acs:ram::${data.alicloud_account.current.id}:oidc-provider/${one(alicloud_ims_oidc_provider.github[*].oidc_provider_name)}"
+  )
 }
 
 data "alicloud_account" "current" {}
 
 data "tls_certificate" "github" {
-  count = length(var.oidc_fingerprints) > 0 ? 0 : 1
+  count = var.existing_oidc_provider_arn == null && length(var.oidc_fingerprints) == 0 ? 1 : 0
   url   = "${local.issuer}/.well-known/openid-configuration"
 }
 
+# None when `existing_oidc_provider_arn` names the account's provider for GitHub's issuer: RAM refuses a second one.
+# To manage an existing provider here instead, import it (its ID is its name, which `oidc_provider_name` must give)
+# rather than passing its ARN: terraform import 'alicloud_ims_oidc_provider.github[0]' github-actions
 resource "alicloud_ims_oidc_provider" "github" {
+  count = var.existing_oidc_provider_arn == null ? 1 : 0
+
   oidc_provider_name  = var.oidc_provider_name
   description         = "GitHub Actions OIDC tokens"
   issuer_url          = local.issuer

@@ -36,6 +36,8 @@ output "workflow_snippet" {
       with:
         role-to-assume: ${alicloud_ram_role.github.arn}
         oidc-provider-arn: ${local.oidc_provider_arn}
+        # Only for a scan or Terraform run that may outlast the default hour; other jobs leave it out and keep the
+        # hour (docs/SETUP.md, section 4).
         role-session-expiration: ${var.max_session_duration}
   EOT
 }

@@ -52,6 +52,21 @@ variable "oidc_provider_name" {
   default     = "github-actions"
 }
 
+variable "existing_oidc_provider_arn" {
+  description = <<-EOT
+    ARN of the account's identity provider for GitHub's issuer, when it has one already (RAM allows one per issuer
+    URL): the roles trust it and no provider is created, so its fingerprints and Client IDs stay as they are (it must
+    have `audience` among them). Null creates one named `oidc_provider_name`.
+  EOT
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.existing_oidc_provider_arn == null || can(regex("^acs:ram::[0-9]+:oidc-provider/[^/]+$", var.existing_oidc_provider_arn))
+    error_message = "existing_oidc_provider_arn must look like acs:ram::123456789012:oidc-provider/github-actions."
+  }
+}
+
 variable "oidc_fingerprints" {
   description = <<-EOT
     SHA-1 fingerprints of the last certificate the issuer's host presents (40 hex characters each, at most five;
@@ -130,7 +145,9 @@ variable "plan_subjects" {
 variable "plan_policies" {
   description = <<-EOT
     System policies of the plan role. ReadOnlyAccess lets `terraform plan` read what it manages and the state in OSS;
-    a backend with a Tablestore lock table also needs write access to that table.
+    a backend with a Tablestore lock table also needs write access to that table. It also reads data (objects, log
+    contents, user data, kubeconfigs) for every pull request's code: docs/SETUP.md, "The setup script", says what to
+    deny beside it.
   EOT
   type        = list(string)
   default     = ["ReadOnlyAccess"]
