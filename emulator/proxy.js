@@ -7,7 +7,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 
 /**
- * @typedef {{ method: string, target: string, authorization?: string }} ProxyRecord
+ * @typedef {{ method: string, target: string, authorization?: string, originAuthorization?: string }} ProxyRecord
  * @typedef {{ url: string, port: number, records(): ProxyRecord[], reset(): void, close(): Promise<void> }} Proxy
  */
 
@@ -56,7 +56,14 @@ export async function startProxy({ routes, credentials }) {
 
   server.on('connect', (req, client, head) => {
     const authority = (req.url ?? '').toLowerCase();
-    records.push({ method: 'CONNECT', target: authority, authorization: req.headers['proxy-authorization'] });
+    // An origin's Authorization has no business on a CONNECT (it belongs inside the tunnel): recorded when it is there.
+    const origin = req.headers.authorization;
+    records.push({
+      method: 'CONNECT',
+      target: authority,
+      authorization: req.headers['proxy-authorization'],
+      ...(origin ? { originAuthorization: origin } : {}),
+    });
     if (!authorized(req)) return void client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="emulator"\r\n\r\n');
     const route = routeOf(authority);
     if (!route) return void client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');

@@ -124,6 +124,11 @@ export interface AddCredentialsUriOptions {
   path?: string;
   /** Session length of each answer (scaled by timeScale). Default 3600. */
   durationSeconds?: number;
+  /**
+   * Require HTTP Basic auth with this user and password (as a URI's user information sends it); any other request is
+   * answered 401 with a `WWW-Authenticate: Basic` challenge. The password counts among secrets().
+   */
+  basicAuth?: { user: string; password: string };
 }
 
 /** The API actions of STS and ResourceManager, and each service as a whole, that faults and onceRequested() target. */
@@ -188,8 +193,8 @@ export interface RequestRecord {
    * calling session).
    */
   sourceIdentity?: string;
-  /** How an STS or ResourceManager request was authenticated. */
-  auth?: 'ACS3-HMAC-SHA256' | 'HMAC-SHA1' | 'anonymous';
+  /** How an STS or ResourceManager request was authenticated; for credentials-uri, 'Basic' when it sent Basic auth. */
+  auth?: 'ACS3-HMAC-SHA256' | 'HMAC-SHA1' | 'anonymous' | 'Basic';
   /** AccessKey ID that signed it. */
   accessKeyId?: string;
   /** STS API parameters, without OIDCToken, SecurityToken and Signature. For oidc-token: {audience}. */

@@ -6,7 +6,7 @@ import { checkRoleAccount } from './account.js';
 import { isAccountId, parseOidcProviderArn, parseRoleArn, type RoleArn } from './arn.js';
 import { InputError } from './errors.js';
 import { type Env, type InputReader, isLoopback, optional, readBoolean, readInteger } from './inputs.js';
-import { parseUrl } from './url.js';
+import { hasScheme, parseUrl } from './url.js';
 
 export interface Endpoint {
   readonly host: string; // host[:port]
@@ -280,14 +280,20 @@ function readEndpoint(input: InputReader, region: string | undefined): Endpoint 
 }
 
 /**
- * An endpoint input: a host, or a URL with no path, query or credentials; `example` is the product's host. Plain http
- * only to a loopback address, since the requests carry signed credentials.
+ * An endpoint input: a host, or a URL with no path, query or user information; `example` is the product's host. Plain
+ * http only to a loopback address, since the requests carry signed credentials. Messages name the scheme and host at
+ * most: a value written with a password (never sent anywhere) may still be a secret.
  */
 export function parseEndpoint(name: string, value: string, example: string): Endpoint {
+  const hint = `Write a host such as ${example}, or a URL with no path such as https://${example}.`;
   const url = parseUrl(value, 'https');
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || (url.pathname !== '/' && url.pathname !== '') || url.search || url.username) {
-    throw new InputError(name, `"${value}" is not an endpoint.`, `Write a host such as ${example}, or a URL with no path such as https://${example}.`);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    const what = url && hasScheme(value) ? `is not an http(s) URL: its scheme is ${url.protocol.slice(0, -1)}.` : 'is not a host or URL.';
+    throw new InputError(name, what, hint);
   }
+  if (url.username || url.password) throw new InputError(name, `names a user or password (${url.protocol}//${url.host}); an endpoint takes neither.`, hint);
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search)
+    throw new InputError(name, `has a path or query (${url.protocol}//${url.host}/…); an endpoint is a host alone.`, hint);
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new InputError(
       name,

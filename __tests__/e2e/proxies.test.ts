@@ -115,6 +115,22 @@ describe('HTTPS_PROXY: every request goes through the proxy', () => {
     expect(tunnels(proxy)).toEqual([`CONNECT ${BROKER_HOST}:${port}`, `CONNECT ${STS_HOST}:${port}`].sort());
   });
 
+  it('a credentials URI with a user and password: Basic auth inside the tunnel, never on the CONNECT', async () => {
+    const password = 'br0ker-proxied-pass';
+    const locked = new URL((await em.addCredentialsUri({ accountId: ACCOUNT, roleName: 'broker', basicAuth: { user: 'ci', password } })).url);
+    proxy.reset();
+    await em.resetRequests();
+    const uri = `https://ci:${password}@${BROKER_HOST}:${port}${locked.pathname}`;
+    const main = await jobBehind(proxy.url).main({ 'credentials-uri': uri, 'sts-endpoint': stsEndpoint() });
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    // The URI counts as a secret: its own mask line is no leak of the password in it.
+    expect(findLeaks(main, [...(await em.secrets()), uri])).toEqual([]);
+    expect((await em.requests()).filter((r) => r.target === 'credentials-uri').map((r) => `${r.status} ${r.auth}`)).toEqual(['200 Basic']);
+    expect(proxy.records().filter((r) => r.target === `${BROKER_HOST}:${port}`)).toEqual([
+      { method: 'CONNECT', target: `${BROKER_HOST}:${port}`, authorization: undefined },
+    ]);
+  });
+
   it('a proxy that wants credentials gets them from the URL; the password is masked and never printed', async () => {
     lockedProxy.reset();
     const password = 'p@ss w0rd%';

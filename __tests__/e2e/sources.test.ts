@@ -307,6 +307,56 @@ describe('credentials-uri failures', () => {
   });
 });
 
+describe('credentials-uri with a user and password: HTTP Basic auth', () => {
+  const USER = 'ci-broker';
+  const PASSWORD = 'Br0ker p@ss:w/rd%0001';
+  let locked: URL;
+  beforeAll(async () => {
+    locked = new URL((await em.addCredentialsUri({ accountId: ACCOUNT, roleName: 'LockedBroker', basicAuth: { user: USER, password: PASSWORD } })).url);
+  });
+  const uriWith = (password?: string) => {
+    const url = new URL(locked);
+    if (password !== undefined) {
+      url.username = USER;
+      url.password = encodeURIComponent(password);
+    }
+    return url.href;
+  };
+  const secrets = [PASSWORD, encodeURIComponent(PASSWORD), 'wrong-password-0001'];
+
+  it('the right password: the broker answers, the credentials are exported, the password never printed', async () => {
+    const uri = uriWith(PASSWORD);
+    const main = await newJob().main({ 'credentials-uri': uri, 'sts-endpoint': endpoint() });
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    expect((await em.requests()).map((r) => `${r.target} ${r.status} ${r.auth}`)).toEqual(['credentials-uri 200 Basic']);
+    expect(main.exported.ALIBABA_CLOUD_ACCESS_KEY_ID).toMatch(/^STS\./);
+    expect(main.masks).toEqual(expect.arrayContaining([PASSWORD, encodeURIComponent(PASSWORD)]));
+    // The URI is a secret too: its own mask line (which the runner never echoes) is no leak of the password in it.
+    await expectNoLeaks(main, [...secrets, uri]);
+  });
+
+  it.each([
+    [
+      'a wrong password',
+      'wrong-password-0001',
+      /^Input credentials-uri: the broker refused the user and password written in the URI \(sent as HTTP Basic auth\): it answered HTTP 401\.\nCheck the user and password in `credentials-uri`/,
+    ],
+    [
+      'no user information',
+      undefined,
+      /^Input credentials-uri: the broker refused a request without credentials: it answered HTTP 401\.\n.*https:\/\/user:password@host\/path/,
+    ],
+  ])('%s: a clear error naming the input, one request, nothing exported', async (_what, password, error) => {
+    const uri = uriWith(password);
+    const main = await newJob().main({ 'credentials-uri': uri, 'sts-endpoint': endpoint() });
+    expect(main.code).toBe(1);
+    expect(main.error).toMatch(error);
+    expect(main.exported).toEqual({});
+    expect((await em.requests()).map((r) => `${r.target} ${r.status}`)).toEqual(['credentials-uri 401']);
+    await expectNoLeaks(main, [...secrets, uri]);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 describe('oidc-token-file', () => {
   it('a missing file fails naming the input, before any request', async () => {

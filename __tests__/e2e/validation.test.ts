@@ -241,8 +241,27 @@ const cases: Case[] = [
     inputs: ({ keys }) => ({ ...keys, 'sts-endpoint': 'https://sts.aliyuncs.com/v1' }),
     ownEndpoint: true,
     input: 'sts-endpoint',
-    message: /not an endpoint/,
+    message: /has a path or query \(https:\/\/sts\.aliyuncs\.com\/…\)/,
     hint: /URL with no path/,
+  },
+  {
+    // The value is no secret input, so nothing masks it: the message must not quote it.
+    name: 'sts-endpoint with a user, a password and a path',
+    inputs: ({ keys }) => ({ ...keys, 'sts-endpoint': 'https://ci-endpoint-user:endpoint-password-0005@sts.aliyuncs.com/v1' }),
+    ownEndpoint: true,
+    input: 'sts-endpoint',
+    message: /names a user or password \(https:\/\/sts\.aliyuncs\.com\)/,
+    hint: /URL with no path/,
+    secrets: ['endpoint-password-0005', 'ci-endpoint-user'],
+  },
+  {
+    name: 'sts-endpoint with a password alone',
+    inputs: ({ keys }) => ({ ...keys, 'sts-endpoint': 'https://:endpoint-password-0006@sts.aliyuncs.com' }),
+    ownEndpoint: true,
+    input: 'sts-endpoint',
+    message: /names a user or password/,
+    hint: /URL with no path/,
+    secrets: ['endpoint-password-0006'],
   },
 
   // Booleans and numbers

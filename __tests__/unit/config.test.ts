@@ -1,4 +1,4 @@
-import { defaultSessionName, readConfig, type Config } from '../../src/config.js';
+import { defaultSessionName, parseEndpoint, readConfig, type Config } from '../../src/config.js';
 import { InputError } from '../../src/errors.js';
 import { makePlan, type Plan } from '../../src/plan.js';
 
@@ -135,6 +135,42 @@ describe('readConfig', () => {
   it('never repeats a secret input in its error', () => {
     const error = inputErrorOf({ 'access-key-id': 'LTAI12345678', 'access-key-secret': 'has white space' });
     expect(`${error.message} ${error.hint}`).not.toContain('has white space');
+  });
+});
+
+describe('parseEndpoint (sts-endpoint, list-accounts endpoint)', () => {
+  const errorOf = (value: string): InputError => {
+    try {
+      parseEndpoint('sts-endpoint', value, 'sts.cn-shanghai.aliyuncs.com');
+    } catch (error) {
+      if (error instanceof InputError) return error;
+      throw error;
+    }
+    throw new Error(`expected ${value} to be refused`);
+  };
+
+  it.each([
+    ['https://endpoint-user:endpoint-pw@sts.example.com', 'names a user or password (https://sts.example.com); an endpoint takes neither.'],
+    ['https://:endpoint-pw@sts.example.com', 'names a user or password (https://sts.example.com); an endpoint takes neither.'],
+    ['https://endpoint-pw@sts.example.com', 'names a user or password (https://sts.example.com); an endpoint takes neither.'],
+    ['endpoint-user:endpoint-pw@sts.example.com', 'names a user or password (https://sts.example.com); an endpoint takes neither.'],
+    ['https://endpoint-user:endpoint-pw@sts.example.com/x', 'names a user or password (https://sts.example.com); an endpoint takes neither.'],
+    ['https://sts.example.com/endpoint-pw', 'has a path or query (https://sts.example.com/…); an endpoint is a host alone.'],
+    ['https://sts.example.com?token=endpoint-pw', 'has a path or query (https://sts.example.com/…); an endpoint is a host alone.'],
+    ['ftp://endpoint-user:endpoint-pw@sts.example.com', 'is not an http(s) URL: its scheme is ftp.'],
+    ['https://endpoint-user:endpoint-pw@[bad', 'is not a host or URL.'],
+  ])('refuses %s, naming only scheme and host', (value, message) => {
+    const error = errorOf(value);
+    expect(error.input).toBe('sts-endpoint');
+    expect(error.message).toBe(`Input sts-endpoint: ${message}`);
+    expect(`${error.message} ${error.hint}`).not.toContain('endpoint-pw');
+    expect(`${error.message} ${error.hint}`).not.toContain('endpoint-user');
+  });
+
+  it('accepts a host, a host with a port and a bare https origin', () => {
+    expect(parseEndpoint('endpoint', 'sts.example.com', 'x')).toEqual({ host: 'sts.example.com', protocol: 'https' });
+    expect(parseEndpoint('endpoint', 'https://sts.example.com:8443/', 'x')).toEqual({ host: 'sts.example.com:8443', protocol: 'https' });
+    expect(parseEndpoint('endpoint', 'http://127.0.0.1:9', 'x')).toEqual({ host: '127.0.0.1:9', protocol: 'http' });
   });
 });
 

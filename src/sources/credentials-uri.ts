@@ -1,10 +1,10 @@
 // A credential broker: GET the URI, which answers STS credentials as JSON (Prowler's --credentials-uri shape).
 
 import type { Credentials } from '../credentials.js';
-import { InputError } from '../errors.js';
-import { jsonObject, request, statusError, type Timeouts } from '../http.js';
+import { ActionError, InputError } from '../errors.js';
+import { type HttpResponse, jsonObject, request, statusError, type Timeouts } from '../http.js';
 import { isLoopback, isPrivateIp, optional } from '../inputs.js';
-import { hasScheme, parseUrl } from '../url.js';
+import { decoded, hasScheme, parseUrl } from '../url.js';
 import { defineSource } from './source.js';
 import { credentialsFromJson } from './sts-json.js';
 
@@ -45,8 +45,31 @@ function readCredentialsUri(value: string): string {
   return url.href;
 }
 
+/**
+ * GETs the URI. User information in it (`https://user:password@host/path`) goes as HTTP Basic auth, percent-decoded,
+ * as Node's http.request(url), curl and Go's net/http send it: in the request's own headers, so inside the TLS tunnel
+ * through a proxy (the CONNECT carries only the proxy's own credentials), and never in the URL sent.
+ */
 export async function fetchFromCredentialsUri(uri: string, timeouts: Timeouts): Promise<Credentials> {
-  const res = await request({ url: uri, headers: { accept: 'application/json' }, service: SERVICE, ...timeouts });
+  const url = new URL(uri);
+  const basic = url.username || url.password ? `${decoded(url.username)}:${decoded(url.password)}` : undefined;
+  url.username = '';
+  url.password = '';
+  const headers = { accept: 'application/json', ...(basic ? { authorization: `Basic ${Buffer.from(basic, 'utf8').toString('base64')}` } : {}) };
+  const res = await request({ url: url.href, headers, service: SERVICE, ...timeouts });
+  if (res.status === 401 || res.status === 403) throw refused(res, basic !== undefined);
   if (res.status !== 200) throw statusError(res, SERVICE, HINT);
   return credentialsFromJson(jsonObject(res, SERVICE), SERVICE, HINT);
+}
+
+/** A 401 or 403: the broker wants (other) credentials; said naming the input, never quoting it. */
+function refused(res: HttpResponse, sentBasic: boolean): ActionError {
+  const error = statusError(res, SERVICE, HINT);
+  const message = sentBasic
+    ? `Input credentials-uri: the broker refused the user and password written in the URI (sent as HTTP Basic auth): it answered HTTP ${res.status}.`
+    : `Input credentials-uri: the broker refused a request without credentials: it answered HTTP ${res.status}.`;
+  const hint = sentBasic
+    ? 'Check the user and password in `credentials-uri` (percent-encode any @, : or / in them), and that the broker accepts HTTP Basic auth.'
+    : 'If the broker wants HTTP Basic auth, write its user and password into `credentials-uri` as https://user:password@host/path.';
+  return new ActionError(error.kind, message, hint, { status: res.status });
 }

@@ -42,18 +42,39 @@ const TRIED =
   '(ALIBABA_CLOUD_CREDENTIALS_URI)';
 
 /**
+ * The home directory as os.homedir() finds it (libuv's uv_os_homedir), where the SDK's profile and CLI profile
+ * providers look: USERPROFILE on Windows (HOME ignored, though Git Bash sets it), HOME elsewhere, else the account's.
+ * Python's os.path.expanduser('~') follows the same rules. `env` is what the SDK reads (process.env, once obtain()
+ * has copied the step's variables into it).
+ */
+export function homeDirectory(
+  env: Readonly<Record<string, string | undefined>>,
+  platform: NodeJS.Platform = process.platform,
+  accountHome: () => string = homedir,
+): string {
+  return (platform === 'win32' ? env.USERPROFILE : env.HOME) || accountHome();
+}
+
+/**
  * The credentials file the chain's profile step reads. The Node and Go SDKs read ~/.alibabacloud/credentials, the
  * Python SDK (and so Prowler) ~/.alibabacloud/credentials.ini, all three ALIBABA_CLOUD_CREDENTIALS_FILE first. The
  * Node SDK walks the chain here; given Python's file only, it is pointed at that file, at the same step of the chain.
  */
 function credentialsFile(env: Readonly<Record<string, string | undefined>>): { path: string; variable?: string } {
   if (env.ALIBABA_CLOUD_CREDENTIALS_FILE) return { path: env.ALIBABA_CLOUD_CREDENTIALS_FILE };
-  const dir = join(env.HOME || env.USERPROFILE || homedir(), '.alibabacloud');
+  const dir = join(homeDirectory(env), '.alibabacloud');
   const nodeAndGo = join(dir, 'credentials');
   const python = join(dir, 'credentials.ini');
   if (!existsSync(nodeAndGo) && existsSync(python)) return { path: python, variable: python };
   return { path: nodeAndGo };
 }
+
+/**
+ * How much of the SDK's chain message an error quotes: one reason per provider, joined, about 450 characters with a
+ * short HOME. The credentials file's comes fourth (after the environment's and the CLI profile's), and it is the one
+ * a misconfigured credentials file or credentials.ini needs; the default QUOTE_MAX would cut it.
+ */
+const CHAIN_MESSAGE_MAX = 1500;
 
 interface ChainAnswer {
   readonly accessKeyId?: string;
@@ -77,7 +98,7 @@ export const defaultChain = defineSource<true>({
     // The SDK reads process.env itself: it must see exactly what this source declares (the refresh helper's own
     // environment holds nothing else).
     for (const [name, value] of Object.entries(ctx.env)) process.env[name] = value;
-    const file = credentialsFile(ctx.env);
+    const file = credentialsFile(process.env);
     if (file.variable !== undefined) process.env.ALIBABA_CLOUD_CREDENTIALS_FILE = file.variable;
     const sdk: { default: unknown } = await import('@alicloud/credentials');
     // Node hands over module.exports as `default`; a bundler that honours `__esModule` hands over the exports.
@@ -88,7 +109,7 @@ export const defaultChain = defineSource<true>({
     } catch (error) {
       throw new ActionError(
         'credentials',
-        `Input default-chain: no provider of the default credential chain had credentials (${clip(error instanceof Error ? error.message : String(error))}).`,
+        `Input default-chain: no provider of the default credential chain had credentials (${clip(error instanceof Error ? error.message : String(error), CHAIN_MESSAGE_MAX)}).`,
         `Tried ${TRIED}. Configure one of them on the runner, or use another source.`,
       );
     }

@@ -150,6 +150,52 @@ describe('obtain (the emulator as broker)', () => {
     });
   });
 
+  describe('user information in the URI: HTTP Basic auth', () => {
+    // Characters a password must percent-encode in a URI: sent decoded, as Node's http.request(url) and curl do.
+    const USER = 'ci broker';
+    const PASSWORD = 'p@ss:w/rd 100%';
+    let locked: URL;
+    beforeAll(async () => {
+      locked = new URL((await em.addCredentialsUri({ accountId: ACCOUNT, roleName: 'locked', basicAuth: { user: USER, password: PASSWORD } })).url);
+    });
+    const withUserinfo = (user: string, password: string) => {
+      const url = new URL(locked);
+      url.username = encodeURIComponent(user);
+      url.password = encodeURIComponent(password);
+      return url.href;
+    };
+
+    it('sends the decoded user and password as Basic auth, and the broker answers', async () => {
+      const credentials = await chosen(withUserinfo(USER, PASSWORD)).obtain(sourceContext());
+      expect(credentials.accessKeyId).toMatch(/^STS\./);
+      expect((await em.requests()).map((r) => [r.status, r.auth])).toEqual([[200, 'Basic']]);
+    });
+
+    it('sends no Authorization without user information', async () => {
+      await chosen(uri).obtain(sourceContext());
+      expect((await em.requests()).map((r) => [r.status, r.auth])).toEqual([[200, undefined]]);
+    });
+
+    it('a wrong password: an error naming the input, not retried, quoting neither password', async () => {
+      const error = await actionError(chosen(withUserinfo(USER, 'wrong-password-1234')).obtain(sourceContext()));
+      expect(error.kind).toBe('permission');
+      expect(error.message).toBe(
+        'Input credentials-uri: the broker refused the user and password written in the URI (sent as HTTP Basic auth): it answered HTTP 401.',
+      );
+      expect(error.hint).toMatch(/^Check the user and password in `credentials-uri`/);
+      expect((await em.requests()).map((r) => [r.status, r.auth])).toEqual([[401, 'Basic']]);
+      for (const secret of ['wrong-password-1234', PASSWORD, encodeURIComponent(PASSWORD), locked.pathname])
+        expect(`${error.message} ${error.hint}`).not.toContain(secret);
+    });
+
+    it('no user information where the broker wants it: an error naming the input and how to write it', async () => {
+      const error = await actionError(chosen(locked.href).obtain(sourceContext()));
+      expect(error.message).toBe('Input credentials-uri: the broker refused a request without credentials: it answered HTTP 401.');
+      expect(error.hint).toContain('https://user:password@host/path');
+      expect((await em.requests()).map((r) => [r.status, r.auth])).toEqual([[401, undefined]]);
+    });
+  });
+
   it('a URI nobody listens on: a network error naming the credentials URI', async () => {
     const error = await actionError(fetchFromCredentialsUri(`http://127.0.0.1:${await closedPort()}/credentials`, TIMEOUTS));
     expect(error.kind).toBe('network');

@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../../../emulator/server.js';
 import type { Emulator } from '../../../emulator/types.js';
-import { defaultChain } from '../../../src/sources/default-chain.js';
+import { defaultChain, homeDirectory } from '../../../src/sources/default-chain.js';
 import type { ChosenCredentialSource } from '../../../src/sources/source.js';
 import { ACCOUNT, actionError, inChild, inputs, setEnv, sourceContext, tempDir } from '../helpers.js';
 
@@ -102,6 +102,21 @@ describe('obtain', () => {
     );
   });
 
+  // The SDK joins every provider's reason into one message; the credentials file's comes after the environment's and
+  // the CLI profile's (which name the HOME path), past the 300 characters quoted of a server's text.
+  it('keeps the credentials file’s reason in its message: a missing ALIBABA_CLOUD_CREDENTIALS_FILE', async () => {
+    const file = join(home, '.alibabacloud', 'no-such-credentials-file');
+    const error = await actionError(walk({ ALIBABA_CLOUD_CREDENTIALS_FILE: file }));
+    expect(error.message).toContain(`ENOENT: no such file or directory, access '${file}'`);
+  });
+
+  it('keeps the credentials file’s reason in its message: a credentials.ini (Python’s file) with no secret', async () => {
+    mkdirSync(join(home, '.alibabacloud'));
+    writeFileSync(join(home, '.alibabacloud', 'credentials.ini'), '[default]\nenable = true\ntype = access_key\naccess_key_id = LTAIabcdefgh1234\n');
+    const error = await actionError(walk({}));
+    expect(error.message).toContain('the access key secret is empty');
+  });
+
   it('refuses what a provider gives when it is malformed, without quoting it', async () => {
     const error = await actionError(walk({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI12345678', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'a b c d e f g' }));
     expect(error.kind).toBe('credentials');
@@ -115,5 +130,41 @@ describe('obtain', () => {
     await walk({ ALIBABA_CLOUD_ACCESS_KEY_ID: user.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: user.accessKeySecret });
     expect(process.env.ALIBABA_CLOUD_ACCESS_KEY_ID).toBe(user.accessKeyId);
     expect(process.env.HOME).toBe(home);
+  });
+});
+
+// The SDK's profile provider looks in os.homedir(), which reads USERPROFILE on Windows and HOME elsewhere (libuv's
+// uv_os_homedir); the action names and looks for the credentials file in the same place. Windows is not run here: the
+// rule is a pure function of the platform, tested for each.
+describe('homeDirectory, as os.homedir() finds it', () => {
+  const env = { HOME: '/home/runner', USERPROFILE: 'C:\\Users\\runneradmin' };
+  const account = () => '/account/home';
+
+  it('on Windows: USERPROFILE, even with HOME set (as Git Bash sets it)', () => {
+    expect(homeDirectory(env, 'win32', account)).toBe('C:\\Users\\runneradmin');
+    expect(homeDirectory({ HOME: '/home/runner' }, 'win32', account)).toBe('/account/home');
+  });
+
+  it.each(['linux', 'darwin'] as const)('on %s: HOME, never USERPROFILE', (platform) => {
+    expect(homeDirectory(env, platform, account)).toBe('/home/runner');
+    expect(homeDirectory({ USERPROFILE: 'C:\\Users\\runneradmin' }, platform, account)).toBe('/account/home');
+  });
+
+  it('without HOME on Linux, a credentials.ini under USERPROFILE is not the one the chain is pointed at', async () => {
+    mkdirSync(join(home, '.alibabacloud'));
+    writeFileSync(
+      join(home, '.alibabacloud', 'credentials.ini'),
+      '[default]\nenable = true\ntype = access_key\naccess_key_id = LTAIabcdefgh1234\naccess_key_secret = notTheSdksFile1234\n',
+    );
+    const logs: string[] = [];
+    const ctx = sourceContext({ USERPROFILE: home, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' }, logs);
+    const outcome = await chosen()
+      .obtain(ctx)
+      .then(
+        (credentials) => credentials.accessKeyId,
+        (error: Error) => error.message,
+      );
+    expect(outcome).not.toBe('LTAIabcdefgh1234');
+    expect(logs.join('\n')).not.toContain(home);
   });
 });
