@@ -5,7 +5,7 @@
 
 import { BlockList, isIP } from 'node:net';
 import { bareHostname, type Env, isLoopback } from './inputs.js';
-import { decoded, parseUrl, passwordSecrets } from './url.js';
+import { decoded, parseUrl, userInfoSecrets } from './url.js';
 
 /** The ECS metadata service: reachable only from the instance itself, never through a proxy. */
 export const METADATA_HOST = '100.100.100.200';
@@ -50,7 +50,7 @@ export function proxyFor(target: URL, env: Env): ProxyServer | undefined {
 export function proxySecrets(env: Env): string[] {
   return ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'].flatMap((name) => {
     const url = parseUrl(env[name] ?? '', 'http');
-    return url ? passwordSecrets(url) : [];
+    return url ? userInfoSecrets(url) : [];
   });
 }
 

@@ -4,7 +4,7 @@
 // and a pattern that backtracks (a JWT pattern tried at every "eyJ" of a long run of base64) took minutes on a
 // message of 256 KiB. The patterns below either cannot fail once started or are tried on short, bounded spans.
 
-import { decoded, hasScheme, parseUrl, passwordSecrets } from './url.js';
+import { decoded, hasScheme, parseUrl, userInfoSecrets } from './url.js';
 
 const REDACTED = '***';
 // The secret-bearing query or JSON fields of STS requests and answers. Each is a literal field name, at most a few
@@ -65,7 +65,7 @@ function encodings(secret: string): RegExp {
 
 /**
  * What to mask for a secret value: the value, and when it is a URL (a credentials URI), the parts that can carry a
- * secret on their own: the password (as written and percent-decoded), the query, the path and query together, and
+ * secret on their own: the password, or a user name without one (as written and percent-decoded), the query, the path and query together, and
  * the path alone when it looks like a token (tokenLikePath), in the parser's form and decoded. Parts shorter than 4
  * characters (a bare `/`) are left out, as in redact().
  */
@@ -75,7 +75,7 @@ export function secretValues(value: string): string[] {
   const url = hasScheme(value) ? parseUrl(value) : undefined;
   if (!url) return [value];
   const parts = [...(tokenLikePath(url.pathname) ? [url.pathname] : []), ...(url.search ? [url.search, url.search.slice(1), url.pathname + url.search] : [])];
-  return [...new Set([value, ...passwordSecrets(url), ...parts, ...parts.map(decoded)])].filter((part) => part.length >= 4);
+  return [...new Set([value, ...userInfoSecrets(url), ...parts, ...parts.map(decoded)])].filter((part) => part.length >= 4);
 }
 
 /**

@@ -26,9 +26,11 @@ export function decoded(value: string): string {
 }
 
 /**
- * The secrets a URL's user information carries: its password, as written and percent-decoded (the runner masks
- * text as it is printed, and either form may be printed). None when it has no password.
+ * The secrets a URL's user information carries, as written and percent-decoded (the runner masks text as it is
+ * printed, and either form may be printed): its password; with no password, its user name, which is then the secret
+ * (`https://<token>@host/`, as with many brokers and Git hosts). None without user information.
  */
-export function passwordSecrets(url: URL): string[] {
-  return url.password ? [url.password, decoded(url.password)] : [];
+export function userInfoSecrets(url: URL): string[] {
+  const secret = url.password || url.username;
+  return secret ? [secret, decoded(secret)] : [];
 }

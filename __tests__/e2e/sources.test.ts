@@ -335,6 +335,17 @@ describe('credentials-uri with a user and password: HTTP Basic auth', () => {
     await expectNoLeaks(main, [...secrets, uri]);
   });
 
+  it('a token as the user name, without a password: sent as Basic `<token>:`, masked as a secret', async () => {
+    const TOKEN = 'tok-7f3a9c2e-broker';
+    const url = new URL((await em.addCredentialsUri({ accountId: ACCOUNT, roleName: 'TokenBroker', basicAuth: { user: TOKEN, password: '' } })).url);
+    url.username = TOKEN;
+    const main = await newJob().main({ 'credentials-uri': url.href, 'sts-endpoint': endpoint() });
+    expect({ code: main.code, error: main.error }).toEqual({ code: 0, error: undefined });
+    expect((await em.requests()).map((r) => `${r.target} ${r.status} ${r.auth}`)).toEqual(['credentials-uri 200 Basic']);
+    expect(main.masks).toContain(TOKEN);
+    await expectNoLeaks(main, [TOKEN, url.href]);
+  });
+
   it.each([
     [
       'a wrong password',

@@ -165,7 +165,7 @@ describe('proxyFor', () => {
 });
 
 describe('proxySecrets', () => {
-  it('returns the password of every proxy variable, as written and decoded', () => {
+  it('returns the password of every proxy variable, as written and decoded, or a user name given without one', () => {
     const env = {
       https_proxy: 'http://ci:p%40ss@proxy:1',
       HTTPS_PROXY: 'http://ci:plain@proxy:1',
@@ -173,7 +173,8 @@ describe('proxySecrets', () => {
       HTTP_PROXY: 'http://user-only@proxy:1',
       NO_PROXY: 'http://x:not-a-proxy@y',
     };
-    expect(proxySecrets(env)).toEqual(['p%40ss', 'p@ss', 'plain', 'plain']);
+    // A user name without a password is the secret itself (http://<token>@proxy).
+    expect(proxySecrets(env)).toEqual(['p%40ss', 'p@ss', 'plain', 'plain', 'user-only', 'user-only']);
   });
 
   it('returns a password with a bare % (no percent-escape) as written, without throwing', () => {

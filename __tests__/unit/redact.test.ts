@@ -92,6 +92,11 @@ describe('secretValues: what is masked for a secret value', () => {
     );
   });
 
+  it('a URL with a user name and no password (https://<token>@host/): the user name, as written and decoded', () => {
+    const uri = 'https://tok%2Fen-7f3a9c@broker.internal/credentials';
+    expect(secretValues(uri).sort()).toEqual([uri, 'tok%2Fen-7f3a9c', 'tok/en-7f3a9c'].sort());
+  });
+
   it('leaves out parts too short to be secrets (a bare / path, a one-letter query)', () => {
     expect(secretValues('https://broker.internal/?a')).toEqual(['https://broker.internal/?a']);
   });

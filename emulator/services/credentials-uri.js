@@ -47,7 +47,8 @@ export function credentialsUri(core) {
           if (typeof user !== 'string' || typeof password !== 'string' || user.includes(':'))
             throw new Error('basicAuth needs a user (without ":") and a password');
           entry.authorization = `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
-          state.secrets.add(password);
+          // With no password, the user name is the secret (https://<token>@host/).
+          state.secrets.add(password || user);
           state.secrets.add(entry.authorization.slice('Basic '.length));
         }
         uris.set(path, entry);
