@@ -1,7 +1,8 @@
 // The only module that talks to ResourceManager (2020-03-31, RPC style, resourcemanager.aliyuncs.com): the three list
 // actions of the Resource Directory, one page per call, and GetResourceDirectory (which account manages it), signed
-// with ACS3-HMAC-SHA256 like STS (acs.ts). All of it goes through http.ts, so proxies, timeouts and answer size caps
-// are those of every other request. Answers are checked against the grammar of account IDs, folder IDs and statuses
+// with ACS3-HMAC-SHA256 like STS (acs.ts). All of it goes through the RPC caller shared with STS (rpc.ts) and http.ts,
+// so proxies, timeouts, answer size caps and the gateway's codes are those of every other request; this module adds
+// ResourceManager's own codes. Answers are checked against the grammar of account IDs, folder IDs and statuses
 // before they are used.
 //
 // Shapes, parameters and codes: Alibaba Cloud's API reference of ResourceManager 2020-03-31 (its API metadata, as
@@ -12,12 +13,12 @@
 // GetResourceDirectory answers ResourceDirectory {ResourceDirectoryId, RootFolderId, MasterAccountId, …} to the
 // management account and to any member, ResourceDirectoryNotInUse (404) to an account in no directory.
 
-import { errorFields, signRequest } from './acs.js';
 import { isAccountId } from './arn.js';
 import type { Endpoint } from './config.js';
 import type { Credentials } from './credentials.js';
-import { ActionError } from './errors.js';
-import { type HttpResponse, parseJsonObject, request, type Timeouts } from './http.js';
+import type { ErrorKind } from './errors.js';
+import type { Timeouts } from './http.js';
+import { callRpc, malformed as malformedAnswer, type RpcProductSettings, signedRequest } from './rpc.js';
 
 export interface ResourceManagerSettings extends Timeouts {
   readonly endpoint: Endpoint;
@@ -55,8 +56,7 @@ type ResourceManagerAction = (typeof RESOURCE_MANAGER_ACTIONS)[number];
 /** The most ListAccounts and its kin return in one page. */
 export const PAGE_SIZE = 100;
 const VERSION = '2020-03-31';
-const SERVICE = 'ResourceManager';
-const USER_AGENT = 'configure-alibabacloud-credentials';
+const RESOURCE_MANAGER: RpcProductSettings = { name: 'ResourceManager', endpointInputs: '`endpoint`' };
 export const FOLDER_ID = /^(?:r|fd)-[A-Za-z0-9]{1,64}$/;
 const TOKEN = /^[A-Za-z0-9._-]{1,64}$/;
 const DIRECTORY_ID = /^rd-[A-Za-z0-9]{1,64}$/;
@@ -131,49 +131,18 @@ function page<T>(action: string, body: Record<string, unknown>, list: string, it
   return { items: items as T[], totalCount };
 }
 
-async function signedCall(
+function signedCall(
   action: ResourceManagerAction,
   settings: ResourceManagerSettings,
   credentials: Credentials,
   query: Record<string, string>,
 ): Promise<Record<string, unknown>> {
-  const { url, headers } = signRequest({ version: VERSION, action, query }, settings.endpoint, credentials);
-  let res: HttpResponse;
-  try {
-    res = await request({
-      url,
-      method: 'POST',
-      headers: { ...headers, accept: 'application/json', 'user-agent': USER_AGENT },
-      service: SERVICE,
-      connectTimeoutMs: settings.connectTimeoutMs,
-      readTimeoutMs: settings.readTimeoutMs,
-    });
-  } catch (error) {
-    if (!(error instanceof ActionError) || error.kind !== 'network') throw error;
-    const reason = error.message.replace(/^ResourceManager did not answer/, 'could not reach ResourceManager');
-    const hint = /ENOTFOUND|EAI_AGAIN/.test(reason)
-      ? 'The ResourceManager host name does not resolve: check `endpoint`.'
-      : reason.includes('through the proxy')
-        ? (error.hint ?? '')
-        : 'Check that the runner can reach the ResourceManager endpoint (firewall, proxy, `endpoint`).';
-    throw new ActionError('network', `${action} ${reason}`, hint);
-  }
-  const body = parseJsonObject(res.body);
-  if (!body) {
-    const kind = res.status === 429 ? 'throttled' : res.status === 200 || res.status >= 500 ? 'server' : 'credentials';
-    throw new ActionError(
-      kind,
-      `${action}: ResourceManager answered with a body that is not JSON (HTTP ${res.status}, ${String(res.headers['content-type'] ?? 'no content type')}).`,
-      'A proxy or load balancer may have answered instead of ResourceManager: check `endpoint` and any proxy in between.',
-      { status: res.status },
-    );
-  }
-  if (res.status !== 200) throw resourceManagerError(action, res.status, body);
-  return body;
+  const req = signedRequest({ version: VERSION, action, query }, settings.endpoint, credentials);
+  return callRpc(RESOURCE_MANAGER, action, settings, req, ({ code }) => (code ? RESOURCE_MANAGER_ERROR_CODES[code] : undefined));
 }
 
-function malformed(action: string, what: string): ActionError {
-  return new ActionError('server', `${action} answered with ${what}.`, 'The endpoint may not be ResourceManager: check `endpoint` and any proxy in between.');
+function malformed(action: string, what: string) {
+  return malformedAnswer(RESOURCE_MANAGER, action, what);
 }
 
 /** What to do when the caller's account may not list the directory. */
@@ -192,8 +161,11 @@ export const MANAGEMENT_ACCOUNT_HINT =
  */
 export const NOT_AN_ADMINISTRATOR_CODES: readonly string[] = ['EntityNotExists.ResourceDirectory', 'MemberAccountAccessDenied', 'ResourceDirectoryNotInUse'];
 
-/** The kind of each code a ResourceManager action can answer, and what to change. The gateway's codes are those of STS. */
-export const RESOURCE_MANAGER_ERROR_CODES: Readonly<Record<string, { kind: ActionError['kind']; hint: string }>> = {
+/**
+ * The kind of each code a ResourceManager action can answer, and what to change. The gateway's codes are classified
+ * as for STS (acs.ts); this table gives the ones it names hints that speak of the credentials in the environment.
+ */
+export const RESOURCE_MANAGER_ERROR_CODES: Readonly<Record<string, { kind: ErrorKind; hint: string }>> = {
   ...Object.fromEntries(NOT_AN_ADMINISTRATOR_CODES.map((code) => [code, { kind: 'permission' as const, hint: MANAGEMENT_ACCOUNT_HINT }])),
   'EntityNotExists.Folder': { kind: 'input', hint: 'Check `folders`: each must be a folder ID of this directory (`fd-…`, or the root `r-…`).' },
   'InvalidParameter.ParentFolderId': { kind: 'input', hint: 'Check `folders`: each must be a folder ID (`fd-…`, or the root `r-…`).' },
@@ -213,13 +185,3 @@ export const RESOURCE_MANAGER_ERROR_CODES: Readonly<Record<string, { kind: Actio
   'InvalidSecurityToken.MismatchWithAccessKey': { kind: 'credentials', hint: 'ALIBABA_CLOUD_SECURITY_TOKEN belongs to other credentials.' },
   SignatureDoesNotMatch: { kind: 'credentials', hint: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET does not match the AccessKey ID in the environment.' },
 };
-
-/** A ResourceManager error answer: its code, kind, hint and RequestId, the fields checked before they are used. */
-function resourceManagerError(action: string, status: number, body: Record<string, unknown>): ActionError {
-  const { code, requestId, message } = errorFields(body);
-  const known = code ? RESOURCE_MANAGER_ERROR_CODES[code] : undefined;
-  const throttled = status === 429 || Boolean(code?.startsWith('Throttling'));
-  const kind = known?.kind ?? (throttled ? 'throttled' : status >= 500 ? 'server' : status === 403 ? 'permission' : 'credentials');
-  const hint = known?.hint ?? (throttled || status >= 500 ? 'ResourceManager is busy or failing; the action retries.' : undefined);
-  return new ActionError(kind, `${action} failed: ${code ?? `HTTP ${status}`}: ${message}`, hint, { code, requestId, status });
-}

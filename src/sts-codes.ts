@@ -1,6 +1,7 @@
 // Every STS error code the action can meet: its kind and what to change. docs/TROUBLESHOOTING.md lists the same
 // codes; a test keeps the two in step. Pure: no I/O.
 
+import { describeGatewayCode, type RpcProduct } from './acs.js';
 import { parseRoleArn } from './arn.js';
 import { DURATION } from './config.js';
 import type { ErrorKind } from './errors.js';
@@ -9,6 +10,9 @@ export interface CodeInfo {
   readonly kind: ErrorKind;
   readonly hint: string;
 }
+
+/** How hints name STS and the inputs that choose its endpoint. */
+export const STS_PRODUCT: RpcProduct = { name: 'STS', endpointInputs: '`region`, `sts-endpoint`' };
 
 const TRUST_POLICY =
   "Check the role's trust policy: the Federated principal must be `oidc-provider-arn`, and the oidc:iss, oidc:aud " +
@@ -118,8 +122,8 @@ export const STS_ERROR_CODES: Readonly<Record<string, CodeInfo>> = {
     hint: 'STS does not accept the signature method. A proxy may be rewriting requests; otherwise report it with the RequestId.',
   },
   SignatureNonceUsed: {
-    kind: 'credentials',
-    hint: 'STS saw the same request twice (a replayed nonce). A proxy may be retrying requests; the action sends a fresh nonce each attempt.',
+    kind: 'server',
+    hint: 'STS saw the same request twice (a replayed nonce). A proxy may be retrying requests; the action retries with a fresh nonce.',
   },
   'InvalidTimeStamp.Format': {
     kind: 'credentials',
@@ -220,18 +224,23 @@ export function describeStsCode(code: string | undefined, status: number | undef
   const byMessage = text === undefined ? undefined : STS_MESSAGE_CODES.find((m) => m.code === code && text.includes(m.message.toLowerCase()));
   if (byMessage) return byMessage.info;
   if (code && STS_ERROR_CODES[code]) return STS_ERROR_CODES[code];
-  if (code?.startsWith('Throttling')) return STS_ERROR_CODES.Throttling;
   if (code?.startsWith('AuthenticationFail.')) return STS_ERROR_CODES['AuthenticationFail.NoPermission'];
-  if (code?.startsWith('InvalidAccessKeyId')) return STS_ERROR_CODES['InvalidAccessKeyId.NotFound'];
-  if (code?.startsWith('InvalidSecurityToken')) return STS_ERROR_CODES['InvalidSecurityToken.Malformed'];
   if (code?.startsWith('EntityNotExist')) return STS_ERROR_CODES['EntityNotExist.Role'];
-  if (code?.startsWith('NoPermission') || status === 403) return STS_ERROR_CODES.NoPermission;
-  if (code?.startsWith('InvalidParameter') || code?.startsWith('MissingParameter')) {
-    return { kind: 'input', hint: 'STS rejected a parameter; the message above names it. Check the matching input.' };
-  }
-  if (status === 429) return STS_ERROR_CODES.Throttling;
-  if (status !== undefined && status >= 500) return STS_ERROR_CODES.ServiceUnavailable;
-  return { kind: 'server', hint: 'Unexpected answer from STS; quote the RequestId to Alibaba Cloud support.' };
+  // The rest is the gateway's, classified as for every RPC product (acs.ts), with STS's hint where it has one.
+  const gateway = describeGatewayCode(code, status ?? 0, STS_PRODUCT);
+  const family =
+    gateway.kind === 'throttled'
+      ? 'Throttling'
+      : gateway.kind === 'permission'
+        ? 'NoPermission'
+        : code?.startsWith('InvalidAccessKeyId')
+          ? 'InvalidAccessKeyId.NotFound'
+          : code?.startsWith('InvalidSecurityToken')
+            ? 'InvalidSecurityToken.Malformed'
+            : gateway.kind === 'server' && (status ?? 0) >= 500
+              ? 'ServiceUnavailable'
+              : undefined;
+  return family ? STS_ERROR_CODES[family] : gateway;
 }
 
 const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, min: 60, h: 3600, hr: 3600 };

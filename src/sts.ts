@@ -1,17 +1,18 @@
 // The only module that talks to STS (2015-04-01, RPC style). AssumeRole and GetCallerIdentity are signed with
 // ACS3-HMAC-SHA256 (acs.ts, shared with ResourceManager); AssumeRoleWithOIDC is anonymous,
 // one form POST with the token in the body, never in a URL that proxies and error messages repeat. All of it goes
-// through http.ts, so proxies, timeouts and answer size caps are the same as for every other request.
+// through the RPC caller shared with ResourceManager (rpc.ts) and http.ts, so proxies, timeouts, answer size caps and
+// the reading of failures are the same as for every other request; this module adds STS's own codes.
 
 import { randomUUID } from 'node:crypto';
-import { errorFields, signRequest } from './acs.js';
 import { accountIdOf, assumedRoleArn, isAccountId, isAssumedRoleUserArn, isCallerArn } from './arn.js';
 import type { Endpoint } from './config.js';
 import { type Credentials, type Identity, isoSeconds, parseCredentials } from './credentials.js';
-import { ActionError } from './errors.js';
-import { type Connection, type HttpResponse, parseJsonObject, preconnect, request, type Timeouts } from './http.js';
+import type { ErrorKind } from './errors.js';
+import { type Connection, preconnect, type Timeouts } from './http.js';
 import type { AssumeRoleParams, OidcRoleParams, RoleSession } from './plan.js';
-import { describeStsCode, durationRefusedHint } from './sts-codes.js';
+import { callRpc, type ErrorAnswer, malformed as malformedAnswer, type RpcProductSettings, type RpcRequest, signedRequest, USER_AGENT } from './rpc.js';
+import { describeStsCode, durationRefusedHint, STS_PRODUCT } from './sts-codes.js';
 
 export interface StsSettings extends Timeouts {
   readonly endpoint: Endpoint;
@@ -23,12 +24,11 @@ export interface AssumedRole {
 }
 
 const VERSION = '2015-04-01';
-const USER_AGENT = 'configure-alibabacloud-credentials';
-const SERVICE = 'STS';
+const STS: RpcProductSettings = { ...STS_PRODUCT, unresolvedNote: 'VPC endpoints (`use-vpc-endpoint`) resolve only inside a VPC.' };
 
 /** Opens the connection to STS ahead of the call that will use it. */
 export function connectSts(settings: StsSettings): Connection {
-  return preconnect(originOf(settings), settings, SERVICE);
+  return preconnect(originOf(settings), settings, STS.name);
 }
 
 export async function assumeRoleWithOidc(settings: StsSettings, token: string, params: OidcRoleParams, connection?: Connection): Promise<AssumedRole> {
@@ -52,7 +52,6 @@ export async function assumeRoleWithOidc(settings: StsSettings, token: string, p
     connection,
     {
       url: `${originOf(settings)}/`,
-      method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': USER_AGENT },
       body: form.toString(),
     },
@@ -90,47 +89,18 @@ function signedCall(
   connection: Connection | undefined,
   role?: RoleSession,
 ): Promise<Record<string, unknown>> {
-  const { url, headers } = signRequest({ version: VERSION, action, query }, settings.endpoint, credentials);
-  return call(action, settings, connection, { url, method: 'POST', headers: { ...headers, accept: 'application/json', 'user-agent': USER_AGENT } }, role);
+  return call(action, settings, connection, signedRequest({ version: VERSION, action, query }, settings.endpoint, credentials), role);
 }
 
 /** One request to STS: its JSON answer, or an ActionError that says what went wrong and what to change. */
-async function call(
+function call(
   action: string,
   settings: StsSettings,
   connection: Connection | undefined,
-  req: { url: string; method: 'POST'; headers: Record<string, string>; body?: string },
+  req: RpcRequest,
   role?: RoleSession,
 ): Promise<Record<string, unknown>> {
-  let res: HttpResponse;
-  try {
-    res = await request({ ...req, service: SERVICE, connection, connectTimeoutMs: settings.connectTimeoutMs, readTimeoutMs: settings.readTimeoutMs });
-  } catch (error) {
-    if (!(error instanceof ActionError) || error.kind !== 'network') throw error;
-    throw networkError(action, error);
-  }
-  const body = parseJsonObject(res.body);
-  if (!body) {
-    const { kind } = describeStsCode(undefined, res.status);
-    throw new ActionError(
-      res.status === 200 ? 'server' : kind,
-      `${action}: STS answered with a body that is not JSON (HTTP ${res.status}, ${String(res.headers['content-type'] ?? 'no content type')}).`,
-      'A proxy or load balancer may have answered instead of STS; the action retries.',
-      { status: res.status },
-    );
-  }
-  if (res.status !== 200) throw stsError(action, res.status, body, role);
-  return body;
-}
-
-function networkError(action: string, error: ActionError): ActionError {
-  const reason = error.message.replace(/^STS did not answer/, 'could not reach STS');
-  const hint = /ENOTFOUND|EAI_AGAIN/.test(reason)
-    ? 'The STS host name does not resolve: check `region`, `use-vpc-endpoint` (VPC endpoints resolve only inside a VPC) and `sts-endpoint`.'
-    : reason.includes('through the proxy')
-      ? (error.hint ?? '')
-      : 'Check that the runner can reach the STS endpoint (firewall, proxy, `region`, `sts-endpoint`).';
-  return new ActionError('network', `${action} ${reason}`, hint);
+  return callRpc(STS, action, settings, req, (answer) => stsError(action, answer, role), connection);
 }
 
 function assumed(action: string, body: Record<string, unknown>): AssumedRole {
@@ -145,13 +115,12 @@ function assumed(action: string, body: Record<string, unknown>): AssumedRole {
   return { credentials: parsed.credentials, identity: { accountId: accountIdOf(userArn) as string, arn: assumedRoleArn(userArn) } };
 }
 
-function malformed(action: string, what: string): ActionError {
-  return new ActionError('server', `${action} answered with ${what}.`, 'The endpoint may not be STS: check `sts-endpoint`, `region` and any proxy in between.');
+function malformed(action: string, what: string) {
+  return malformedAnswer(STS, action, what);
 }
 
-/** An STS error answer: its code, kind, hint and RequestId, with the STS fields checked before they are used. */
-function stsError(action: string, status: number, body: Record<string, unknown>, role?: RoleSession): ActionError {
-  const { code, requestId, message } = errorFields(body);
+/** The kind and hint of an STS error answer: STS's own codes (sts-codes.ts), its trust policy, the refused duration. */
+function stsError(action: string, { code, message, status, body }: ErrorAnswer, role?: RoleSession): { kind: ErrorKind; hint: string } {
   const deniedBy = (body.AccessDeniedDetail as { PolicyType?: unknown } | undefined)?.PolicyType;
   // STS answers a failed trust-policy condition (oidc:sub, oidc:aud, oidc:iss, or an untrusted account) with
   // plain NoPermission; its AccessDeniedDetail names the trust policy.
@@ -162,7 +131,7 @@ function stsError(action: string, status: number, body: Record<string, unknown>,
     : describeStsCode(code, status, message);
   // The refused duration: the role's limit from STS's message, and the change that raises it.
   const durationHint = code === 'InvalidParameter.DurationSeconds' && role ? durationRefusedHint(message, role) : undefined;
-  return new ActionError(kind, `${action} failed: ${code ?? `HTTP ${status}`}: ${message}`, durationHint ?? hint, { code, requestId, status });
+  return { kind, hint: durationHint ?? hint };
 }
 
 function originOf(settings: StsSettings): string {

@@ -623,9 +623,17 @@ describe('retryable failures on every attempt: the step fails with the last erro
 describe('non-retryable STS codes (injected): exactly one request, exit 1, the hint and the RequestId', () => {
   const retryable = (code: string) => new ActionError(STS_ERROR_CODES[code].kind, code, undefined, { code }).retryable;
 
-  it('the error table retries exactly the throttling codes, the 5xx codes and an expired OIDC token', () => {
+  it('the error table retries exactly the throttling codes, the 5xx codes, a replayed nonce and an expired OIDC token', () => {
     const retried = Object.keys(STS_ERROR_CODES).filter(retryable).sort();
-    expect(retried).toEqual(['AuthenticationFail.OIDCToken.Expired', 'InternalError', 'ServiceUnavailable', 'Throttling', 'Throttling.Api', 'Throttling.User']);
+    expect(retried).toEqual([
+      'AuthenticationFail.OIDCToken.Expired',
+      'InternalError',
+      'ServiceUnavailable',
+      'SignatureNonceUsed',
+      'Throttling',
+      'Throttling.Api',
+      'Throttling.User',
+    ]);
   });
 
   const OIDC_ONLY = /^AuthenticationFail\.|OIDCProvider/;

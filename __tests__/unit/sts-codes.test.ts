@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { codes } from '../../emulator/codes.js';
+import { describeGatewayCode, GATEWAY_CODES, gatewayKind } from '../../src/acs.js';
+import { RESOURCE_MANAGER_ERROR_CODES } from '../../src/resource-manager.js';
 import { describeStsCode, STS_ERROR_CODES, STS_MESSAGE_CODES } from '../../src/sts-codes.js';
 
 const INPUTS = Object.keys((parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as { inputs: Record<string, unknown> }).inputs);
@@ -47,6 +49,49 @@ describe('describeStsCode', () => {
     // Every input a hint names in backticks exists.
     const unknown = entries.flatMap(([, { hint }]) => [...hint.matchAll(/`([a-z]+(?:-[a-z]+)+)`/g)].map((m) => m[1]).filter((name) => !INPUTS.includes(name)));
     expect(unknown).toEqual([]);
+  });
+});
+
+describe("the gateway's codes: one classification for STS and ResourceManager (acs.ts)", () => {
+  it('the STS table and the ResourceManager table give each gateway code the kind the gateway does', () => {
+    const differ = (table: Readonly<Record<string, { kind: string }>>) =>
+      Object.entries(GATEWAY_CODES).filter(([code, kind]) => table[code] !== undefined && table[code].kind !== kind);
+    expect(differ(STS_ERROR_CODES)).toEqual([]);
+    expect(differ(RESOURCE_MANAGER_ERROR_CODES)).toEqual([]);
+    // STS documents every gateway code, with a hint of its own.
+    expect(Object.keys(GATEWAY_CODES).filter((code) => !STS_ERROR_CODES[code])).toEqual([]);
+  });
+
+  it.each([
+    ['InvalidParameter.PageSize', 400, 'input'],
+    ['MissingParameter.Something', 400, 'input'],
+    ['InvalidTimeStamp.Whatever', 400, 'credentials'],
+    ['SignatureNonceUsed', 400, 'server'],
+    ['Throttling.Whatever', 400, 'throttled'],
+    ['Forbidden.RAM', 403, 'permission'],
+    [undefined, 403, 'permission'],
+    [undefined, 404, 'server'],
+    [undefined, 429, 'throttled'],
+    [undefined, 502, 'server'],
+    ['SomethingNew', 400, 'server'],
+  ] as const)('%s at HTTP %s: %s, for STS too', (code, status, kind) => {
+    expect(gatewayKind(code, status)).toBe(kind);
+    expect(describeStsCode(code, status).kind).toBe(kind);
+  });
+
+  it('hints name only the product they are given', () => {
+    const product = { name: 'ResourceManager', endpointInputs: '`endpoint`' };
+    for (const [code, status] of [
+      ['InvalidVersion', 400],
+      ['SignatureNonceUsed', 400],
+      ['X', 403],
+      ['InvalidParameter.X', 400],
+      [undefined, 503],
+    ] as const) {
+      const { hint } = describeGatewayCode(code, status, product);
+      expect(hint).toContain('ResourceManager');
+      expect(hint).not.toMatch(/STS|sts-endpoint/);
+    }
   });
 });
 
