@@ -137,7 +137,9 @@ describe('list-accounts with the management account credentials', () => {
       /^Left out: the management account 1000000000000001 \(it has no member access role\); 1 in status CreateVerifying; 1 in status CreateFailed; 1 in status Removed\.$/m,
     );
     expect(listing.stdout).toContain(`231 members of ${directory.resourceDirectoryId} listed by acs:ram::${MANAGEMENT}:assumed-role/OrgScan/`);
-    expect(listing.summary).toContain('**227 accounts** from the whole Resource Directory, listed by the management account in 4 ResourceManager requests.');
+    expect(listing.summary).toContain(
+      '**227 accounts** from the whole Resource Directory, listed by the management account in 5 ResourceManager and STS requests.',
+    );
     expect(listing.summary).toContain('Left out: the management account (it has no member access role); 1 in status CreateVerifying;');
     // ListAccounts gives folder IDs only: the column says so.
     expect(listing.summary).toContain('| Folder ID | Accounts |');

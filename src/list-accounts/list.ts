@@ -2,8 +2,9 @@
 // and every folder below them with ListAccountsForParent and ListFoldersForParent, at most four requests at a time.
 // Meanwhile GetCallerIdentity names the account whose credentials list it, and GetResourceDirectory the directory's
 // management account (not the caller when a delegated administrator lists). Every request is retried by the action's
-// policy (retry.ts), throttling included.
+// policy (retry.ts), throttling included, each retry logged and counted.
 
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Credentials, Identity } from '../credentials.js';
 import { ActionError } from '../errors.js';
 import type { Timeouts } from '../http.js';
@@ -19,8 +20,7 @@ import {
   type Page,
   type ResourceDirectory,
 } from '../resource-manager.js';
-import type { RetryPolicy } from '../retry.js';
-import { describeRetry, withRetry } from '../retry.js';
+import { describeRetry, type RetryEvent, type RetryPolicy, withRetry } from '../retry.js';
 import { getCallerIdentity } from '../sts.js';
 import type { ListConfig } from './config.js';
 
@@ -32,7 +32,7 @@ export interface Listing {
   readonly members: readonly Member[];
   /** The name of each folder walked below the given ones (folder mode only). */
   readonly folderNames: ReadonlyMap<string, string>;
-  /** ResourceManager requests sent, retries included. */
+  /** Requests sent to ResourceManager and STS (GetCallerIdentity), retries included. */
   readonly requests: number;
 }
 
@@ -40,7 +40,16 @@ export interface ListContext {
   readonly timeouts: Timeouts;
   readonly retry: RetryPolicy;
   readonly log: (message: string) => void;
+  /** How long a refusal waits for the caller's identity and the directory (CALLER_WAIT_MS unless given). */
+  readonly callerWaitMs?: number;
 }
+
+/**
+ * A refusal to list waits at most this long for GetCallerIdentity and GetResourceDirectory, which only add who was
+ * refused: throttled, their retries would run to the throttling deadline (120 s, retry.ts) and hold the refusal that
+ * long. A few seconds cover an answer and a retry or two.
+ */
+const CALLER_WAIT_MS = 5_000;
 
 /** A directory larger than this many pages of one list is refused rather than listed at any cost. */
 const MAX_PAGES = 50;
@@ -50,20 +59,22 @@ const AT_ONCE = 4;
 export async function listMembers(config: ListConfig, credentials: Credentials, ctx: ListContext): Promise<Listing> {
   let requests = 0;
   const rm = { endpoint: config.endpoint, ...ctx.timeouts };
+  // Stops every retry's wait once the listing has failed, so that nothing keeps the step running after it.
+  const stop = new AbortController();
+  const hooks = (what: string) => ({
+    onRetry: (event: RetryEvent) => ctx.log(describeRetry(what, event)),
+    sleep: (ms: number) => delay(ms, undefined, { signal: stop.signal }),
+  });
+  const counted =
+    <T>(attempt: () => Promise<T>) =>
+    () => {
+      requests++;
+      return attempt();
+    };
   // Every ResourceManager request takes one of AT_ONCE slots for as long as it and its retries last, however many
   // folders and pages are being listed.
   const slot = limiter(AT_ONCE);
-  const retried = <T>(what: string, attempt: () => Promise<T>) =>
-    slot(() =>
-      withRetry(
-        ctx.retry,
-        () => {
-          requests++;
-          return attempt();
-        },
-        { onRetry: (event) => ctx.log(describeRetry(what, event)) },
-      ),
-    );
+  const retried = <T>(what: string, attempt: () => Promise<T>) => slot(() => withRetry(ctx.retry, counted(attempt), hooks(what)));
   /** Every page of one list: the first says how many there are. */
   const allPages = async <T>(what: string, fetch: (page: number) => Promise<Page<T>>): Promise<T[]> => {
     const first = await retried(what, () => fetch(1));
@@ -79,7 +90,12 @@ export async function listMembers(config: ListConfig, credentials: Credentials, 
     return [first, ...(await Promise.all(rest))].flatMap((page) => page.items);
   };
 
-  const callerPromise = withRetry(ctx.retry, () => getCallerIdentity({ endpoint: config.stsEndpoint, ...ctx.timeouts }, credentials));
+  const sts = { endpoint: config.stsEndpoint, ...ctx.timeouts };
+  const callerPromise = withRetry(
+    ctx.retry,
+    counted(() => getCallerIdentity(sts, credentials)),
+    hooks('GetCallerIdentity'),
+  );
   const directoryPromise = retried('GetResourceDirectory', () => getResourceDirectory(rm, credentials));
   // Awaited below; a failure of the listing is reported first, with the caller's identity if it is known by then.
   callerPromise.catch(() => {});
@@ -117,7 +133,9 @@ export async function listMembers(config: ListConfig, credentials: Credentials, 
       }
     }
   } catch (error) {
-    throw await withCaller(error, callerPromise, directoryPromise);
+    const reported = await withCaller(error, callerPromise, directoryPromise, ctx.callerWaitMs ?? CALLER_WAIT_MS);
+    stop.abort();
+    throw reported;
   }
   const [caller, directory] = await Promise.all([callerPromise, directoryPromise]);
   const byId = new Map<string, Member>();
@@ -125,14 +143,24 @@ export async function listMembers(config: ListConfig, credentials: Credentials, 
   return { caller, directory, members: [...byId.values()], folderNames, requests };
 }
 
-/** A refusal to list: say whose credentials were refused, when GetCallerIdentity could tell, and what to use instead. */
-async function withCaller(error: unknown, caller: Promise<Identity>, directory: Promise<ResourceDirectory>): Promise<unknown> {
+/**
+ * A refusal to list: say whose credentials were refused and what their directory is, as far as GetCallerIdentity and
+ * GetResourceDirectory tell within `waitMs`, and what to use instead.
+ */
+async function withCaller(error: unknown, caller: Promise<Identity>, directory: Promise<ResourceDirectory>, waitMs: number): Promise<unknown> {
   if (!(error instanceof ActionError) || !NOT_AN_ADMINISTRATOR_CODES.includes(error.details.code ?? '')) return error;
-  const [identity, member] = await Promise.all([caller.catch(() => undefined), directory.catch(() => undefined)]);
+  // An unreferenced timer: it never keeps the step running by itself.
+  const timeout = delay(waitMs, undefined, { ref: false });
+  const within = <T>(promise: Promise<T>) => Promise.race([promise.catch(() => undefined), timeout.then(() => undefined)]);
+  const [identity, member] = await Promise.all([within(caller), within(directory)]);
   const where = member
     ? `is a member of Resource Directory ${member.resourceDirectoryId}, but neither its management account (${member.managementAccountId}) nor one of its delegated administrators.`
     : 'is neither the management account of a Resource Directory nor one of its delegated administrators.';
-  const who = identity ? `\nThe credentials in the environment are ${identity.arn}: account ${identity.accountId} ${where}` : '';
+  const who = identity
+    ? `\nThe credentials in the environment are ${identity.arn}: account ${identity.accountId} ${where}`
+    : member
+      ? `\nThe account of the credentials in the environment (GetCallerIdentity did not say which) ${where}`
+      : '';
   return new ActionError(error.kind, `${error.message}${who}`, MANAGEMENT_ACCOUNT_HINT, error.details);
 }
 

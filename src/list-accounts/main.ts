@@ -49,7 +49,7 @@ export async function run(): Promise<void> {
     }
     const as = delegated ? `a delegated administrator (the management account is ${directory.managementAccountId})` : 'the management account';
     info(
-      `${listing.members.length} members of ${directory.resourceDirectoryId} listed by ${caller.arn}, ${as}, in ${listing.requests} ResourceManager requests.`,
+      `${listing.members.length} members of ${directory.resourceDirectoryId} listed by ${caller.arn}, ${as}, in ${listing.requests} ResourceManager and STS requests.`,
     );
     const left = leftOut(selection);
     if (left.length) info(`Left out: ${left.join('; ')}.`);

@@ -25,7 +25,7 @@ export function listingMarkdown({ selection, folders, folderNames, delegated, re
   const lines = [
     '### Resource Directory accounts',
     '',
-    `**${accounts.length} account${accounts.length === 1 ? '' : 's'}** from ${where}, listed by ${delegated ? 'a delegated administrator' : 'the management account'} in ${requests} ResourceManager request${requests === 1 ? '' : 's'}.`,
+    `**${accounts.length} account${accounts.length === 1 ? '' : 's'}** from ${where}, listed by ${delegated ? 'a delegated administrator' : 'the management account'} in ${requests} ResourceManager and STS request${requests === 1 ? '' : 's'}.`,
   ];
   const left = leftOut(selection, false);
   if (left.length) lines.push('', `Left out: ${left.join('; ')}.`);
