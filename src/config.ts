@@ -58,7 +58,8 @@ export const DEFAULT_DURATION_SECONDS = 3600;
 export const DEFAULT_RETRY_MAX_ATTEMPTS = 5;
 /** The range of `role-session-expiration`: STS grants sessions of 15 min to 12 h. */
 export const DURATION = { min: 900, max: 43200, unit: 'seconds' };
-const RETRY_ATTEMPTS = { min: 1, max: 10, unit: 'attempts' };
+/** The range of `retry-max-attempts`, in both actions. */
+export const RETRY_ATTEMPTS = { min: 1, max: 10, unit: 'attempts' };
 const SESSION_NAME = /^[A-Za-z0-9.@_-]{2,64}$/;
 const EXTERNAL_ID = /^[A-Za-z0-9=,.@:/_-]{2,1224}$/;
 // AssumeRole's SourceIdentity: 2-64 of letters, digits and _ + = , . @ - (Alibaba Cloud's API reference of AssumeRole,
@@ -242,17 +243,19 @@ function readProfileName(value: string): string {
   return value;
 }
 
+/** The values of a list input, in every action: separated by commas, blanks or new lines (a YAML block), empty ones dropped. */
+export function listOf(value: string): string[] {
+  return value.split(/[\s,]+/).filter(Boolean);
+}
+
 function readAccountIds(value: string): string[] {
-  const ids = value
-    .split(',')
-    .map((id) => id.trim())
-    .filter(Boolean);
+  const ids = listOf(value);
   const bad = ids.find((id) => !isAccountId(id));
   if (bad !== undefined || ids.length === 0) {
     throw new InputError(
       'allowed-account-ids',
       `"${bad ?? value}" is not an account ID.`,
-      'Write account IDs (digits only), separated by commas, e.g. 123456789012,210987654321.',
+      'Write account IDs (digits only), separated by commas, blanks or new lines, e.g. 123456789012,210987654321.',
     );
   }
   return ids;

@@ -1,4 +1,5 @@
-import { defaultSessionName, parseEndpoint, readConfig, type Config } from '../../src/config.js';
+import { defaultSessionName, listOf, parseEndpoint, readConfig, type Config } from '../../src/config.js';
+import { readListConfig } from '../../src/list-accounts/config.js';
 import { InputError } from '../../src/errors.js';
 import { makePlan, type Plan } from '../../src/plan.js';
 
@@ -171,6 +172,27 @@ describe('parseEndpoint (sts-endpoint, list-accounts endpoint)', () => {
     expect(parseEndpoint('endpoint', 'sts.example.com', 'x')).toEqual({ host: 'sts.example.com', protocol: 'https' });
     expect(parseEndpoint('endpoint', 'https://sts.example.com:8443/', 'x')).toEqual({ host: 'sts.example.com:8443', protocol: 'https' });
     expect(parseEndpoint('endpoint', 'http://127.0.0.1:9', 'x')).toEqual({ host: '127.0.0.1:9', protocol: 'http' });
+  });
+});
+
+describe('lists: one grammar for allowed-account-ids, exclude-accounts and folders', () => {
+  it.each([
+    ['commas', '123,456', ['123', '456']],
+    ['blanks', '123 456', ['123', '456']],
+    ['new lines (a YAML block)', '123\n456\n', ['123', '456']],
+    ['all of them, and empty entries', ' 123 ,\n\t456,, 789 ', ['123', '456', '789']],
+    ['nothing', ' \n, ', []],
+  ])('%s', (_name, value, expected) => {
+    expect(listOf(value)).toEqual(expected);
+    const list = readListConfig((name) => (name === 'exclude-accounts' ? value : ''));
+    expect(list.excludeAccounts).toEqual([...new Set(expected)]);
+    if (expected.length) {
+      expect(configOf({ 'access-key-id': 'LTAI12345678', 'access-key-secret': 's', 'allowed-account-ids': value }).allowedAccountIds).toEqual(expected);
+    }
+  });
+
+  it('a list of blanks only is refused by allowed-account-ids, which then has nothing to allow', () => {
+    expect(() => configOf({ 'allowed-account-ids': ' , ' })).toThrow(/allowed-account-ids/);
   });
 });
 

@@ -12,7 +12,7 @@ import { exportVariables } from './env.js';
 import { info } from './log.js';
 import { setOutputs } from './outputs.js';
 import { profileMode, profilePath, writeProfile } from './profile.js';
-import { writeSummary } from './summary.js';
+import { warnSummaryNotWritten, writeSummary } from './summary.js';
 import { PROFILE_VARS, planVariables } from './variables.js';
 
 export async function deliver(config: Config, plan: Plan, result: FlowResult, refreshUri?: string): Promise<void> {
@@ -50,5 +50,5 @@ export async function deliver(config: Config, plan: Plan, result: FlowResult, re
     variablesCleared: variables.blank.map(({ name }) => name),
     profile: config.aliyunProfile,
     credentialsUri: refreshUri !== undefined,
-  }).catch((error: unknown) => core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`));
+  }).catch(warnSummaryNotWritten);
 }

@@ -53,3 +53,11 @@ export async function writeSummary(facts: SummaryFacts): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   await core.summary.addRaw(summaryMarkdown(facts), true).write();
 }
+
+/**
+ * Warns that the job summary could not be written. The outputs are set by then, so a summary file that is gone or
+ * unwritable is no reason to fail the step, in either action.
+ */
+export function warnSummaryNotWritten(error: unknown): void {
+  core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+}

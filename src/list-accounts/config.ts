@@ -2,7 +2,7 @@
 // InputError that names the input and what to write instead, raised before any request.
 
 import { isAccountId, parseRoleArn } from '../arn.js';
-import { DEFAULT_RETRY_MAX_ATTEMPTS, type Endpoint, parseEndpoint, readStsEndpoint } from '../config.js';
+import { DEFAULT_RETRY_MAX_ATTEMPTS, type Endpoint, listOf, parseEndpoint, RETRY_ATTEMPTS, readStsEndpoint } from '../config.js';
 import { InputError } from '../errors.js';
 import { closestInput, type InputReader, readInteger } from '../inputs.js';
 import { FOLDER_ID, RESOURCE_MANAGER_HOST } from '../resource-manager.js';
@@ -58,8 +58,6 @@ export const STATUSES: Readonly<Record<string, boolean>> = {
 };
 export const SCANNABLE_STATUSES = Object.keys(STATUSES).filter((status) => STATUSES[status]);
 
-const RETRY_ATTEMPTS = { min: 1, max: 10, unit: 'attempts' };
-
 export function readListConfig(input: InputReader): ListConfig {
   const { endpoint: stsEndpoint } = readStsEndpoint(input);
   return {
@@ -71,11 +69,6 @@ export function readListConfig(input: InputReader): ListConfig {
     stsEndpoint,
     retryMaxAttempts: readInteger(input, 'retry-max-attempts', DEFAULT_RETRY_MAX_ATTEMPTS, RETRY_ATTEMPTS),
   };
-}
-
-/** Values separated by commas, spaces or new lines. */
-function listOf(value: string): string[] {
-  return value.split(/[\s,]+/).filter(Boolean);
 }
 
 function unique(values: string[]): string[] {

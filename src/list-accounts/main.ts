@@ -8,6 +8,7 @@ import { ActionError, formatFailure } from '../errors.js';
 import { info } from '../export/log.js';
 import { API_TIMEOUTS } from '../http.js';
 import { secretKeeper } from '../export/mask.js';
+import { warnSummaryNotWritten } from '../export/summary.js';
 import { checkInputNames } from '../inputs.js';
 import { proxySecrets } from '../proxy.js';
 import { DEFAULT_RETRY_POLICY } from '../retry.js';
@@ -72,7 +73,7 @@ export async function run(): Promise<void> {
       folderNames: listing.folderNames,
       delegated,
       requests: listing.requests,
-    }).catch((error: unknown) => core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`));
+    }).catch(warnSummaryNotWritten);
   } catch (error) {
     core.setFailed(formatFailure(error, secrets));
   }
