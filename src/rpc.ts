@@ -12,8 +12,8 @@ import { type Connection, type HttpResponse, parseJsonObject, request, type Time
 export const USER_AGENT = 'configure-alibabacloud-credentials';
 
 export interface RpcProductSettings extends RpcProduct {
-  /** Said after "does not resolve" when the endpoint's host name does not: what else to check, if anything. */
-  readonly unresolvedNote?: string;
+  /** What to check when the endpoint's host name does not resolve, if more than `endpointInputs`. */
+  readonly unresolvedInputs?: string;
 }
 
 export interface RpcSettings extends Timeouts {
@@ -94,7 +94,7 @@ export function malformed(product: RpcProduct, action: string, what: string): Ac
 function networkError(product: RpcProductSettings, action: string, error: ActionError): ActionError {
   const reason = error.message.replace(new RegExp(`^${product.name} did not answer`), `could not reach ${product.name}`);
   const hint = /ENOTFOUND|EAI_AGAIN/.test(reason)
-    ? `The ${product.name} host name does not resolve: check ${product.endpointInputs}.${product.unresolvedNote ? ` ${product.unresolvedNote}` : ''}`
+    ? `The ${product.name} host name does not resolve: check ${product.unresolvedInputs ?? product.endpointInputs}.`
     : reason.includes('through the proxy')
       ? (error.hint ?? '')
       : `Check that the runner can reach the ${product.name} endpoint (firewall, proxy, ${product.endpointInputs}).`;

@@ -24,7 +24,10 @@ export interface AssumedRole {
 }
 
 const VERSION = '2015-04-01';
-const STS: RpcProductSettings = { ...STS_PRODUCT, unresolvedNote: 'VPC endpoints (`use-vpc-endpoint`) resolve only inside a VPC.' };
+const STS: RpcProductSettings = {
+  ...STS_PRODUCT,
+  unresolvedInputs: '`region`, `use-vpc-endpoint` (VPC endpoints resolve only inside a VPC) and `sts-endpoint`',
+};
 
 /** Opens the connection to STS ahead of the call that will use it. */
 export function connectSts(settings: StsSettings): Connection {
