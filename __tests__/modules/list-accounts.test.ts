@@ -70,9 +70,12 @@ describe('listMembers', () => {
       );
       expect(lines.length).toBeGreaterThan(0);
       expect(lines.every((l) => l.startsWith('GetCallerIdentity: throttled attempt '))).toBe(true);
-      // Once the refusal is reported, GetCallerIdentity is tried no more.
+      // Once the refusal is reported, GetCallerIdentity is tried no more. An attempt already on the wire may still
+      // reach the emulator: let it land first (retries here come every 20-40 ms, so six or more would follow).
+      const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      await settle(100);
       const before = (await em.requests()).filter((r) => r.target === 'GetCallerIdentity').length;
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await settle(300);
       expect((await em.requests()).filter((r) => r.target === 'GetCallerIdentity')).toHaveLength(before);
     } finally {
       await em.clearFaults();
