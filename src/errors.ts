@@ -14,6 +14,11 @@ export interface ErrorDetails {
 export const OIDC_TOKEN_EXPIRED = 'AuthenticationFail.OIDCToken.Expired';
 const RETRYABLE_KINDS = new Set<ErrorKind>(['throttled', 'server', 'network']);
 
+/** Whether failures of this kind can succeed on another attempt (retry.ts tries them again). */
+export function isRetryableKind(kind: ErrorKind): boolean {
+  return RETRYABLE_KINDS.has(kind);
+}
+
 export class ActionError extends Error {
   constructor(
     readonly kind: ErrorKind,
@@ -26,7 +31,7 @@ export class ActionError extends Error {
   }
 
   get retryable(): boolean {
-    return RETRYABLE_KINDS.has(this.kind) || this.details.code === OIDC_TOKEN_EXPIRED;
+    return isRetryableKind(this.kind) || this.details.code === OIDC_TOKEN_EXPIRED;
   }
 }
 

@@ -6,7 +6,7 @@
 import { describeGatewayCode, type ErrorFields, errorFields, type RpcCall, type RpcProduct, signRequest } from './acs.js';
 import type { Endpoint } from './config.js';
 import type { Credentials } from './credentials.js';
-import { ActionError, type ErrorKind } from './errors.js';
+import { ActionError, type ErrorKind, isRetryableKind } from './errors.js';
 import { type Connection, type HttpResponse, parseJsonObject, request, type Timeouts } from './http.js';
 
 export const USER_AGENT = 'configure-alibabacloud-credentials';
@@ -67,7 +67,7 @@ export async function callRpc(
   const body = parseJsonObject(res.body);
   if (!body) {
     const kind = describeGatewayCode(undefined, res.status, product).kind;
-    const retries = new ActionError(kind, '').retryable ? ' The action retries.' : '';
+    const retries = isRetryableKind(kind) ? ' The action retries.' : '';
     throw new ActionError(
       kind,
       `${action}: ${product.name} answered with a body that is not JSON (HTTP ${res.status}, ${String(res.headers['content-type'] ?? 'no content type')}).`,

@@ -92,7 +92,7 @@ function readFolderId(value: string): string {
     throw new InputError(
       'folders',
       `"${value}" is not a folder ID.`,
-      'Write folder IDs as the Resource Directory console shows them (fd-…, or r-… for the root), separated by commas or new lines.',
+      'Write folder IDs as the Resource Directory console shows them (fd-…, or r-… for the root), separated by commas, blanks or new lines.',
     );
   }
   return value;
@@ -100,7 +100,7 @@ function readFolderId(value: string): string {
 
 function readAccountId(value: string): string {
   if (!isAccountId(value)) {
-    throw new InputError('exclude-accounts', `"${value}" is not an account ID.`, 'Write account IDs (digits only), separated by commas or new lines.');
+    throw new InputError('exclude-accounts', `"${value}" is not an account ID.`, 'Write account IDs (digits only), separated by commas, blanks or new lines.');
   }
   return value;
 }
