@@ -5,7 +5,7 @@
 
 import { BlockList, isIP } from 'node:net';
 import { bareHostname, type Env, isLoopback } from './inputs.js';
-import { decoded, parseUrl, userInfoSecrets } from './url.js';
+import { basicAuthorization, parseUrl, userInfoSecrets } from './url.js';
 
 /** The ECS metadata service: reachable only from the instance itself, never through a proxy. */
 export const METADATA_HOST = '100.100.100.200';
@@ -62,7 +62,7 @@ function parseProxy(variable: string, value: string): ProxyServer {
     );
   }
   const port = Number(url.port || 80);
-  const authorization = url.username ? `Basic ${Buffer.from(`${decoded(url.username)}:${decoded(url.password)}`).toString('base64')}` : undefined;
+  const authorization = url.username ? basicAuthorization(url) : undefined;
   return { host: bareHostname(url.hostname), port, authorization, display: `http://${url.host}`, variable };
 }
 

@@ -34,3 +34,8 @@ export function userInfoSecrets(url: URL): string[] {
   const secret = url.password || url.username;
   return secret ? [secret, decoded(secret)] : [];
 }
+
+/** An HTTP Basic `authorization` value for a URL's user and password, percent-decoded as they are written in it. */
+export function basicAuthorization(url: URL): string {
+  return `Basic ${Buffer.from(`${decoded(url.username)}:${decoded(url.password)}`, 'utf8').toString('base64')}`;
+}

@@ -4,7 +4,7 @@ import type { Credentials } from '../credentials.js';
 import { ActionError, InputError } from '../errors.js';
 import { type HttpResponse, jsonObject, request, statusError, type Timeouts } from '../http.js';
 import { isLoopback, isPrivateIp, optional } from '../inputs.js';
-import { decoded, hasScheme, parseUrl } from '../url.js';
+import { basicAuthorization, hasScheme, parseUrl } from '../url.js';
 import { defineSource } from './source.js';
 import { credentialsFromJson } from './sts-json.js';
 
@@ -52,10 +52,10 @@ function readCredentialsUri(value: string): string {
  */
 export async function fetchFromCredentialsUri(uri: string, timeouts: Timeouts): Promise<Credentials> {
   const url = new URL(uri);
-  const basic = url.username || url.password ? `${decoded(url.username)}:${decoded(url.password)}` : undefined;
+  const basic = url.username || url.password ? basicAuthorization(url) : undefined;
   url.username = '';
   url.password = '';
-  const headers = { accept: 'application/json', ...(basic ? { authorization: `Basic ${Buffer.from(basic, 'utf8').toString('base64')}` } : {}) };
+  const headers = { accept: 'application/json', ...(basic ? { authorization: basic } : {}) };
   const res = await request({ url: url.href, headers, service: SERVICE, ...timeouts });
   if (res.status === 401 || res.status === 403) throw refused(res, basic !== undefined);
   if (res.status !== 200) throw statusError(res, SERVICE, HINT);
